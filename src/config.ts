@@ -1,0 +1,241 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { PtbotError } from "./errors.js";
+
+/** ptbot's whole configuration, parsed once from the environment by {@link loadConfig}. */
+export interface Config {
+  readonly port: number;
+  readonly log: { readonly level: LogLevel; readonly pretty: boolean };
+  readonly slack: SlackConfig;
+  readonly databricks: DatabricksEnv;
+  readonly databasePath: string;
+  readonly pollIntervalMs: number;
+  /** A request still provisioning after this long is reported as stuck (and still followed). */
+  readonly provisioningLimitMs: number;
+  readonly policy: PolicyConfig;
+}
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface SlackConfig {
+  readonly botToken: string;
+  readonly signingSecret: string;
+  /** Base URL of the Web API, ending in `/`; undefined means Slack's own. */
+  readonly apiUrl: string | undefined;
+  /** An `xapp-` app-level token: when set, the bot connects over Socket Mode. */
+  readonly appToken: string | undefined;
+}
+
+/** The Databricks unified-configuration variables, as given; `resolveDatabricksAuth` turns them into credentials. */
+export interface DatabricksEnv {
+  readonly host: string | undefined;
+  readonly token: string | undefined;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  readonly profile: string | undefined;
+  readonly configFile: string;
+}
+
+export interface PolicyConfig {
+  /** Slack user ids (`U…`, `W…`) allowed to approve. */
+  readonly approverUsers: readonly string[];
+  /** Slack user-group ids (`S…`) whose members may approve. */
+  readonly approverGroups: readonly string[];
+  readonly allowSelfApproval: boolean;
+  readonly requiredApprovals: number;
+  /** Channel ids where deploys may be requested; empty means any channel. */
+  readonly allowedChannels: readonly string[];
+  readonly requestTtlMs: number;
+  readonly defaultMinMultiple: number;
+  readonly defaultMaxMultiple: number;
+  /** The largest max multiple a request may ask for. */
+  readonly maxMultipleLimit: number;
+}
+
+/** Raised by {@link loadConfig}; `problems` names every variable that is missing or invalid, never its value. */
+export class ConfigError extends PtbotError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super("config_invalid", `invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.problems = problems;
+  }
+}
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ["true", "1", "yes"].includes(v)));
+
+const int = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const list = (pattern: RegExp, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+      const bad = items.filter((s) => !pattern.test(s));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be comma-separated ${what}; not valid: ${bad.join(", ")}`,
+        });
+        return z.NEVER;
+      }
+      return items;
+    });
+
+const secret = (prefix?: string) =>
+  z
+    .string({ message: "is required" })
+    .min(1, "is required")
+    .refine((v) => prefix === undefined || v.startsWith(prefix), `must start with ${prefix ?? ""}`);
+
+const optionalSecret = (prefix?: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine(
+      (v) => v === undefined || prefix === undefined || v.startsWith(prefix),
+      `must start with ${prefix ?? ""}`,
+    );
+
+const url = z
+  .string()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v))
+  .refine((v) => v === undefined || /^https?:\/\/[^\s/]+/.test(v), "must be an http(s) URL");
+
+const EnvSchema = z.object({
+  PORT: int(3000, 0, 65535),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PRETTY: bool(false),
+  SLACK_BOT_TOKEN: secret("xoxb-"),
+  SLACK_SIGNING_SECRET: secret(),
+  SLACK_API_URL: url,
+  SLACK_APP_TOKEN: optionalSecret("xapp-"),
+  DATABRICKS_HOST: url,
+  DATABRICKS_TOKEN: optionalSecret(),
+  DATABRICKS_CLIENT_ID: optionalSecret(),
+  DATABRICKS_CLIENT_SECRET: optionalSecret(),
+  DATABRICKS_CONFIG_PROFILE: z.string().optional(),
+  DATABRICKS_CONFIG_FILE: z.string().optional(),
+  HOME: z.string().optional(),
+  PTBOT_DATABASE: z.string().min(1).default("./data/ptbot.db"),
+  PTBOT_POLL_INTERVAL_MS: int(15_000, 100, 3_600_000),
+  PTBOT_PROVISIONING_LIMIT_MS: int(60 * 60_000, 1_000),
+  PTBOT_APPROVERS: list(/^[UWS][A-Z0-9]{2,}$/, "Slack user ids (U…, W…) or user-group ids (S…)"),
+  PTBOT_ALLOW_SELF_APPROVAL: bool(false),
+  PTBOT_REQUIRED_APPROVALS: int(1, 1, 10),
+  PTBOT_ALLOWED_CHANNELS: list(/^[CGD][A-Z0-9]{2,}$/, "Slack channel ids (C…, G…)"),
+  PTBOT_REQUEST_TTL_MS: int(24 * 3_600_000, 60_000),
+  PTBOT_DEFAULT_MIN_MULTIPLE: int(2, 0, 1000),
+  PTBOT_DEFAULT_MAX_MULTIPLE: int(3, 1, 1000),
+  PTBOT_MAX_MULTIPLE: int(20, 1, 1000),
+});
+
+/**
+ * Turns the environment into ptbot's frozen config, or throws one {@link ConfigError} listing every problem.
+ * The only place in ptbot that reads the environment; secret values are never echoed.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0])} ${issue.message}`);
+  }
+  if (parsed.success) {
+    const e = parsed.data;
+    if (e.PTBOT_APPROVERS.length === 0) {
+      problems.push(
+        "PTBOT_APPROVERS is required: list who may approve deploys (Slack user or user-group ids)",
+      );
+    }
+    if (e.PTBOT_DEFAULT_MIN_MULTIPLE > e.PTBOT_DEFAULT_MAX_MULTIPLE) {
+      problems.push("PTBOT_DEFAULT_MIN_MULTIPLE must not be greater than PTBOT_DEFAULT_MAX_MULTIPLE");
+    }
+    if (e.PTBOT_DEFAULT_MAX_MULTIPLE > e.PTBOT_MAX_MULTIPLE) {
+      problems.push("PTBOT_DEFAULT_MAX_MULTIPLE must not be greater than PTBOT_MAX_MULTIPLE");
+    }
+    const hasToken = e.DATABRICKS_TOKEN !== undefined;
+    const hasClient = e.DATABRICKS_CLIENT_ID !== undefined || e.DATABRICKS_CLIENT_SECRET !== undefined;
+    if (hasClient && (e.DATABRICKS_CLIENT_ID === undefined || e.DATABRICKS_CLIENT_SECRET === undefined)) {
+      problems.push("DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET must be set together");
+    }
+    if ((hasToken || hasClient) && e.DATABRICKS_HOST === undefined) {
+      problems.push("DATABRICKS_HOST is required with DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID");
+    }
+    if (
+      !hasToken &&
+      !hasClient &&
+      e.DATABRICKS_HOST !== undefined &&
+      e.DATABRICKS_CONFIG_PROFILE === undefined
+    ) {
+      problems.push(
+        "DATABRICKS_HOST needs credentials: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET",
+      );
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  const apiUrl = e.SLACK_API_URL === undefined ? undefined : e.SLACK_API_URL.replace(/\/?$/, "/");
+  return deepFreeze({
+    port: e.PORT,
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl,
+      appToken: e.SLACK_APP_TOKEN,
+    },
+    databricks: {
+      host: e.DATABRICKS_HOST?.replace(/\/+$/, ""),
+      token: e.DATABRICKS_TOKEN,
+      clientId: e.DATABRICKS_CLIENT_ID,
+      clientSecret: e.DATABRICKS_CLIENT_SECRET,
+      profile: e.DATABRICKS_CONFIG_PROFILE,
+      configFile: e.DATABRICKS_CONFIG_FILE ?? join(e.HOME ?? homedir(), ".databrickscfg"),
+    },
+    databasePath: e.PTBOT_DATABASE,
+    pollIntervalMs: e.PTBOT_POLL_INTERVAL_MS,
+    provisioningLimitMs: e.PTBOT_PROVISIONING_LIMIT_MS,
+    policy: {
+      approverUsers: e.PTBOT_APPROVERS.filter((id) => !id.startsWith("S")),
+      approverGroups: e.PTBOT_APPROVERS.filter((id) => id.startsWith("S")),
+      allowSelfApproval: e.PTBOT_ALLOW_SELF_APPROVAL,
+      requiredApprovals: e.PTBOT_REQUIRED_APPROVALS,
+      allowedChannels: e.PTBOT_ALLOWED_CHANNELS,
+      requestTtlMs: e.PTBOT_REQUEST_TTL_MS,
+      defaultMinMultiple: e.PTBOT_DEFAULT_MIN_MULTIPLE,
+      defaultMaxMultiple: e.PTBOT_DEFAULT_MAX_MULTIPLE,
+      maxMultipleLimit: e.PTBOT_MAX_MULTIPLE,
+    },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
