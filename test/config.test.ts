@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const minimal = {
+  SLACK_BOT_TOKEN: "xoxb-1-secret-bot-token",
+  SLACK_SIGNING_SECRET: "s3cr3t-signing",
+  DATABRICKS_HOST: "https://adb-123.azuredatabricks.net/",
+  DATABRICKS_TOKEN: "dapi0123456789abcdef0123456789abcdef",
+  PTBOT_APPROVERS: "U0APPROVER,S0MLAPPROVE",
+  HOME: "/home/ptbot",
+};
+
+function problemsOf(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig(minimal);
+    expect(config.port).toBe(3000);
+    expect(config.databasePath).toBe("./data/ptbot.db");
+    expect(config.pollIntervalMs).toBe(15_000);
+    expect(config.databricks.host).toBe("https://adb-123.azuredatabricks.net");
+    expect(config.databricks.configFile).toBe("/home/ptbot/.databrickscfg");
+    expect(config.slack.apiUrl).toBeUndefined();
+    expect(config.policy).toMatchObject({
+      approverUsers: ["U0APPROVER"],
+      approverGroups: ["S0MLAPPROVE"],
+      allowSelfApproval: false,
+      requiredApprovals: 1,
+      allowedChannels: [],
+      requestTtlMs: 24 * 3_600_000,
+      defaultMinMultiple: 2,
+      defaultMaxMultiple: 3,
+    });
+  });
+
+  it("returns a deeply frozen object", () => {
+    const config = loadConfig(minimal);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.policy)).toBe(true);
+    expect(Object.isFrozen(config.policy.approverUsers)).toBe(true);
+  });
+
+  it("normalises SLACK_API_URL to end with a slash", () => {
+    expect(loadConfig({ ...minimal, SLACK_API_URL: "http://127.0.0.1:8791/api" }).slack.apiUrl).toBe(
+      "http://127.0.0.1:8791/api/",
+    );
+  });
+
+  it("reports every problem at once, by variable name", () => {
+    const problems = problemsOf({
+      PORT: "http",
+      SLACK_BOT_TOKEN: "xapp-wrong-kind",
+      PTBOT_REQUIRED_APPROVALS: "0",
+      PTBOT_APPROVERS: "U0OK,bob",
+      PTBOT_ALLOW_SELF_APPROVAL: "maybe",
+      DATABRICKS_CLIENT_ID: "abc",
+    });
+    const text = problems.join("\n");
+    for (const name of [
+      "PORT",
+      "SLACK_BOT_TOKEN",
+      "SLACK_SIGNING_SECRET",
+      "PTBOT_REQUIRED_APPROVALS",
+      "PTBOT_APPROVERS",
+      "PTBOT_ALLOW_SELF_APPROVAL",
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(problems.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("reports cross-field problems once the variables parse", () => {
+    const problems = problemsOf({
+      ...minimal,
+      PTBOT_APPROVERS: "",
+      DATABRICKS_TOKEN: undefined,
+      DATABRICKS_CLIENT_ID: "only-the-id",
+      PTBOT_DEFAULT_MIN_MULTIPLE: "5",
+      PTBOT_DEFAULT_MAX_MULTIPLE: "4",
+    });
+    expect(problems).toEqual([
+      expect.stringContaining("PTBOT_APPROVERS is required"),
+      expect.stringContaining("PTBOT_DEFAULT_MIN_MULTIPLE"),
+      expect.stringContaining("DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET"),
+    ]);
+  });
+
+  it("asks for credentials when only a host is given", () => {
+    const problems = problemsOf({ ...minimal, DATABRICKS_TOKEN: undefined });
+    expect(problems.join()).toContain("DATABRICKS_HOST needs credentials");
+  });
+
+  it("never echoes a secret value in its problems", () => {
+    const token = "xoxp-this-is-a-user-token-not-a-bot-token";
+    const error = (() => {
+      try {
+        loadConfig({ ...minimal, SLACK_BOT_TOKEN: token, SLACK_APP_TOKEN: "xoxb-not-an-app-token" });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect(error.message).toContain("SLACK_BOT_TOKEN must start with xoxb-");
+    expect(error.message).toContain("SLACK_APP_TOKEN must start with xapp-");
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain(token);
+    expect(error.message).not.toContain("xoxb-not-an-app-token");
+  });
+});
