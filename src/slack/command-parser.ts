@@ -1,0 +1,132 @@
+/**
+ * Parses the text after `/pt` into a command. Pure: never throws, and every input gets an answer (a command, or
+ * `help` with the problem found), because a slash command must always be answered.
+ */
+
+/** Which version of the model to deploy: a number, the highest READY one, or the one an alias points to. */
+export type VersionSpec = number | "latest" | `@${string}`;
+
+export type ParsedCommand =
+  | {
+      readonly kind: "deploy";
+      readonly model: string;
+      readonly version: VersionSpec;
+      readonly name?: string;
+      readonly min?: number;
+      readonly max?: number;
+      readonly scaleToZero: boolean;
+    }
+  | { readonly kind: "status"; readonly endpoint: string }
+  | { readonly kind: "list" }
+  | { readonly kind: "help"; readonly problem?: ParseProblem };
+
+/** Why the text could not be understood; `detail` is the offending user text (escape it before showing it). */
+export interface ParseProblem {
+  readonly code:
+    | "unknown_subcommand"
+    | "missing_model"
+    | "invalid_model_name"
+    | "invalid_version"
+    | "alias_and_version"
+    | "unknown_flag"
+    | "missing_flag_value"
+    | "invalid_multiple"
+    | "unexpected_argument"
+    | "missing_endpoint";
+  readonly detail?: string;
+}
+
+const MODEL_PART = "[A-Za-z0-9_][A-Za-z0-9_-]*";
+const MODEL_NAME = new RegExp(`^${MODEL_PART}\\.${MODEL_PART}\\.${MODEL_PART}$`);
+const ALIAS = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const MAX_TEXT = 1000;
+
+/** Slack clients may "smarten" `--` into an em or en dash; accept them as the flag prefix people meant to type. */
+function normaliseFlag(token: string): string {
+  return token.replace(/^(—|–|-{1,2})(?=[a-z])/, "--");
+}
+
+function problem(code: ParseProblem["code"], detail?: string): ParsedCommand {
+  return { kind: "help", problem: detail === undefined ? { code } : { code, detail: detail.slice(0, 80) } };
+}
+
+function parseMultiple(raw: string | undefined): number | undefined {
+  if (raw === undefined || !/^\d{1,4}$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+function parseDeploy(args: readonly string[]): ParsedCommand {
+  const positional: string[] = [];
+  const flags: { name?: string; min?: number; max?: number; scaleToZero: boolean } = { scaleToZero: false };
+  for (let i = 0; i < args.length; i++) {
+    const raw = args[i] ?? "";
+    const token = normaliseFlag(raw);
+    if (!token.startsWith("--")) {
+      positional.push(raw);
+      continue;
+    }
+    const [flag = "", inline] = token.split(/=(.*)/s, 2);
+    if (flag === "--scale-to-zero") {
+      flags.scaleToZero = true;
+      continue;
+    }
+    if (flag !== "--name" && flag !== "--min" && flag !== "--max") return problem("unknown_flag", raw);
+    const value = inline ?? args[++i];
+    if (value === undefined || value === "") return problem("missing_flag_value", flag);
+    if (flag === "--name") {
+      flags.name = value;
+      continue;
+    }
+    const multiple = parseMultiple(value);
+    if (multiple === undefined) return problem("invalid_multiple", `${flag} ${value}`);
+    flags[flag === "--min" ? "min" : "max"] = multiple;
+  }
+  const [target, versionText, extra] = positional;
+  if (target === undefined) return problem("missing_model");
+  if (extra !== undefined) return problem("unexpected_argument", extra);
+  const [model = "", alias] = target.split(/@(.*)/s, 2);
+  if (!MODEL_NAME.test(model)) return problem("invalid_model_name", target);
+  let version: VersionSpec = "latest";
+  if (alias !== undefined) {
+    if (!ALIAS.test(alias)) return problem("invalid_version", `@${alias}`);
+    if (versionText !== undefined) return problem("alias_and_version", `${target} ${versionText}`);
+    version = `@${alias}`;
+  } else if (versionText !== undefined && versionText !== "latest") {
+    if (!/^[1-9]\d{0,8}$/.test(versionText)) return problem("invalid_version", versionText);
+    version = Number(versionText);
+  }
+  return {
+    kind: "deploy",
+    model,
+    version,
+    scaleToZero: flags.scaleToZero,
+    ...(flags.name === undefined ? {} : { name: flags.name }),
+    ...(flags.min === undefined ? {} : { min: flags.min }),
+    ...(flags.max === undefined ? {} : { max: flags.max }),
+  };
+}
+
+/** Parses `/pt` text such as `deploy ml.llm-catalog.llama-13b 3 --max 4`. */
+export function parseCommand(text: string): ParsedCommand {
+  const tokens = text.slice(0, MAX_TEXT).trim().split(/\s+/).filter(Boolean);
+  const [sub, ...args] = tokens;
+  switch (sub?.toLowerCase()) {
+    case undefined:
+    case "help":
+    case "-h":
+    case "--help":
+      return { kind: "help" };
+    case "deploy":
+      return parseDeploy(args);
+    case "status": {
+      const [endpoint, extra] = args;
+      if (endpoint === undefined) return problem("missing_endpoint");
+      if (extra !== undefined) return problem("unexpected_argument", extra);
+      return { kind: "status", endpoint };
+    }
+    case "list":
+      return args.length === 0 ? { kind: "list" } : problem("unexpected_argument", args[0]);
+    default:
+      return problem("unknown_subcommand", sub);
+  }
+}

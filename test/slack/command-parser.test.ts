@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { parseCommand } from "../../src/slack/command-parser.js";
+
+describe("parseCommand", () => {
+  it.each([
+    [
+      "deploy ml.llm-catalog.llama-13b 3",
+      { kind: "deploy", model: "ml.llm-catalog.llama-13b", version: 3, scaleToZero: false },
+    ],
+    [
+      "deploy ml.llm-catalog.llama-13b",
+      { kind: "deploy", model: "ml.llm-catalog.llama-13b", version: "latest", scaleToZero: false },
+    ],
+    [
+      "deploy ml.llm-catalog.llama-13b latest",
+      { kind: "deploy", model: "ml.llm-catalog.llama-13b", version: "latest", scaleToZero: false },
+    ],
+    [
+      "deploy ml.llm-catalog.llama-13b@champion",
+      { kind: "deploy", model: "ml.llm-catalog.llama-13b", version: "@champion", scaleToZero: false },
+    ],
+    [
+      "  DEPLOY   system.ai.dbrx_instruct 2 --name dbrx-prod --min 0 --max 4 --scale-to-zero ",
+      {
+        kind: "deploy",
+        model: "system.ai.dbrx_instruct",
+        version: 2,
+        name: "dbrx-prod",
+        min: 0,
+        max: 4,
+        scaleToZero: true,
+      },
+    ],
+    [
+      "deploy a.b.c --max=5 --name=x",
+      { kind: "deploy", model: "a.b.c", version: "latest", name: "x", max: 5, scaleToZero: false },
+    ],
+    [
+      "deploy a.b.c 1 —max 5 –min 1",
+      { kind: "deploy", model: "a.b.c", version: 1, min: 1, max: 5, scaleToZero: false },
+    ],
+    ["status llama-13b-3", { kind: "status", endpoint: "llama-13b-3" }],
+    ["list", { kind: "list" }],
+    ["", { kind: "help" }],
+    ["help", { kind: "help" }],
+  ])("parses %j", (text, expected) => {
+    expect(parseCommand(text)).toEqual(expected);
+  });
+
+  it.each([
+    ["launch a.b.c", "unknown_subcommand", "launch"],
+    ["deploy", "missing_model", undefined],
+    ["deploy llama-13b", "invalid_model_name", "llama-13b"],
+    ["deploy a.b.c.d", "invalid_model_name", "a.b.c.d"],
+    ["deploy a.b.c three", "invalid_version", "three"],
+    ["deploy a.b.c 0", "invalid_version", "0"],
+    ["deploy a.b.c -1", "invalid_version", "-1"],
+    ["deploy a.b.c@ 1", "invalid_version", "@"],
+    ["deploy a.b.c@champion 3", "alias_and_version", "a.b.c@champion 3"],
+    ["deploy a.b.c --size 3", "unknown_flag", "--size"],
+    ["deploy a.b.c --max", "missing_flag_value", "--max"],
+    ["deploy a.b.c --max lots", "invalid_multiple", "--max lots"],
+    ["deploy a.b.c --min -2", "invalid_multiple", "--min -2"],
+    ["deploy a.b.c 3 4", "unexpected_argument", "4"],
+    ["status", "missing_endpoint", undefined],
+    ["status a b", "unexpected_argument", "b"],
+    ["list all", "unexpected_argument", "all"],
+  ])("answers %j with help and %s", (text, code, detail) => {
+    const parsed = parseCommand(text);
+    expect(parsed).toEqual({ kind: "help", problem: detail === undefined ? { code } : { code, detail } });
+  });
+
+  it("bounds the echoed detail so a huge input cannot make a huge answer", () => {
+    const parsed = parseCommand(`frobnicate${"x".repeat(5000)}`);
+    expect(parsed.kind === "help" && (parsed.problem?.detail?.length ?? 0) <= 80).toBe(true);
+  });
+});
+
+describe("parseCommand fuzz", () => {
+  // A seeded generator keeps the fuzz reproducible: a failure names its seed and input.
+  function random(seed: number) {
+    let s = seed >>> 0;
+    return () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+  const pieces = [
+    "deploy",
+    "status",
+    "list",
+    "help",
+    "a.b.c",
+    "ml.llm-catalog.llama-13b",
+    "@",
+    "@champion",
+    "--min",
+    "--max",
+    "--name",
+    "--scale-to-zero",
+    "=",
+    "—",
+    "3",
+    "0",
+    "-1",
+    "99999",
+    "<!channel>",
+    "&",
+    "`",
+    "\n",
+    "\t",
+    "🙂",
+    "\u0000",
+    " ",
+    "  ",
+  ];
+
+  it("never throws and always answers with a known kind, for 5000 random and mutated inputs", () => {
+    const next = random(20261125);
+    for (let i = 0; i < 5000; i++) {
+      const parts = Array.from(
+        { length: Math.floor(next() * 8) },
+        () => pieces[Math.floor(next() * pieces.length)],
+      );
+      let text = parts.join(next() < 0.5 ? " " : "");
+      if (next() < 0.3) text += String.fromCharCode(Math.floor(next() * 0xffff));
+      const parsed = parseCommand(text);
+      expect(["deploy", "status", "list", "help"], `input ${JSON.stringify(text)}`).toContain(parsed.kind);
+      if (parsed.kind === "deploy") {
+        expect(parsed.model).toMatch(/^[^.]+\.[^.]+\.[^.]+$/);
+      }
+    }
+  });
+});
