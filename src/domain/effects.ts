@@ -1,0 +1,48 @@
+/**
+ * What the workflow must do after it saved a transition, as data. Effects come in the order to perform them: the
+ * one that matters (a Databricks call) first, then notices.
+ */
+import type { EndpointSpec } from "./plan.js";
+import type { Reason } from "./request.js";
+
+export type Effect =
+  /** Look up the model and the endpoint, then apply `resolved` or `resolution_failed`. */
+  | { readonly type: "resolve" }
+  /** The quorum is met: apply `create_started` (which claims the create) and perform its effect. */
+  | { readonly type: "start_create" }
+  /** Call the create route `spec.route` names; then apply `create_accepted` or `create_failed`. */
+  | { readonly type: "create_endpoint"; readonly spec: EndpointSpec }
+  /** Put a new config on the existing endpoint; then apply `create_accepted` or `create_failed`. */
+  | { readonly type: "update_endpoint"; readonly spec: EndpointSpec }
+  /** Tell the request's thread what happened. */
+  | { readonly type: "notify"; readonly notice: Notice };
+
+/**
+ * A Slack-agnostic description of what happened to a request; the Notifier turns it into a card update or a thread
+ * message. `card_changed` always means "re-render the card from the saved request".
+ */
+export type Notice =
+  | { readonly type: "card_changed" }
+  /** Resolved: approvers are needed (the Notifier may mention them). */
+  | { readonly type: "approval_needed" }
+  /** One approval counted; more are needed. */
+  | {
+      readonly type: "approval_recorded";
+      readonly by: string;
+      readonly given: number;
+      readonly required: number;
+    }
+  /** The quorum is met; `by` lists every approver. */
+  | { readonly type: "approved"; readonly by: readonly string[] }
+  /** Settings changed; approvals given before, if any, were cleared. */
+  | { readonly type: "adjusted"; readonly by: string; readonly approvalsCleared: number }
+  | { readonly type: "rejected"; readonly by: string; readonly note?: string }
+  | { readonly type: "cancelled"; readonly by: string }
+  | { readonly type: "expired" }
+  | { readonly type: "unresolvable"; readonly reason: Reason }
+  | { readonly type: "creating" }
+  | { readonly type: "provisioning" }
+  | { readonly type: "ready" }
+  | { readonly type: "failed"; readonly reason: Reason }
+  /** Provisioning for `forMs` already; still followed. */
+  | { readonly type: "stuck"; readonly forMs: number };

@@ -1,0 +1,89 @@
+/**
+ * Everything that can happen to a deploy request. People cause `adjusted`, `approved`, `rejected` and `cancelled`;
+ * the workflow and the tracker cause the rest. {@link transition} decides what each one does.
+ */
+import type { DeployMode } from "./create-or-update.js";
+import type { ModelInfo } from "./model.js";
+import type { Plan } from "./plan.js";
+import type { Actor } from "./policy.js";
+import type { EndpointObservation, MessageRef } from "./request.js";
+
+export type DeployEvent =
+  /**
+   * The model, its chunk size and the endpoint were looked up (the workflow ran `proposePlan` and
+   * `decideCreateOrUpdate`). An invalid plan or name ends the request as unresolvable with every violation.
+   */
+  | {
+      readonly type: "resolved";
+      readonly model: ModelInfo;
+      readonly plan: Plan;
+      readonly endpointName: string;
+      readonly mode: DeployMode;
+    }
+  /** The model could not be resolved, or the endpoint is refused (code e.g. `model_not_found`, `endpoint_busy`). */
+  | { readonly type: "resolution_failed"; readonly code: string; readonly message: string }
+  /**
+   * New settings from the requester or an approver. Carries the whole plan, name and mode: when the name changes the
+   * workflow must look the new endpoint up again, so it always passes the mode it just decided.
+   */
+  | {
+      readonly type: "adjusted";
+      readonly by: Actor;
+      readonly plan: Plan;
+      readonly endpointName: string;
+      readonly mode: DeployMode;
+    }
+  | { readonly type: "approved"; readonly by: Actor }
+  /** `note` is the approver's optional explanation. */
+  | { readonly type: "rejected"; readonly by: Actor; readonly note?: string }
+  | { readonly type: "cancelled"; readonly by: { readonly id: string } }
+  /**
+   * The expiry sweep found the request past `expiresAt` while still undecided: awaiting approval, or stuck in
+   * `resolving` (say, the process died mid-lookup), so no request waits forever.
+   */
+  | { readonly type: "expired" }
+  /** The card was posted (or re-posted) here. Allowed in every state; changes nothing else. */
+  | { readonly type: "message_posted"; readonly message: MessageRef }
+  /** The workflow claims the create: approved → creating. Its effect is the Databricks call. */
+  | { readonly type: "create_started" }
+  /** Databricks accepted the create or update; `endpoint` is what it answered. */
+  | { readonly type: "create_accepted"; readonly endpoint: EndpointObservation }
+  | { readonly type: "create_failed"; readonly code: string; readonly message: string }
+  /** The tracker saw the endpoint change but not finish. */
+  | { readonly type: "provisioning_progress"; readonly endpoint: EndpointObservation }
+  | { readonly type: "provisioning_succeeded"; readonly endpoint: EndpointObservation }
+  /** The update failed; the reason is the deployment message unless `code`/`message` say better. */
+  | {
+      readonly type: "provisioning_failed";
+      readonly endpoint: EndpointObservation;
+      readonly code?: string;
+      readonly message?: string;
+    }
+  /** Still provisioning after `limitMs`: reported once, and still followed. */
+  | { readonly type: "provisioning_stuck"; readonly limitMs: number };
+
+export type DeployEventType = DeployEvent["type"];
+
+/** Every event type, for tables and tests. */
+export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
+  "resolved",
+  "resolution_failed",
+  "adjusted",
+  "approved",
+  "rejected",
+  "cancelled",
+  "expired",
+  "message_posted",
+  "create_started",
+  "create_accepted",
+  "create_failed",
+  "provisioning_progress",
+  "provisioning_succeeded",
+  "provisioning_failed",
+  "provisioning_stuck",
+];
+
+/** Who caused the event, for the audit log: the person's id, or `"system"`. */
+export function eventActor(event: DeployEvent): string {
+  return "by" in event ? event.by.id : "system";
+}

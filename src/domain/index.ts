@@ -1,0 +1,13 @@
+/** The deploy domain: pure and synchronous, no I/O. Import from here. */
+export * from "./create-or-update.js";
+export * from "./effects.js";
+export * from "./endpoint-name.js";
+export * from "./events.js";
+export * from "./model.js";
+export * from "./open-request.js";
+export * from "./plan.js";
+export * from "./policy.js";
+export * from "./rejection.js";
+export * from "./request.js";
+export * from "./transition.js";
+export * from "./violation.js";

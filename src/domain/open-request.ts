@@ -1,0 +1,67 @@
+/**
+ * A new deploy request, from what someone typed. Like {@link transition}, it returns the request and the effects
+ * to perform after inserting it, or a rejection.
+ */
+import { validateEndpointName } from "./endpoint-name.js";
+import { isChannelAllowed } from "./policy.js";
+import type { DeployAsk, DeployRequest, Requester } from "./request.js";
+import type { TransitionContext, TransitionResult } from "./transition.js";
+
+export interface NewDeployRequest {
+  /** Chosen by the caller (the domain has no randomness). */
+  readonly id: string;
+  /** Defaults to `"default"`. */
+  readonly workspace?: string;
+  readonly ask: DeployAsk;
+  readonly requester: Requester;
+  readonly channelId: string;
+}
+
+/**
+ * Opens a request in `resolving`, version 1, expiring `policy.requestTtlMs` from now. Refused when the channel is
+ * not allowed, or when the endpoint name the requester typed is invalid (checked now so they hear at once).
+ * Effects: `resolve`, then `card_changed` (post the card).
+ */
+export function openRequest(input: NewDeployRequest, ctx: TransitionContext): TransitionResult {
+  const { now, policy } = ctx;
+  if (!isChannelAllowed(input.channelId, policy)) {
+    return {
+      ok: false,
+      rejection: {
+        code: "channel_not_allowed",
+        message: `deploys cannot be requested in channel ${input.channelId}; allowed: ${policy.allowedChannels.join(", ")}`,
+      },
+    };
+  }
+  if (input.ask.endpointName !== undefined) {
+    const violations = validateEndpointName(input.ask.endpointName);
+    if (violations.length > 0) {
+      return {
+        ok: false,
+        rejection: {
+          code: "invalid_plan",
+          message: `invalid settings: ${violations.map((v) => v.message).join("; ")}`,
+          violations,
+        },
+      };
+    }
+  }
+  const request: DeployRequest = {
+    id: input.id,
+    workspace: input.workspace ?? "default",
+    ask: input.ask,
+    requester: input.requester,
+    channelId: input.channelId,
+    approvals: [],
+    state: "resolving",
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: now + policy.requestTtlMs,
+    version: 1,
+  };
+  return {
+    ok: true,
+    request,
+    effects: [{ type: "resolve" }, { type: "notify", notice: { type: "card_changed" } }],
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * The deploy plan: how much provisioned throughput to ask for, in multiples of the model's chunk. This file is the
+ * one place where chunk arithmetic lives.
+ *
+ * Tokens-per-second models scale between `minMultiple` and `maxMultiple` chunks (min may be 0 with scale to zero).
+ * Model-unit models are provisioned at one fixed size through the `/pt` route: only `maxMultiple` counts
+ * (units = maxMultiple × `model_unit_chunk_size`); {@link normalizePlan} sets `minMultiple` to `maxMultiple` so a
+ * stored plan never carries a min that means nothing, and scale to zero is refused for them.
+ */
+import { validateEndpointName } from "./endpoint-name.js";
+import type { ModelInfo } from "./model.js";
+import type { PlanViolation } from "./violation.js";
+
+export interface Plan {
+  readonly minMultiple: number;
+  readonly maxMultiple: number;
+  readonly scaleToZero: boolean;
+}
+
+/** The policy knobs the plan depends on (part of `ApprovalPolicy`). */
+export interface PlanPolicy {
+  /** Proposed min when the requester names none (Databricks' own example uses 2). */
+  readonly defaultMinMultiple: number;
+  /** Proposed max when the requester names none (Databricks' own example uses 3). */
+  readonly defaultMaxMultiple: number;
+  /** The largest max multiple a request may ask for. */
+  readonly maxMultipleLimit: number;
+}
+
+/** What the requester typed, if anything; each part overrides the policy's default. */
+export interface PlanAsk {
+  readonly min?: number;
+  readonly max?: number;
+  readonly scaleToZero?: boolean;
+}
+
+/**
+ * The plan ptbot proposes from the policy's defaults and what the requester asked. Unstated parts are chosen to fit
+ * the stated ones: `--max 1` alone gives min 1 (not the default 2), `--min 5` alone raises max to 5, and scale to
+ * zero without a min gives min 0. The result is normalised but not validated: run {@link validatePlan} on it.
+ */
+export function proposePlan(model: ModelInfo, policy: PlanPolicy, ask: PlanAsk = {}): Plan {
+  const scaleToZero = ask.scaleToZero ?? false;
+  const max = ask.max ?? Math.max(policy.defaultMaxMultiple, ask.min ?? 0);
+  const min = ask.min ?? (scaleToZero ? 0 : Math.min(policy.defaultMinMultiple, max));
+  return normalizePlan(model, { minMultiple: min, maxMultiple: max, scaleToZero });
+}
+
+/** For model-unit models, min mirrors max (one fixed size); tokens-per-second plans are returned as they are. */
+export function normalizePlan(model: ModelInfo, plan: Plan): Plan {
+  if (model.unit !== "model_units" || plan.minMultiple === plan.maxMultiple) return plan;
+  return { ...plan, minMultiple: plan.maxMultiple };
+}
+
+/**
+ * Every rule `plan` breaks, each tied to its field (empty when the plan is valid): multiples are whole numbers,
+ * max ≥ 1, max ≤ the policy's limit, and for tokens-per-second models min ≥ 0, min ≤ max, min 0 only with scale to
+ * zero. For model-unit models min is not checked (see {@link normalizePlan}) and scale to zero is refused.
+ */
+export function validatePlan(model: ModelInfo, plan: Plan, policy: PlanPolicy): PlanViolation[] {
+  const violations: PlanViolation[] = [];
+  const max = plan.maxMultiple;
+  const maxIsInt = Number.isInteger(max);
+  if (!maxIsInt) {
+    violations.push({ field: "max", code: "not_integer", message: `max must be a whole number, got ${max}` });
+  } else if (max < 1) {
+    violations.push({ field: "max", code: "below_one", message: `max must be at least 1×, got ${max}×` });
+  } else if (max > policy.maxMultipleLimit) {
+    violations.push({
+      field: "max",
+      code: "above_limit",
+      message: `max must be at most ${policy.maxMultipleLimit}×, got ${max}×`,
+    });
+  }
+  if (model.unit === "model_units") {
+    if (plan.scaleToZero) {
+      violations.push({
+        field: "min",
+        code: "scale_to_zero_unsupported",
+        message:
+          "scale to zero is not available for model-unit models: they are provisioned at one fixed size",
+      });
+    }
+    return violations;
+  }
+  const min = plan.minMultiple;
+  if (!Number.isInteger(min)) {
+    violations.push({ field: "min", code: "not_integer", message: `min must be a whole number, got ${min}` });
+  } else if (min < 0) {
+    violations.push({ field: "min", code: "negative", message: `min must not be negative, got ${min}×` });
+  } else {
+    if (min === 0 && !plan.scaleToZero) {
+      violations.push({
+        field: "min",
+        code: "zero_needs_scale_to_zero",
+        message: "min can be 0 only with scale to zero turned on",
+      });
+    }
+    // Against a max that is itself below one, "min above max" would only repeat the max error.
+    if (maxIsInt && max >= 1 && min > max) {
+      violations.push({
+        field: "min",
+        code: "min_above_max",
+        message: `min (${min}×) must not be greater than max (${max}×)`,
+      });
+    }
+  }
+  return violations;
+}
+
+/** {@link validatePlan} and {@link validateEndpointName} together: everything wrong with a request's settings. */
+export function validateDeploySettings(
+  model: ModelInfo,
+  plan: Plan,
+  endpointName: string,
+  policy: PlanPolicy,
+): PlanViolation[] {
+  return [...validatePlan(model, plan, policy), ...validateEndpointName(endpointName)];
+}
+
+/** A render-ready amount: `multiple` chunks, that is `value` `unit` (and `dbus` DBUs when the model reports them). */
+export interface PlanAmount {
+  readonly multiple: number;
+  readonly value: number;
+  readonly unit: "tokens/s" | "model units";
+  /** multiple × the model's DBUs per chunk, when Databricks reported `dbus`. */
+  readonly dbus?: number;
+}
+
+/** What a plan amounts to, for cards: a scaling range for tokens-per-second models, one size for model units. */
+export type PlanDescription =
+  | {
+      readonly route: "tokens";
+      readonly min: PlanAmount;
+      readonly max: PlanAmount;
+      readonly scaleToZero: boolean;
+    }
+  | { readonly route: "model_units"; readonly units: PlanAmount };
+
+/** e.g. 2× and 3× of a 980 tokens/s chunk → `{ route: "tokens", min: { multiple: 2, value: 1960, ... }, ... }`. */
+export function describePlan(model: ModelInfo, plan: Plan): PlanDescription {
+  if (model.unit === "model_units") return { route: "model_units", units: amount(model, plan.maxMultiple) };
+  return {
+    route: "tokens",
+    min: amount(model, plan.minMultiple),
+    max: amount(model, plan.maxMultiple),
+    scaleToZero: plan.scaleToZero,
+  };
+}
+
+function amount(model: ModelInfo, multiple: number): PlanAmount {
+  const unit = model.unit === "model_units" ? "model units" : "tokens/s";
+  const value = multiple * model.chunkSize;
+  return model.dbus === undefined
+    ? { multiple, value, unit }
+    : { multiple, value, unit, dbus: multiple * model.dbus };
+}
+
+/** A served entity for `POST /api/2.0/serving-endpoints` (or its `PUT .../config`), in Databricks' field names. */
+export interface TokensServedEntity {
+  readonly entity_name: string;
+  /** Databricks takes the version as a string. */
+  readonly entity_version: string;
+  readonly min_provisioned_throughput: number;
+  readonly max_provisioned_throughput: number;
+  readonly scale_to_zero_enabled: boolean;
+}
+
+/** A served entity for `POST /api/2.0/serving-endpoints/pt` (or `PUT .../pt/{name}/config`). */
+export interface ModelUnitsServedEntity {
+  readonly entity_name: string;
+  readonly entity_version: string;
+  readonly provisioned_model_units: number;
+}
+
+/**
+ * Everything the Databricks client needs to create or update the endpoint, as plain data: which route to call,
+ * the endpoint name, and the served entity. The client adds nothing but the envelope.
+ */
+export type EndpointSpec =
+  | { readonly route: "tokens"; readonly endpointName: string; readonly servedEntity: TokensServedEntity }
+  | {
+      readonly route: "model_units";
+      readonly endpointName: string;
+      readonly servedEntity: ModelUnitsServedEntity;
+    };
+
+/** The Databricks-shaped served entity for `plan` (multiples turned into tokens/second or units) and its route. */
+export function toServedEntity(model: ModelInfo, plan: Plan, endpointName: string): EndpointSpec {
+  const entity = { entity_name: model.fullName, entity_version: String(model.version) };
+  if (model.unit === "model_units") {
+    return {
+      route: "model_units",
+      endpointName,
+      servedEntity: { ...entity, provisioned_model_units: plan.maxMultiple * model.chunkSize },
+    };
+  }
+  return {
+    route: "tokens",
+    endpointName,
+    servedEntity: {
+      ...entity,
+      min_provisioned_throughput: plan.minMultiple * model.chunkSize,
+      max_provisioned_throughput: plan.maxMultiple * model.chunkSize,
+      scale_to_zero_enabled: plan.scaleToZero,
+    },
+  };
+}
+
+/** Whether two plans ask for the same thing (for "nothing changed" checks). */
+export function samePlan(a: Plan, b: Plan): boolean {
+  return (
+    a.minMultiple === b.minMultiple && a.maxMultiple === b.maxMultiple && a.scaleToZero === b.scaleToZero
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * The deploy request: one person's ask to serve one model version on one endpoint, from the slash command to a
+ * ready endpoint (or a refusal). Plain, JSON-safe data: the store keeps it as JSON and the Slack layer renders it.
+ * Only {@link transition} (and {@link openRequest}) produce new versions of it.
+ */
+import type { DeployMode } from "./create-or-update.js";
+import type { ModelInfo } from "./model.js";
+import type { Plan } from "./plan.js";
+import type { PlanViolation } from "./violation.js";
+
+export type DeployState =
+  /** The model, its chunk size and the endpoint are being looked up. */
+  | "resolving"
+  | "awaiting_approval"
+  /** The quorum is met; the create has not been claimed yet. */
+  | "approved"
+  /** The create (or update) call is claimed and under way. */
+  | "creating"
+  /** Databricks accepted the config; the tracker follows it. */
+  | "provisioning"
+  | "ready"
+  | "failed"
+  | "unresolvable"
+  | "rejected"
+  | "cancelled"
+  | "expired";
+
+export const DEPLOY_STATES: readonly DeployState[] = [
+  "resolving",
+  "awaiting_approval",
+  "approved",
+  "creating",
+  "provisioning",
+  "ready",
+  "failed",
+  "unresolvable",
+  "rejected",
+  "cancelled",
+  "expired",
+];
+
+/** States a request never leaves. */
+export const TERMINAL_STATES: readonly DeployState[] = [
+  "ready",
+  "failed",
+  "unresolvable",
+  "rejected",
+  "cancelled",
+  "expired",
+];
+
+/** States a request can still leave: the ones that hold an endpoint name against a second request. */
+export const ACTIVE_STATES: readonly DeployState[] = DEPLOY_STATES.filter(
+  (s) => !TERMINAL_STATES.includes(s),
+);
+
+export function isTerminal(state: DeployState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+/** Which model version to deploy, as asked: a number, the highest READY one, or the one an alias points to. */
+export type VersionAsk = number | "latest" | `@${string}`;
+
+/** What the requester typed, kept so resolution can run (or re-run after a restart) and the card can echo it. */
+export interface DeployAsk {
+  /** `catalog.schema.model`. */
+  readonly model: string;
+  readonly version: VersionAsk;
+  readonly endpointName?: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly scaleToZero?: boolean;
+}
+
+/** Who asked; Slack-agnostic (the id is a Slack user id in practice). */
+export interface Requester {
+  readonly id: string;
+  readonly name?: string;
+}
+
+/** Where the request's card lives. Opaque to the domain: an anchor for the Slack layer and for lookups. */
+export interface MessageRef {
+  readonly channelId: string;
+  readonly ts: string;
+}
+
+export interface Approval {
+  readonly by: string;
+  readonly at: number;
+}
+
+/**
+ * Why a request ended without a ready endpoint: failed, refused, unresolvable, rejected, cancelled or expired.
+ * `code` is stable (e.g. `model_not_found`, `invalid_plan`, `deployment_failed`, `rejected`); `message` is plain
+ * words for logs and cards. `violations` is set when the plan or name was invalid.
+ */
+export interface Reason {
+  readonly code: string;
+  readonly message: string;
+  readonly violations?: readonly PlanViolation[];
+}
+
+/** What the tracker (or the create call) last saw of the endpoint. */
+export interface EndpointObservation {
+  readonly ready: "READY" | "NOT_READY";
+  readonly configUpdate: "NOT_UPDATING" | "IN_PROGRESS" | "UPDATE_FAILED" | "UPDATE_CANCELED";
+  readonly configVersion?: number;
+  /** The served entity's `state.deployment` (e.g. `DEPLOYMENT_CREATING`), as Databricks spelled it. */
+  readonly deploymentState?: string;
+  readonly deploymentMessage?: string;
+  /** The end of the build log, when the tracker fetched it (on failure). */
+  readonly buildLogTail?: string;
+  readonly observedAt: number;
+}
+
+/**
+ * A deploy request. `model`, `plan`, `endpointName` and `mode` are unset while `resolving` (and when resolution
+ * failed, or the request was cancelled or expired before it finished); every other state has them: use
+ * {@link isResolved} to narrow.
+ */
+export interface DeployRequest {
+  readonly id: string;
+  /** Which Databricks workspace; `"default"` until several are configured. */
+  readonly workspace: string;
+  readonly ask: DeployAsk;
+  readonly model?: ModelInfo;
+  readonly plan?: Plan;
+  readonly endpointName?: string;
+  readonly mode?: DeployMode;
+  readonly requester: Requester;
+  /** Where the request was made. */
+  readonly channelId: string;
+  readonly message?: MessageRef;
+  /** Approvals given since the plan last changed (an adjustment clears them). */
+  readonly approvals: readonly Approval[];
+  readonly state: DeployState;
+  readonly reason?: Reason;
+  /** Who rejected or cancelled the request, and when. */
+  readonly closedBy?: Approval;
+  readonly endpoint?: EndpointObservation;
+  /** When Databricks accepted the config; the tracker measures "stuck" from here. */
+  readonly provisioningStartedAt?: number;
+  /** Set once the request was reported stuck, so it is reported only once. */
+  readonly stuckReportedAt?: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Undecided requests expire here. */
+  readonly expiresAt: number;
+  /** Starts at 1 and grows by one on every transition; the store's compare-and-set key. */
+  readonly version: number;
+}
+
+/** A request whose model, plan, endpoint name and mode are known. */
+export type ResolvedDeployRequest = DeployRequest & {
+  readonly model: ModelInfo;
+  readonly plan: Plan;
+  readonly endpointName: string;
+  readonly mode: DeployMode;
+};
+
+export function isResolved(request: DeployRequest): request is ResolvedDeployRequest {
+  return (
+    request.model !== undefined &&
+    request.plan !== undefined &&
+    request.endpointName !== undefined &&
+    request.mode !== undefined
+  );
+}

@@ -1,0 +1,349 @@
+/**
+ * The deploy request's one state machine. Pure: the same request, event and context always give the same answer,
+ * and nothing outside the returned value changes. A success carries the next version of the request (version + 1,
+ * `updatedAt` = now) and the effects the workflow performs after saving it; anything else is a rejection that says
+ * why, and nothing changed.
+ *
+ * resolving ─resolved─▶ awaiting_approval ─approved (quorum)─▶ approved ─create_started─▶ creating
+ *   ─create_accepted─▶ provisioning ─provisioning_succeeded─▶ ready; with side exits to unresolvable, rejected,
+ * cancelled, expired and failed. `cancelled` and `expired` also apply while resolving. `message_posted` applies in
+ * any state. People's actions (adjust, approve, reject, cancel) are refused once `expiresAt` has passed, even
+ * before the expiry sweep ran.
+ */
+import type { DeployMode } from "./create-or-update.js";
+import type { Effect, Notice } from "./effects.js";
+import type { DeployEvent } from "./events.js";
+import { normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
+import { type ApprovalPolicy, canApprove, isApprover } from "./policy.js";
+import type { Rejection, RejectionCode } from "./rejection.js";
+import { type DeployRequest, type DeployState, isResolved, type Reason } from "./request.js";
+
+export interface TransitionContext {
+  /** Milliseconds since the epoch. */
+  readonly now: number;
+  readonly policy: ApprovalPolicy;
+}
+
+export type TransitionResult =
+  | { readonly ok: true; readonly request: DeployRequest; readonly effects: readonly Effect[] }
+  | { readonly ok: false; readonly rejection: Rejection };
+
+export function transition(
+  request: DeployRequest,
+  event: DeployEvent,
+  ctx: TransitionContext,
+): TransitionResult {
+  const { now, policy } = ctx;
+  switch (event.type) {
+    case "resolved": {
+      if (request.state !== "resolving") return wrongState(request, event.type, ["resolving"]);
+      const plan = normalizePlan(event.model, event.plan);
+      const resolved = { model: event.model, plan, endpointName: event.endpointName, mode: event.mode };
+      const violations = validateDeploySettings(event.model, plan, event.endpointName, policy);
+      if (violations.length > 0) {
+        const reason: Reason = {
+          code: "invalid_plan",
+          message: `invalid settings: ${violations.map((v) => v.message).join("; ")}`,
+          violations,
+        };
+        return ok(request, now, { ...resolved, state: "unresolvable", reason }, [
+          notice({ type: "unresolvable", reason }),
+        ]);
+      }
+      return ok(request, now, { ...resolved, state: "awaiting_approval" }, [
+        notice({ type: "approval_needed" }),
+      ]);
+    }
+
+    case "resolution_failed": {
+      if (request.state !== "resolving") return wrongState(request, event.type, ["resolving"]);
+      const reason: Reason = { code: event.code, message: event.message };
+      return ok(request, now, { state: "unresolvable", reason }, [notice({ type: "unresolvable", reason })]);
+    }
+
+    case "adjusted": {
+      const blocked = blockedUserAction(request, now, ["awaiting_approval"], "adjusted");
+      if (blocked !== undefined) return blocked;
+      const actor = event.by;
+      if (actor.id !== request.requester.id && !isApprover(actor, policy)) {
+        return reject(
+          "not_requester_or_approver",
+          `only the requester ${request.requester.id} or an approver can adjust this request, not ${actor.id}`,
+        );
+      }
+      if (!isResolved(request)) return wrongState(request, event.type, ["awaiting_approval"]);
+      const plan = normalizePlan(request.model, event.plan);
+      const violations = validateDeploySettings(request.model, plan, event.endpointName, policy);
+      if (violations.length > 0) {
+        return {
+          ok: false,
+          rejection: {
+            code: "invalid_plan",
+            message: `invalid settings: ${violations.map((v) => v.message).join("; ")}`,
+            violations,
+          },
+        };
+      }
+      if (
+        samePlan(plan, request.plan) &&
+        event.endpointName === request.endpointName &&
+        sameMode(event.mode, request.mode)
+      ) {
+        return reject("nothing_changed", "the adjustment changes nothing");
+      }
+      const approvalsCleared = request.approvals.length;
+      return ok(request, now, { plan, endpointName: event.endpointName, mode: event.mode, approvals: [] }, [
+        notice({ type: "adjusted", by: actor.id, approvalsCleared }),
+      ]);
+    }
+
+    case "approved": {
+      const blocked = blockedUserAction(request, now, ["awaiting_approval"], "approved");
+      if (blocked !== undefined) return blocked;
+      const decision = canApprove(request, event.by, policy);
+      if (!decision.ok) return { ok: false, rejection: decision.rejection };
+      const approvals = [...request.approvals, { by: event.by.id, at: now }];
+      const required = policy.requiredApprovals;
+      if (approvals.length < required) {
+        return ok(request, now, { approvals }, [
+          notice({ type: "approval_recorded", by: event.by.id, given: approvals.length, required }),
+        ]);
+      }
+      return ok(request, now, { approvals, state: "approved" }, [
+        { type: "start_create" },
+        notice({ type: "approved", by: approvals.map((a) => a.by) }),
+      ]);
+    }
+
+    case "rejected": {
+      const blocked = blockedUserAction(request, now, ["awaiting_approval"], "rejected");
+      if (blocked !== undefined) return blocked;
+      if (!isApprover(event.by, policy)) {
+        return reject("not_an_approver", `${event.by.id} is not an approver and cannot reject this request`);
+      }
+      const note = event.note?.trim();
+      const reason: Reason = {
+        code: "rejected",
+        message: `rejected by ${event.by.id}${note ? `: ${note}` : ""}`,
+      };
+      return ok(request, now, { state: "rejected", reason, closedBy: { by: event.by.id, at: now } }, [
+        notice(note ? { type: "rejected", by: event.by.id, note } : { type: "rejected", by: event.by.id }),
+      ]);
+    }
+
+    case "cancelled": {
+      const blocked = blockedUserAction(request, now, ["resolving", "awaiting_approval"], "cancelled");
+      if (blocked !== undefined) return blocked;
+      if (event.by.id !== request.requester.id) {
+        return reject(
+          "not_requester",
+          `only the requester ${request.requester.id} can cancel this request, not ${event.by.id}`,
+        );
+      }
+      const reason: Reason = { code: "cancelled", message: `cancelled by ${event.by.id}` };
+      return ok(request, now, { state: "cancelled", reason, closedBy: { by: event.by.id, at: now } }, [
+        notice({ type: "cancelled", by: event.by.id }),
+      ]);
+    }
+
+    case "expired": {
+      if (request.state !== "resolving" && request.state !== "awaiting_approval") {
+        return closedRejection(request, "expired");
+      }
+      if (now < request.expiresAt) {
+        return reject("not_expired", `request does not expire before ${iso(request.expiresAt)}`);
+      }
+      const reason: Reason = { code: "expired", message: `no decision before ${iso(request.expiresAt)}` };
+      return ok(request, now, { state: "expired", reason }, [notice({ type: "expired" })]);
+    }
+
+    case "message_posted":
+      return { ok: true, request: bump(request, now, { message: event.message }), effects: [] };
+
+    case "create_started": {
+      if (request.state !== "approved" || !isResolved(request)) {
+        return wrongState(request, event.type, ["approved"]);
+      }
+      const spec = toServedEntity(request.model, request.plan, request.endpointName);
+      const call: Effect =
+        request.mode.kind === "create"
+          ? { type: "create_endpoint", spec }
+          : { type: "update_endpoint", spec };
+      return ok(request, now, { state: "creating" }, [call, notice({ type: "creating" })]);
+    }
+
+    case "create_accepted": {
+      if (request.state !== "creating") return wrongState(request, event.type, ["creating"]);
+      return ok(
+        request,
+        now,
+        { state: "provisioning", endpoint: event.endpoint, provisioningStartedAt: now },
+        [notice({ type: "provisioning" })],
+      );
+    }
+
+    case "create_failed": {
+      if (request.state !== "creating") return wrongState(request, event.type, ["creating"]);
+      const reason: Reason = { code: event.code, message: event.message };
+      return ok(request, now, { state: "failed", reason }, [notice({ type: "failed", reason })]);
+    }
+
+    case "provisioning_progress": {
+      if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      return ok(request, now, { endpoint: event.endpoint }, []);
+    }
+
+    case "provisioning_succeeded": {
+      if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      return ok(request, now, { state: "ready", endpoint: event.endpoint }, [notice({ type: "ready" })]);
+    }
+
+    case "provisioning_failed": {
+      if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      const reason: Reason = {
+        code: event.code ?? "deployment_failed",
+        message:
+          event.message ??
+          event.endpoint.deploymentMessage ??
+          `the endpoint update ended ${event.endpoint.configUpdate} without a message`,
+      };
+      return ok(request, now, { state: "failed", reason, endpoint: event.endpoint }, [
+        notice({ type: "failed", reason }),
+      ]);
+    }
+
+    case "provisioning_stuck": {
+      if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      if (request.stuckReportedAt !== undefined) {
+        return reject("already_reported", `request was reported stuck at ${iso(request.stuckReportedAt)}`);
+      }
+      const forMs = now - provisioningSince(request);
+      if (forMs < event.limitMs) {
+        return reject(
+          "not_stuck",
+          `request has been provisioning for ${forMs} ms, less than the ${event.limitMs} ms limit`,
+        );
+      }
+      return ok(request, now, { stuckReportedAt: now }, [notice({ type: "stuck", forMs })]);
+    }
+  }
+}
+
+/**
+ * Whether the tracker should report `request` stuck now: still provisioning, not reported yet, and provisioning
+ * for at least `limitMs`.
+ */
+export function isStuck(request: DeployRequest, now: number, limitMs: number): boolean {
+  return (
+    request.state === "provisioning" &&
+    request.stuckReportedAt === undefined &&
+    now - provisioningSince(request) >= limitMs
+  );
+}
+
+function provisioningSince(request: DeployRequest): number {
+  return request.provisioningStartedAt ?? request.updatedAt;
+}
+
+type Changes = Partial<Omit<DeployRequest, "id" | "version" | "updatedAt">>;
+
+function bump(request: DeployRequest, now: number, changes: Changes): DeployRequest {
+  return { ...request, ...changes, updatedAt: now, version: request.version + 1 };
+}
+
+/** A success that changed what the card shows: `card_changed` comes before the event's own notices. */
+function ok(
+  request: DeployRequest,
+  now: number,
+  changes: Changes,
+  effects: readonly Effect[],
+): TransitionResult {
+  const [first, ...rest] = effects;
+  // The Databricks call (or the create claim) stays first: it is the effect that must not be lost.
+  const ordered =
+    first !== undefined && first.type !== "notify"
+      ? [first, notice({ type: "card_changed" }), ...rest]
+      : [notice({ type: "card_changed" }), ...effects];
+  return { ok: true, request: bump(request, now, changes), effects: ordered };
+}
+
+function notice(n: Notice): Effect {
+  return { type: "notify", notice: n };
+}
+
+function reject(code: RejectionCode, message: string): TransitionResult {
+  return { ok: false, rejection: { code, message } };
+}
+
+function wrongState(
+  request: DeployRequest,
+  eventType: DeployEvent["type"],
+  expected: readonly DeployState[],
+): TransitionResult {
+  return reject(
+    "invalid_transition",
+    `cannot apply ${eventType} to request ${request.id}: it is ${request.state}, not ${expected.join(" or ")}`,
+  );
+}
+
+/** Why a person's action (or the expiry) does not apply: the request is past `allowed`, or its time ran out. */
+function blockedUserAction(
+  request: DeployRequest,
+  now: number,
+  allowed: readonly DeployState[],
+  action: DeployEvent["type"],
+): TransitionResult | undefined {
+  if (!allowed.includes(request.state)) return closedRejection(request, action);
+  if (now >= request.expiresAt) {
+    return reject("expired", `request expired at ${iso(request.expiresAt)}`);
+  }
+  return undefined;
+}
+
+function closedRejection(request: DeployRequest, action: DeployEvent["type"]): TransitionResult {
+  switch (request.state) {
+    case "approved":
+    case "creating":
+    case "provisioning":
+    case "ready":
+    case "failed": {
+      const by = request.approvals.map((a) => a.by);
+      return reject(
+        "already_approved",
+        by.length > 0 ? `already approved by ${joinAnd(by)}` : "already approved",
+      );
+    }
+    case "rejected":
+    case "cancelled":
+      return reject(
+        "already_decided",
+        `request was ${request.state} by ${request.closedBy?.by ?? "someone"}`,
+      );
+    case "expired":
+      return reject("expired", `request expired at ${iso(request.expiresAt)}`);
+    case "unresolvable":
+      return reject(
+        "invalid_transition",
+        `cannot apply ${action}: request could not be resolved (${request.reason?.message ?? "no reason recorded"})`,
+      );
+    case "resolving":
+    case "awaiting_approval":
+      return reject(
+        "invalid_transition",
+        `cannot apply ${action} to request ${request.id}: it is still ${request.state}`,
+      );
+  }
+}
+
+function sameMode(a: DeployMode, b: DeployMode): boolean {
+  if (a.kind === "create" || b.kind === "create") return a.kind === b.kind;
+  return a.current.entityVersion === b.current.entityVersion && samePlan(a.current.plan, b.current.plan);
+}
+
+function joinAnd(items: readonly string[]): string {
+  return items.length <= 2 ? items.join(" and ") : `${items.slice(0, -1).join(", ")}, and ${items.at(-1)}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,106 @@
+/**
+ * The SQLite schema, as an ordered list of migrations. Each runs once, in its own `BEGIN IMMEDIATE` transaction,
+ * and is recorded in `schema_migrations`; re-running (or two processes starting together) is a no-op. Append new
+ * migrations; never edit one that has shipped.
+ */
+import type { DatabaseSync } from "node:sqlite";
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "requests and audit log",
+    sql: `
+      CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        workspace TEXT NOT NULL,
+        endpoint_name TEXT,
+        channel_id TEXT NOT NULL,
+        message_channel_id TEXT,
+        message_ts TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        next_check_at INTEGER,
+        body TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX requests_by_state ON requests (state, next_check_at);
+      CREATE INDEX requests_by_endpoint ON requests (workspace, endpoint_name);
+      CREATE INDEX requests_by_message ON requests (message_channel_id, message_ts);
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL REFERENCES requests (id),
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        before TEXT,
+        after TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_by_request ON audit_log (request_id, seq);
+    `,
+  },
+  {
+    version: 2,
+    name: "notice outbox",
+    sql: `
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL REFERENCES requests (id),
+        notice TEXT NOT NULL,
+        request TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        done_at INTEGER
+      ) STRICT;
+      CREATE INDEX outbox_pending ON outbox (status, request_id, seq);
+      CREATE INDEX requests_by_lease_owner ON requests (lease_owner);
+    `,
+  },
+];
+
+/** Applies the migrations `db` has not seen yet, in order; returns the versions applied now. */
+export function migrate(
+  db: DatabaseSync,
+  migrations: readonly Migration[] = SQLITE_MIGRATIONS,
+  now: () => number = Date.now,
+): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const isApplied = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      // Checked inside the write transaction: another process may have applied it a moment ago.
+      if (isApplied.get(migration.version) === undefined) {
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, now());
+        applied.push(migration.version);
+      }
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,341 @@
+/**
+ * The {@link RequestStore} on `node:sqlite` (built into Node 24, no native addon). The request is stored as JSON
+ * beside the columns queries need. Every write is one `BEGIN IMMEDIATE` transaction, so several store instances
+ * and several processes on the same file stay correct: WAL lets readers run beside the writer, and the busy
+ * timeout makes a second writer wait instead of failing.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
+import type { Notice } from "../domain/effects.js";
+import type { DeployRequest, DeployState } from "../domain/request.js";
+import { TERMINAL_STATES } from "../domain/request.js";
+import {
+  type AuditEntry,
+  type AuditInput,
+  type ClaimOptions,
+  InvalidSaveError,
+  type NoticeClaimOptions,
+  type OutboxItem,
+  RequestExistsError,
+  type RequestStore,
+} from "./request-store.js";
+import { migrate } from "./sqlite-migrations.js";
+
+export interface SqliteStoreOptions {
+  /** How long a writer waits for another one to finish; default 5 s. */
+  readonly busyTimeoutMs?: number;
+  /** Clock for bookkeeping timestamps (`schema_migrations.applied_at`, `outbox.done_at`); default `Date.now`. */
+  readonly now?: () => number;
+}
+
+type Row = Record<string, SQLOutputValue>;
+
+export class SqliteRequestStore implements RequestStore {
+  readonly #db: DatabaseSync;
+  readonly #sql: ReturnType<typeof prepareStatements>;
+  readonly #now: () => number;
+  #closed = false;
+
+  private constructor(db: DatabaseSync, now: () => number) {
+    this.#db = db;
+    this.#now = now;
+    this.#sql = prepareStatements(db);
+  }
+
+  /**
+   * Opens (creating it and its parent directory if needed) and migrates the database at `path`; `:memory:` gives
+   * a private in-memory database, for tests.
+   */
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteRequestStore> {
+    const inMemory = path === ":memory:";
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    const db = new DatabaseSync(path);
+    try {
+      db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+      if (!inMemory) db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA foreign_keys = ON");
+      migrate(db, undefined, options.now);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteRequestStore(db, options.now ?? Date.now);
+  }
+
+  async insert(request: DeployRequest, audit: AuditInput, notices: readonly Notice[] = []): Promise<void> {
+    this.#transaction(() => {
+      if (this.#sql.exists.get(request.id) !== undefined) throw new RequestExistsError(request.id);
+      this.#sql.insert.run({
+        ...indexedColumns(request),
+        created_at: request.createdAt,
+      });
+      this.#appendAudit(null, request, audit);
+      this.#enqueue(request, notices, audit.at);
+    });
+  }
+
+  async get(id: string): Promise<DeployRequest | undefined> {
+    return parseRow(this.#sql.get.get(id));
+  }
+
+  async findByMessage(channelId: string, ts: string): Promise<DeployRequest | undefined> {
+    return parseRow(this.#sql.byMessage.get(channelId, ts));
+  }
+
+  async save(
+    next: DeployRequest,
+    expectedVersion: number,
+    audit: AuditInput,
+    notices: readonly Notice[] = [],
+  ): Promise<boolean> {
+    if (next.version !== expectedVersion + 1) {
+      throw new InvalidSaveError(
+        `request ${next.id}: next version ${next.version} must be expected version ${expectedVersion} + 1`,
+      );
+    }
+    return this.#transaction(() => {
+      const before = parseRow(this.#sql.getForVersion.get(next.id, expectedVersion));
+      if (before === undefined) return false;
+      const { changes } = this.#sql.update.run({
+        ...indexedColumns(next),
+        expected_version: expectedVersion,
+      });
+      if (Number(changes) !== 1) return false;
+      this.#appendAudit(before, next, audit);
+      this.#enqueue(next, notices, audit.at);
+      return true;
+    });
+  }
+
+  async listByStates(
+    states: readonly DeployState[],
+    options: { readonly limit?: number } = {},
+  ): Promise<DeployRequest[]> {
+    const rows = this.#sql.byStates.all(JSON.stringify(states), options.limit ?? -1);
+    return rows.map(parseBody);
+  }
+
+  async findActiveByEndpointName(workspace: string, endpointName: string): Promise<DeployRequest[]> {
+    return this.#sql.activeByEndpoint
+      .all(workspace, endpointName, JSON.stringify(TERMINAL_STATES))
+      .map(parseBody);
+  }
+
+  async claimDue(options: ClaimOptions): Promise<DeployRequest[]> {
+    const { owner, now, leaseMs, limit, states } = options;
+    if (limit <= 0 || states.length === 0) return [];
+    return this.#transaction(() => {
+      const due = this.#sql.due.all({ states: JSON.stringify(states), now, limit });
+      const claimed: DeployRequest[] = [];
+      for (const row of due) {
+        const { changes } = this.#sql.lease.run({ id: row.id ?? null, owner, until: now + leaseMs, now });
+        if (Number(changes) === 1) claimed.push(parseBody(row));
+      }
+      return claimed;
+    });
+  }
+
+  async renewLease(id: string, owner: string, until: number): Promise<boolean> {
+    return Number(this.#sql.renew.run(until, id, owner).changes) === 1;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<boolean> {
+    return Number(this.#sql.release.run(id, owner).changes) === 1;
+  }
+
+  async releaseLeasesOf(owner: string): Promise<number> {
+    return Number(this.#sql.releaseAll.run(owner).changes);
+  }
+
+  async scheduleCheck(id: string, at: number): Promise<boolean> {
+    return Number(this.#sql.schedule.run(at, id).changes) === 1;
+  }
+
+  async claimNotices(options: NoticeClaimOptions): Promise<OutboxItem[]> {
+    const { owner, now, leaseMs, limit } = options;
+    if (limit <= 0) return [];
+    return this.#transaction(() => {
+      const heads = this.#sql.dueNotices.all({ now, limit });
+      const claimed: OutboxItem[] = [];
+      for (const row of heads) {
+        const { changes } = this.#sql.leaseNotice.run({
+          seq: row.seq ?? null,
+          owner,
+          until: now + leaseMs,
+          now,
+        });
+        if (Number(changes) !== 1) continue;
+        claimed.push({
+          id: Number(row.seq),
+          requestId: String(row.request_id),
+          request: JSON.parse(String(row.request)) as DeployRequest,
+          notice: JSON.parse(String(row.notice)) as Notice,
+          attempts: Number(row.attempts),
+        });
+      }
+      return claimed;
+    });
+  }
+
+  async completeNotice(
+    id: number,
+    owner: string,
+    options: { readonly failed?: boolean } = {},
+  ): Promise<boolean> {
+    const failed = options.failed === true;
+    const { changes } = this.#sql.completeNotice.run({
+      seq: id,
+      owner,
+      status: failed ? "failed" : "delivered",
+      failed: failed ? 1 : 0,
+      now: this.#now(),
+    });
+    return Number(changes) === 1;
+  }
+
+  async retryNotice(id: number, owner: string, at: number): Promise<boolean> {
+    return Number(this.#sql.retryNotice.run({ seq: id, owner, at }).changes) === 1;
+  }
+
+  async audit(requestId: string): Promise<AuditEntry[]> {
+    return this.#sql.audit.all(requestId).map((row) => ({
+      requestId: String(row.request_id),
+      at: Number(row.at),
+      actor: String(row.actor),
+      action: String(row.action),
+      fromState: row.from_state === null ? null : (String(row.from_state) as DeployState),
+      toState: String(row.to_state) as DeployState,
+      before: typeof row.before === "string" ? (JSON.parse(row.before) as DeployRequest) : null,
+      after: JSON.parse(String(row.after)) as DeployRequest,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  #appendAudit(before: DeployRequest | null, after: DeployRequest, audit: AuditInput): void {
+    this.#sql.appendAudit.run({
+      request_id: after.id,
+      at: audit.at,
+      actor: audit.actor,
+      action: audit.action,
+      from_state: before?.state ?? null,
+      to_state: after.state,
+      before: before === null ? null : JSON.stringify(before),
+      after: JSON.stringify(after),
+    });
+  }
+
+  #enqueue(request: DeployRequest, notices: readonly Notice[], at: number): void {
+    if (notices.length === 0) return;
+    const snapshot = JSON.stringify(request);
+    for (const notice of notices) {
+      this.#sql.enqueue.run({
+        request_id: request.id,
+        notice: JSON.stringify(notice),
+        request: snapshot,
+        at,
+      });
+    }
+  }
+
+  /** Runs `fn` in one write transaction; never spans an `await`, so statements of two calls never interleave. */
+  #transaction<T>(fn: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}
+
+function indexedColumns(request: DeployRequest) {
+  return {
+    id: request.id,
+    state: request.state,
+    version: request.version,
+    workspace: request.workspace,
+    endpoint_name: request.endpointName ?? null,
+    channel_id: request.channelId,
+    message_channel_id: request.message?.channelId ?? null,
+    message_ts: request.message?.ts ?? null,
+    updated_at: request.updatedAt,
+    expires_at: request.expiresAt,
+    body: JSON.stringify(request),
+  };
+}
+
+function parseBody(row: Row): DeployRequest {
+  return JSON.parse(String(row.body)) as DeployRequest;
+}
+
+function parseRow(row: Row | undefined): DeployRequest | undefined {
+  return row === undefined ? undefined : parseBody(row);
+}
+
+function prepareStatements(db: DatabaseSync) {
+  const p = (sql: string): StatementSync => db.prepare(sql);
+  return {
+    exists: p("SELECT 1 FROM requests WHERE id = ?"),
+    get: p("SELECT body FROM requests WHERE id = ?"),
+    getForVersion: p("SELECT body FROM requests WHERE id = ? AND version = ?"),
+    byMessage: p(
+      "SELECT body FROM requests WHERE message_channel_id = ? AND message_ts = ? ORDER BY created_at, id LIMIT 1",
+    ),
+    insert:
+      p(`INSERT INTO requests (id, state, version, workspace, endpoint_name, channel_id, message_channel_id,
+        message_ts, created_at, updated_at, expires_at, body)
+      VALUES (:id, :state, :version, :workspace, :endpoint_name, :channel_id, :message_channel_id, :message_ts,
+        :created_at, :updated_at, :expires_at, :body)`),
+    update: p(`UPDATE requests SET state = :state, version = :version, workspace = :workspace,
+        endpoint_name = :endpoint_name, channel_id = :channel_id, message_channel_id = :message_channel_id,
+        message_ts = :message_ts, updated_at = :updated_at, expires_at = :expires_at, body = :body
+      WHERE id = :id AND version = :expected_version`),
+    byStates: p(`SELECT body FROM requests WHERE state IN (SELECT value FROM json_each(?))
+      ORDER BY created_at, id LIMIT ?`),
+    activeByEndpoint: p(`SELECT body FROM requests WHERE workspace = ? AND endpoint_name = ?
+        AND state NOT IN (SELECT value FROM json_each(?))
+      ORDER BY created_at, id`),
+    due: p(`SELECT id, body FROM requests
+      WHERE state IN (SELECT value FROM json_each(:states))
+        AND (lease_until IS NULL OR lease_until <= :now)
+        AND (next_check_at IS NULL OR next_check_at <= :now)
+      ORDER BY COALESCE(next_check_at, 0), created_at, id
+      LIMIT :limit`),
+    lease: p(`UPDATE requests SET lease_owner = :owner, lease_until = :until
+      WHERE id = :id AND (lease_until IS NULL OR lease_until <= :now)`),
+    renew: p("UPDATE requests SET lease_until = ? WHERE id = ? AND lease_owner = ?"),
+    release: p("UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?"),
+    releaseAll: p("UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"),
+    schedule: p("UPDATE requests SET next_check_at = ? WHERE id = ?"),
+    enqueue: p(`INSERT INTO outbox (request_id, notice, request, created_at)
+      VALUES (:request_id, :notice, :request, :at)`),
+    // The head of each request's queue, when it is free to deliver.
+    dueNotices: p(`SELECT o.seq, o.request_id, o.notice, o.request, o.attempts FROM outbox o
+      WHERE o.status = 'pending'
+        AND o.seq = (SELECT MIN(h.seq) FROM outbox h WHERE h.request_id = o.request_id AND h.status = 'pending')
+        AND (o.lease_until IS NULL OR o.lease_until <= :now)
+        AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= :now)
+      ORDER BY o.seq
+      LIMIT :limit`),
+    leaseNotice: p(`UPDATE outbox SET lease_owner = :owner, lease_until = :until
+      WHERE seq = :seq AND status = 'pending' AND (lease_until IS NULL OR lease_until <= :now)`),
+    completeNotice: p(`UPDATE outbox SET status = :status, attempts = attempts + :failed, done_at = :now,
+        lease_owner = NULL, lease_until = NULL
+      WHERE seq = :seq AND status = 'pending' AND lease_owner = :owner`),
+    retryNotice: p(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = :at, lease_owner = NULL,
+        lease_until = NULL
+      WHERE seq = :seq AND status = 'pending' AND lease_owner = :owner`),
+    appendAudit: p(`INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after)
+      VALUES (:request_id, :at, :actor, :action, :from_state, :to_state, :before, :after)`),
+    audit: p("SELECT * FROM audit_log WHERE request_id = ? ORDER BY seq"),
+  };
+}

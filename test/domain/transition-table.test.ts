@@ -1,0 +1,165 @@
+/**
+ * Every state × every event. Each cell is either the state the request moves to (with the effects, in order) or
+ * the rejection code. Written out by hand on purpose: this table is the specification.
+ */
+import { describe, expect, it } from "vitest";
+import type { Effect } from "../../src/domain/effects.js";
+import { DEPLOY_EVENT_TYPES, type DeployEvent, type DeployEventType } from "../../src/domain/events.js";
+import { DEPLOY_STATES, type DeployState } from "../../src/domain/request.js";
+import { transition } from "../../src/domain/transition.js";
+import {
+  approver,
+  HOUR,
+  MINUTE,
+  observation,
+  policy,
+  requester,
+  requestIn,
+  resolvedEvent,
+  T0,
+} from "./fixtures.js";
+
+const NOW = T0 + HOUR;
+
+/** A representative, well-formed event of each type, and when it happens. */
+const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
+  resolved: { event: resolvedEvent(), now: NOW },
+  resolution_failed: {
+    event: { type: "resolution_failed", code: "model_not_found", message: "no model ml.x.y" },
+    now: NOW,
+  },
+  adjusted: {
+    event: {
+      type: "adjusted",
+      by: { id: requester.id, groups: [] },
+      plan: { minMultiple: 2, maxMultiple: 4, scaleToZero: false },
+      endpointName: "llama-13b-3",
+      mode: { kind: "create" },
+    },
+    now: NOW,
+  },
+  approved: { event: { type: "approved", by: approver }, now: NOW },
+  rejected: { event: { type: "rejected", by: approver }, now: NOW },
+  cancelled: { event: { type: "cancelled", by: { id: requester.id } }, now: NOW },
+  expired: { event: { type: "expired" }, now: T0 + 25 * HOUR },
+  message_posted: {
+    event: { type: "message_posted", message: { channelId: "C_DEPLOYS", ts: "1.2" } },
+    now: NOW,
+  },
+  create_started: { event: { type: "create_started" }, now: NOW },
+  create_accepted: { event: { type: "create_accepted", endpoint: observation() }, now: NOW },
+  create_failed: {
+    event: { type: "create_failed", code: "RESOURCE_ALREADY_EXISTS", message: "endpoint exists" },
+    now: NOW,
+  },
+  provisioning_progress: {
+    event: { type: "provisioning_progress", endpoint: observation({ configVersion: 2 }) },
+    now: NOW,
+  },
+  provisioning_succeeded: {
+    event: {
+      type: "provisioning_succeeded",
+      endpoint: observation({ ready: "READY", configUpdate: "NOT_UPDATING" }),
+    },
+    now: NOW,
+  },
+  provisioning_failed: {
+    event: {
+      type: "provisioning_failed",
+      endpoint: observation({ configUpdate: "UPDATE_FAILED", deploymentMessage: "no GPUs" }),
+    },
+    now: NOW,
+  },
+  provisioning_stuck: { event: { type: "provisioning_stuck", limitMs: 30 * MINUTE }, now: NOW },
+};
+
+type Cell = string | { to: DeployState; effects: string[] };
+const to = (state: DeployState, ...effects: string[]): Cell => ({ to: state, effects });
+const I = "invalid_transition";
+const AA = "already_approved";
+const AD = "already_decided";
+const EX = "expired";
+const CARD = "notify:card_changed";
+
+// Columns, in DEPLOY_STATES order:
+//   resolving, awaiting_approval, approved, creating, provisioning, ready, failed, unresolvable, rejected, cancelled, expired
+const TABLE: Record<DeployEventType, Cell[]> = {
+  resolved: [to("awaiting_approval", CARD, "notify:approval_needed"), I, I, I, I, I, I, I, I, I, I],
+  resolution_failed: [to("unresolvable", CARD, "notify:unresolvable"), I, I, I, I, I, I, I, I, I, I],
+  adjusted: [I, to("awaiting_approval", CARD, "notify:adjusted"), AA, AA, AA, AA, AA, I, AD, AD, EX],
+  approved: [I, to("approved", "start_create", CARD, "notify:approved"), AA, AA, AA, AA, AA, I, AD, AD, EX],
+  rejected: [I, to("rejected", CARD, "notify:rejected"), AA, AA, AA, AA, AA, I, AD, AD, EX],
+  cancelled: [
+    to("cancelled", CARD, "notify:cancelled"),
+    to("cancelled", CARD, "notify:cancelled"),
+    AA,
+    AA,
+    AA,
+    AA,
+    AA,
+    I,
+    AD,
+    AD,
+    EX,
+  ],
+  expired: [
+    to("expired", CARD, "notify:expired"),
+    to("expired", CARD, "notify:expired"),
+    AA,
+    AA,
+    AA,
+    AA,
+    AA,
+    I,
+    AD,
+    AD,
+    EX,
+  ],
+  message_posted: DEPLOY_STATES.map((s) => to(s)),
+  create_started: [I, I, to("creating", "create_endpoint", CARD, "notify:creating"), I, I, I, I, I, I, I, I],
+  create_accepted: [I, I, I, to("provisioning", CARD, "notify:provisioning"), I, I, I, I, I, I, I],
+  create_failed: [I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I],
+  provisioning_progress: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I],
+  provisioning_succeeded: [I, I, I, I, to("ready", CARD, "notify:ready"), I, I, I, I, I, I],
+  provisioning_failed: [I, I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I],
+  provisioning_stuck: [I, I, I, I, to("provisioning", CARD, "notify:stuck"), I, I, I, I, I, I],
+};
+
+function summarize(effects: readonly Effect[]): string[] {
+  return effects.map((e) => (e.type === "notify" ? `notify:${e.notice.type}` : e.type));
+}
+
+const cases = DEPLOY_EVENT_TYPES.flatMap((eventType) =>
+  DEPLOY_STATES.map((state, column) => ({ eventType, state, cell: TABLE[eventType][column] })),
+);
+
+describe("transition: every state × every event", () => {
+  it("the table covers every event type and every state", () => {
+    expect(Object.keys(TABLE).sort()).toEqual([...DEPLOY_EVENT_TYPES].sort());
+    for (const row of Object.values(TABLE)) expect(row).toHaveLength(DEPLOY_STATES.length);
+    expect(cases).toHaveLength(DEPLOY_STATES.length * DEPLOY_EVENT_TYPES.length);
+  });
+
+  it.each(cases)("$eventType in $state", ({ eventType, state, cell }) => {
+    const request = requestIn(state);
+    expect(request.state).toBe(state);
+    const { event, now } = SAMPLES[eventType];
+    const result = transition(request, event, { now, policy });
+    if (cell === undefined) throw new Error("table hole");
+    if (typeof cell === "string") {
+      expect(result.ok, `expected rejection ${cell}`).toBe(false);
+      if (result.ok) return;
+      expect(result.rejection.code).toBe(cell);
+      expect(result.rejection.message.length).toBeGreaterThan(10);
+      return;
+    }
+    if (!result.ok)
+      throw new Error(`expected success, got ${result.rejection.code}: ${result.rejection.message}`);
+    expect(result.request.state).toBe(cell.to);
+    expect(summarize(result.effects)).toEqual(cell.effects);
+    expect(result.request.version).toBe(request.version + 1);
+    expect(result.request.updatedAt).toBe(now);
+    expect(result.request.id).toBe(request.id);
+    expect(result.request.createdAt).toBe(request.createdAt);
+  });
+});

@@ -1,0 +1,134 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Migration, migrate, SQLITE_MIGRATIONS } from "../../src/store/sqlite-migrations.js";
+import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { requestIn, T0 } from "../domain/fixtures.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ptbot-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const pragma = (db: DatabaseSync, name: string) => Object.values(db.prepare(`PRAGMA ${name}`).get() ?? {})[0];
+
+describe("SqliteRequestStore.open", () => {
+  it("creates the parent directory and uses WAL", async () => {
+    const path = join(dir, "a", "b", "ptbot.db");
+    const store = await SqliteRequestStore.open(path);
+    expect(existsSync(path)).toBe(true);
+    await store.close();
+    const db = new DatabaseSync(path);
+    expect(pragma(db, "journal_mode")).toBe("wal");
+    db.close();
+  });
+
+  it("waits for another writer up to the busy timeout, then fails", async () => {
+    const path = join(dir, "busy", "ptbot.db");
+    const store = await SqliteRequestStore.open(path, { busyTimeoutMs: 100 });
+    const other = new DatabaseSync(path);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      const started = performance.now();
+      await expect(
+        store.insert(requestIn("resolving"), { actor: "test", action: "opened", at: T0 }),
+      ).rejects.toThrow(/locked|busy/i);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    // Once the other writer is gone, the same write goes through.
+    await store.insert(requestIn("resolving"), { actor: "test", action: "opened", at: T0 });
+    await store.close();
+  });
+
+  it("runs migrations once: reopening applies nothing new", async () => {
+    const path = join(dir, "migrations", "ptbot.db");
+    await (await SqliteRequestStore.open(path, { now: () => 111 })).close();
+    await (await SqliteRequestStore.open(path, { now: () => 222 })).close();
+    const db = new DatabaseSync(path);
+    expect(db.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").all()).toEqual(
+      SQLITE_MIGRATIONS.map((m) => ({ version: m.version, applied_at: 111 })),
+    );
+    db.close();
+  });
+});
+
+describe("migrate", () => {
+  const extra: Migration = {
+    version: 99,
+    name: "notes",
+    sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY) STRICT",
+  };
+
+  it("applies only what is new, in version order", () => {
+    const db = new DatabaseSync(":memory:");
+    expect(migrate(db)).toEqual(SQLITE_MIGRATIONS.map((m) => m.version));
+    expect(migrate(db)).toEqual([]);
+    expect(migrate(db, [extra, ...SQLITE_MIGRATIONS])).toEqual([99]);
+    expect(migrate(db, [...SQLITE_MIGRATIONS, extra])).toEqual([]);
+    db.close();
+  });
+
+  it("rolls a failing migration back and records nothing", () => {
+    const db = new DatabaseSync(":memory:");
+    const broken: Migration = {
+      version: 99,
+      name: "broken",
+      sql: "CREATE TABLE half (id INTEGER); SELECT nonsense(",
+    };
+    expect(() => migrate(db, [...SQLITE_MIGRATIONS, broken])).toThrow();
+    expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual(
+      SQLITE_MIGRATIONS.map((m) => ({ version: m.version })),
+    );
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").all()).toEqual([]);
+    expect(db.isTransaction).toBe(false);
+    db.close();
+  });
+});
+
+describe("two processes on one file", () => {
+  it("claim disjoint sets of requests", async () => {
+    const path = join(dir, "processes", "ptbot.db");
+    const store = await SqliteRequestStore.open(path);
+    const ids = Array.from({ length: 40 }, (_, i) => `p-${String(i).padStart(2, "0")}`);
+    for (const id of ids) {
+      await store.insert(requestIn("provisioning", { id }), { actor: "test", action: "opened", at: T0 });
+    }
+    await store.close();
+
+    const worker = fileURLToPath(new URL("./claim-worker.ts", import.meta.url));
+    const children = ["owner-a", "owner-b"].map((owner) =>
+      spawn(process.execPath, ["--import", "tsx", worker, path, owner, String(T0 + 3_600_000)], {
+        stdio: ["pipe", "pipe", "inherit"],
+      }),
+    );
+    const outputs = children.map(
+      (child) =>
+        new Promise<string[]>((resolve, reject) => {
+          let text = "";
+          child.stdout.setEncoding("utf8");
+          child.stdout.on("data", (chunk: string) => {
+            text += chunk;
+            // Start both claim loops together, once both processes have opened the store.
+            if (chunk.includes("ready")) ready();
+          });
+          child.on("error", reject);
+          child.on("exit", (code) => {
+            if (code !== 0) reject(new Error(`worker exited ${code}`));
+            else resolve(JSON.parse(text.split("\n").filter(Boolean).at(-1) ?? "[]") as string[]);
+          });
+        }),
+    );
+    let readyCount = 0;
+    function ready() {
+      if (++readyCount === children.length) for (const child of children) child.stdin.write("go\n");
+    }
+    const [a = [], b = []] = await Promise.all(outputs);
+    expect([...a, ...b].sort()).toEqual(ids);
+    expect(a.filter((id) => b.includes(id))).toEqual([]);
+  });
+});
