@@ -1,0 +1,128 @@
+import { isTransient, type ServingEndpoint } from "../databricks/index.js";
+import { type DeployRequest, type EndpointSpec, toServedEntity } from "../domain/index.js";
+import { PtbotError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { type ApplyDeps, applyEvent } from "../workflow/apply-event.js";
+import { toObservation } from "../workflow/endpoint-views.js";
+import type { DatabricksApi } from "../workflow/ports.js";
+import { readEndpoint } from "../workflow/resolve-deploy.js";
+
+export interface CreateDeps extends ApplyDeps {
+  readonly databricks: DatabricksApi;
+  readonly logger: Logger;
+}
+
+/** The tag that ties an endpoint to the request that created it: how a restart recognises its own create. */
+export const REQUEST_ID_TAG = "ptbot_request_id";
+
+function tagsFor(request: DeployRequest) {
+  return [
+    { key: REQUEST_ID_TAG, value: request.id },
+    { key: "ptbot_requester", value: request.requester.id },
+    { key: "ptbot_approver", value: request.approvals.map((a) => a.by).join(",") },
+  ];
+}
+
+function entityInput(spec: EndpointSpec) {
+  return { served_entities: [spec.servedEntity] };
+}
+
+/**
+ * Approved → creating, then the one Databricks call. Runs under the tracker's lease, after the compare-and-set
+ * write that claimed the create: a second replica, a double click or a Slack retry can never get here twice.
+ */
+export async function startCreate(deps: CreateDeps, request: DeployRequest): Promise<void> {
+  const started = await applyEvent(deps, request.id, { type: "create_started" });
+  if (!started.ok) return;
+  const call = started.effects.find((e) => e.type === "create_endpoint" || e.type === "update_endpoint");
+  if (call === undefined || (call.type !== "create_endpoint" && call.type !== "update_endpoint")) return;
+  await send(deps, started.request, call.type === "create_endpoint" ? "create" : "update", call.spec);
+}
+
+/**
+ * A request found in `creating` (the process died mid-call, or the call failed transiently): read the endpoint back
+ * and decide, never re-send blindly. Ours (by tag, or for an update the pending config serves our version) →
+ * accepted; absent → send the create again; someone else's → failed.
+ */
+export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Promise<void> {
+  if (request.model === undefined || request.plan === undefined || request.endpointName === undefined) return;
+  const spec = toServedEntity(request.model, request.plan, request.endpointName);
+  const kind = request.mode?.kind === "update" ? "update" : "create";
+  let endpoint: ServingEndpoint | undefined;
+  try {
+    endpoint = await readEndpoint(deps.databricks, request.endpointName);
+  } catch (error) {
+    if (isTransient(error)) return; // Try again at the next check.
+    throw error;
+  }
+  if (endpoint !== undefined && isOurs(endpoint, request, kind)) {
+    await accepted(deps, request, endpoint);
+    return;
+  }
+  if (endpoint === undefined && kind === "create") {
+    await send(deps, request, kind, spec);
+    return;
+  }
+  if (endpoint !== undefined && kind === "update" && endpoint.state.config_update !== "IN_PROGRESS") {
+    await send(deps, request, kind, spec);
+    return;
+  }
+  await applyEvent(deps, request.id, {
+    type: "create_failed",
+    code: "endpoint_taken",
+    message:
+      endpoint === undefined
+        ? `endpoint ${request.endpointName} disappeared before its config could be updated`
+        : `endpoint ${request.endpointName} was changed by someone else while ptbot was creating it`,
+  });
+}
+
+function isOurs(endpoint: ServingEndpoint, request: DeployRequest, kind: "create" | "update"): boolean {
+  if (kind === "create") return endpoint.tags.some((t) => t.key === REQUEST_ID_TAG && t.value === request.id);
+  const entities = endpoint.pending_config?.served_entities ?? endpoint.config?.served_entities ?? [];
+  return entities.some(
+    (e) => e.entity_name === request.model?.fullName && e.entity_version === String(request.model?.version),
+  );
+}
+
+async function send(
+  deps: CreateDeps,
+  request: DeployRequest,
+  kind: "create" | "update",
+  spec: EndpointSpec,
+): Promise<void> {
+  const log = deps.logger.child({ requestId: request.id, endpoint: spec.endpointName });
+  try {
+    let endpoint: ServingEndpoint;
+    if (kind === "create") {
+      endpoint = await deps.databricks.createServingEndpoint({
+        name: spec.endpointName,
+        config: entityInput(spec),
+        tags: tagsFor(request),
+      });
+    } else {
+      endpoint = await deps.databricks.updateServingEndpointConfig(spec.endpointName, entityInput(spec));
+      await deps.databricks
+        .patchServingEndpointTags(spec.endpointName, { add_tags: tagsFor(request) })
+        .catch((error: unknown) => log.warn({ err: error }, "endpoint tags not updated"));
+    }
+    log.info({ kind }, "endpoint config accepted");
+    await accepted(deps, request, endpoint);
+  } catch (error) {
+    if (isTransient(error)) {
+      // The workspace did not say no: leave the request in `creating`; the next check reads back and decides.
+      log.warn({ err: error }, "endpoint call failed transiently");
+      return;
+    }
+    if (!(error instanceof PtbotError)) throw error;
+    log.warn({ err: error, code: error.code }, "endpoint call refused");
+    await applyEvent(deps, request.id, { type: "create_failed", code: error.code, message: error.message });
+  }
+}
+
+async function accepted(deps: CreateDeps, request: DeployRequest, endpoint: ServingEndpoint): Promise<void> {
+  await applyEvent(deps, request.id, {
+    type: "create_accepted",
+    endpoint: toObservation(endpoint, deps.clock.now()),
+  });
+}

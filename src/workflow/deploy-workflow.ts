@@ -1,0 +1,172 @@
+import {
+  type Actor,
+  type ApprovalPolicy,
+  type ApproverDirectory,
+  type DeployAsk,
+  type DeployRequest,
+  decideCreateOrUpdate,
+  type MessageRef,
+  openRequest,
+  type Plan,
+  type Requester,
+} from "../domain/index.js";
+import type { Logger } from "../logger.js";
+import type { RequestStore } from "../store/request-store.js";
+import { type Applied, applyEvent, noticesOf } from "./apply-event.js";
+import { toExistingEndpoint } from "./endpoint-views.js";
+import type { Clock, DatabricksApi } from "./ports.js";
+import { readEndpoint, resolveDeploy } from "./resolve-deploy.js";
+
+export interface DeployWorkflowDeps {
+  readonly store: RequestStore;
+  readonly databricks: DatabricksApi;
+  readonly directory: ApproverDirectory;
+  readonly clock: Clock;
+  readonly policy: ApprovalPolicy;
+  readonly newId: () => string;
+  readonly logger: Logger;
+  /** Called after a write that left work for the tracker (a create to start) or notices to deliver. */
+  readonly onWork?: () => void;
+}
+
+export interface DeployInput {
+  readonly ask: DeployAsk;
+  readonly requester: Requester;
+  readonly channelId: string;
+}
+
+export interface Adjustment {
+  readonly plan: Plan;
+  readonly endpointName: string;
+}
+
+/**
+ * The deploy use cases. Each loads the request, applies one domain transition, saves it with compare-and-set (the
+ * notices go into the outbox in the same write), and signals `onWork`. Slack-agnostic: actors are plain ids.
+ * Databricks calls that change something (create, update) are the tracker's, under a lease, never made here.
+ */
+export class DeployWorkflow {
+  readonly #deps: DeployWorkflowDeps;
+
+  constructor(deps: DeployWorkflowDeps) {
+    this.#deps = deps;
+  }
+
+  get policy(): ApprovalPolicy {
+    return this.#deps.policy;
+  }
+
+  /**
+   * Opens a request and resolves it at once: the answer is the request `awaiting_approval` (post its card), or
+   * `unresolvable` with a reason, or a rejection (channel not allowed, invalid name) when nothing was stored.
+   */
+  async request(input: DeployInput): Promise<Applied> {
+    const { store, clock, policy, logger } = this.#deps;
+    const now = clock.now();
+    const opened = openRequest({ id: this.#deps.newId(), ...input }, { now, policy });
+    if (!opened.ok) return opened;
+    await store.insert(opened.request, { actor: input.requester.id, action: "opened", at: now }, []);
+    const log = logger.child({ requestId: opened.request.id });
+    log.info({ model: input.ask.model, version: input.ask.version }, "deploy requested");
+    const event = await resolveDeploy(this.#deps, opened.request);
+    const applied = await this.#apply(opened.request.id, event);
+    if (applied.ok)
+      log.info({ state: applied.request.state, reason: applied.request.reason?.code }, "deploy resolved");
+    return applied;
+  }
+
+  /** Records where the request's card was posted. */
+  attachCard(id: string, message: MessageRef): Promise<Applied> {
+    return this.#apply(id, { type: "message_posted", message });
+  }
+
+  async approve(id: string, userId: string): Promise<Applied> {
+    const by = await this.#actor(userId);
+    return this.#apply(id, { type: "approved", by });
+  }
+
+  async reject(id: string, userId: string, note?: string): Promise<Applied> {
+    const by = await this.#actor(userId);
+    return this.#apply(id, note === undefined ? { type: "rejected", by } : { type: "rejected", by, note });
+  }
+
+  cancel(id: string, userId: string): Promise<Applied> {
+    return this.#apply(id, { type: "cancelled", by: { id: userId } });
+  }
+
+  /**
+   * New settings. A changed endpoint name is looked up again (it may now be an update, or refused), so the
+   * adjustment carries the mode that fits the new name.
+   */
+  async adjust(id: string, userId: string, adjustment: Adjustment): Promise<Applied> {
+    const by = await this.#actor(userId);
+    const current = await this.#deps.store.get(id);
+    let mode = current?.mode;
+    if (current?.model !== undefined && adjustment.endpointName !== current.endpointName) {
+      const existing = await readEndpoint(this.#deps.databricks, adjustment.endpointName);
+      const decision = decideCreateOrUpdate(
+        current.model,
+        existing === undefined ? undefined : toExistingEndpoint(existing),
+      );
+      if (decision.kind === "refused") {
+        return {
+          ok: false,
+          rejection: {
+            code: "invalid_plan",
+            message: decision.reason.message,
+            violations: [{ field: "name", code: "name_bad_characters", message: decision.reason.message }],
+          },
+          request: current,
+        };
+      }
+      mode = decision;
+    }
+    const endpointMode = mode ?? { kind: "create" as const };
+    return this.#apply(id, {
+      type: "adjusted",
+      by,
+      plan: adjustment.plan,
+      endpointName: adjustment.endpointName,
+      mode: endpointMode,
+    });
+  }
+
+  /** Expires every undecided request past its time; returns how many. */
+  async expireDue(): Promise<number> {
+    const now = this.#deps.clock.now();
+    const waiting = await this.#deps.store.listByStates(["resolving", "awaiting_approval"]);
+    let expired = 0;
+    for (const request of waiting) {
+      if (request.expiresAt > now) continue;
+      const applied = await this.#apply(request.id, { type: "expired" });
+      if (applied.ok) expired++;
+    }
+    return expired;
+  }
+
+  get(id: string): Promise<DeployRequest | undefined> {
+    return this.#deps.store.get(id);
+  }
+
+  async #actor(userId: string): Promise<Actor> {
+    const groups = this.#deps.policy.approverGroups;
+    return {
+      id: userId,
+      groups: groups.length === 0 ? [] : await this.#deps.directory.groupsOf(userId, groups),
+    };
+  }
+
+  async #apply(id: string, event: Parameters<typeof applyEvent>[2]): Promise<Applied> {
+    const applied = await applyEvent(this.#deps, id, event);
+    if (applied.ok) {
+      this.#deps.logger.info(
+        { requestId: id, state: applied.request.state, version: applied.request.version },
+        "request transitioned",
+      );
+      if (noticesOf(applied.effects).length > 0 || applied.effects.some((e) => e.type === "start_create")) {
+        this.#deps.onWork?.();
+      }
+    }
+    return applied;
+  }
+}

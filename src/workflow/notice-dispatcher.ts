@@ -1,0 +1,111 @@
+import type { Logger } from "../logger.js";
+import type { OutboxItem, RequestStore } from "../store/request-store.js";
+import type { Clock, Notifier } from "./ports.js";
+
+export interface NoticeDispatcherOptions {
+  readonly store: RequestStore;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly owner: string;
+  /** How often to look for notices due for a retry. Default 2 s. */
+  readonly idleIntervalMs?: number;
+  /** Attempts before a notice is given up (and logged as an error). Default 8. */
+  readonly maxAttempts?: number;
+  /** How long a claimed notice stays claimed. Default 2 min. */
+  readonly leaseMs?: number;
+}
+
+/** Wait before the next attempt: 1 s, 2 s, 4 s … capped at 5 min. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(5 * 60_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Delivers the outbox: every notice was written in the same transaction as the state change that caused it, so none
+ * is lost to a crash. Notices of one request go out one at a time, in order (the head of each request's queue per
+ * round); different requests go out in parallel. A failed delivery is retried with growing waits, and later notices
+ * of that request wait behind it.
+ */
+export class NoticeDispatcher {
+  readonly #o: NoticeDispatcherOptions;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: NoticeDispatcherOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#running !== undefined) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#running = this.drain()
+      .then(() => undefined)
+      .catch((error: unknown) => this.#o.logger.error({ err: error }, "notice dispatch failed"))
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#stopped) return;
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        } else {
+          this.#timer = setTimeout(() => this.kick(), this.#o.idleIntervalMs ?? 2000);
+          this.#timer.unref();
+        }
+      });
+  }
+
+  /** Waits for the round in hand; nothing new starts after this. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** Delivers everything due now; returns how many notices were delivered. */
+  async drain(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const items = await this.#o.store.claimNotices({
+        owner: this.#o.owner,
+        now: this.#o.clock.now(),
+        leaseMs: this.#o.leaseMs ?? 120_000,
+        limit: 200,
+      });
+      if (items.length === 0) return delivered;
+      const results = await Promise.all(items.map((item) => this.#deliver(item)));
+      delivered += results.filter(Boolean).length;
+    }
+  }
+
+  async #deliver(item: OutboxItem): Promise<boolean> {
+    const { store, notifier, clock, logger, owner } = this.#o;
+    const fields = { requestId: item.requestId, notice: item.notice.type, attempt: item.attempts + 1 };
+    try {
+      await notifier.deliver(item.request, item.notice);
+      await store.completeNotice(item.id, owner);
+      return true;
+    } catch (error) {
+      const attempts = item.attempts + 1;
+      if (attempts >= (this.#o.maxAttempts ?? 8)) {
+        logger.error({ ...fields, err: error }, "notice given up");
+        await store.completeNotice(item.id, owner, { failed: true });
+      } else {
+        logger.warn({ ...fields, err: error }, "notice delivery failed");
+        await store.retryNotice(item.id, owner, clock.now() + retryDelayMs(attempts));
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
+import { type ApprovalPolicy, approvalPolicy } from "../../src/domain/index.js";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
+import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { Tracker } from "../../src/tracker/tracker.js";
+import { DeployWorkflow } from "../../src/workflow/deploy-workflow.js";
+import { NoticeDispatcher } from "../../src/workflow/notice-dispatcher.js";
+import { ManualClock } from "../fakes/manual-clock.js";
+import { memoryLogger } from "../fakes/memory-logger.js";
+import { RecordingNotifier } from "../fakes/recording-notifier.js";
+import { staticDirectory } from "../fakes/static-directory.js";
+
+export const REQUESTER = "U0REQUESTER";
+export const APPROVER = "U0APPROVER";
+export const CHANNEL = "C0MLDEPLOY";
+export const LLAMA = "ml.llm-catalog.llama-13b";
+export const POLL_MS = 1000;
+export const PROVISIONING_MS = 60_000;
+
+/** One ptbot "process": workflow, tracker and dispatcher on a store, against a shared emulator and clock. */
+export interface Process {
+  readonly store: SqliteRequestStore;
+  readonly workflow: DeployWorkflow;
+  readonly tracker: Tracker;
+  readonly dispatcher: NoticeDispatcher;
+  readonly notifier: RecordingNotifier;
+  close(): Promise<void>;
+}
+
+export interface World {
+  readonly clock: ManualClock;
+  readonly emu: DatabricksEmulator;
+  readonly policy: ApprovalPolicy;
+  start(dbPath?: string, owner?: string): Promise<Process>;
+  /** Moves time on, then lets the tracker and the dispatcher of `p` do one round each. */
+  step(p: Process, ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createWorld(policy: Partial<ApprovalPolicy> = {}): Promise<World> {
+  const clock = new ManualClock();
+  const emu = await startDatabricksEmulator({
+    port: 0,
+    now: () => clock.now(),
+    provisioningMs: PROVISIONING_MS,
+  });
+  const fullPolicy = approvalPolicy({
+    approverUsers: [APPROVER],
+    approverGroups: ["S0MLAPPROVE"],
+    ...policy,
+  });
+  const processes: Process[] = [];
+  let ids = 0;
+  return {
+    clock,
+    emu,
+    policy: fullPolicy,
+    async start(dbPath = ":memory:", owner = "test-replica") {
+      const { logger } = memoryLogger("silent");
+      const databricks = createDatabricksClient({
+        host: emu.url,
+        credentials: createPatCredentials(emu.token),
+      });
+      const store = await SqliteRequestStore.open(dbPath, { now: () => clock.now() });
+      const notifier = new RecordingNotifier();
+      const workflow = new DeployWorkflow({
+        store,
+        databricks,
+        directory: staticDirectory({ S0MLAPPROVE: ["U0GROUPMEMBER"] }),
+        clock,
+        policy: fullPolicy,
+        newId: () => `req-${owner}-${++ids}`,
+        logger,
+      });
+      const tracker = new Tracker({
+        store,
+        databricks,
+        workflow,
+        clock,
+        policy: fullPolicy,
+        logger,
+        owner,
+        pollIntervalMs: POLL_MS,
+        provisioningLimitMs: 30 * 60_000,
+      });
+      const dispatcher = new NoticeDispatcher({ store, notifier, clock, logger, owner });
+      const p: Process = {
+        store,
+        workflow,
+        tracker,
+        dispatcher,
+        notifier,
+        close: () => store.close(),
+      };
+      processes.push(p);
+      return p;
+    },
+    async step(p, ms = POLL_MS) {
+      clock.advance(ms);
+      await p.tracker.tick();
+      await p.dispatcher.drain();
+    },
+    async close() {
+      for (const p of processes) await p.close();
+      await emu.close();
+    },
+  };
+}
