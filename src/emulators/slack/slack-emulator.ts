@@ -1,0 +1,295 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SlackDriver } from "./driver.js";
+import { httpTransport, socketTransport } from "./driver-transport.js";
+import { EmulatorState } from "./emulator-state.js";
+import { SlackEmulatorError } from "./errors.js";
+import type { EventListener, WaitForOptions } from "./event-log.js";
+import { routeRequest } from "./http-routes.js";
+import type { MessageQuery } from "./message-store.js";
+import { SocketModeHub } from "./socket-mode-hub.js";
+import type {
+  ApiCall,
+  EmulatorWarning,
+  ResponsePost,
+  SlackEmulatorEvent,
+  SlackEmulatorOptions,
+  StoredEphemeral,
+  StoredMessage,
+  StoredView,
+  WorkspaceBot,
+  WorkspaceTeam,
+  WorkspaceUser,
+} from "./types.js";
+
+/** Where the driver sends what Slack would send. */
+export type DriverTarget =
+  | {
+      /** The app's request URL, e.g. `http://127.0.0.1:PORT/slack/events`. */
+      readonly appUrl: string;
+      /** Defaults to the emulator's signing secret. */
+      readonly signingSecret?: string;
+      /** The signer's clock (epoch ms), default `Date.now`: the app checks timestamps against real time. */
+      readonly signingClock?: () => number;
+      /** Give up waiting for the app's answer after this long (default 10 s; `late` flags > 3 s). */
+      readonly ackTimeoutMs?: number;
+    }
+  | {
+      readonly socket: true;
+      readonly ackTimeoutMs?: number;
+      /** How long to wait for an app to be connected (default 5 s). */
+      readonly connectTimeoutMs?: number;
+    };
+
+/**
+ * A loopback Slack: the Web API at {@link apiUrl}, response_urls, Socket Mode, and a model of the workspace
+ * (messages, ephemerals, views) that tests and the sandbox query. Create with {@link startSlackEmulator}.
+ */
+export class SlackEmulator {
+  readonly #state: EmulatorState;
+  readonly #server: Server;
+  readonly #hub: SocketModeHub;
+
+  private constructor(state: EmulatorState, server: Server, hub: SocketModeHub) {
+    this.#state = state;
+    this.#server = server;
+    this.#hub = hub;
+  }
+
+  /** @internal use {@link startSlackEmulator}. */
+  static async start(options: SlackEmulatorOptions): Promise<SlackEmulator> {
+    const state = new EmulatorState(options);
+    const hub = new SocketModeHub({
+      appId: state.context.appId,
+      pingIntervalMs: options.socketPingIntervalMs ?? 10_000,
+      baseUrl: () => state.baseUrl,
+    });
+    state.openSocketUrl = () => hub.issueUrl();
+    const server = createServer((req, res) => void routeRequest(state, req, res));
+    server.on("upgrade", (req, socket, head) => hub.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    state.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return new SlackEmulator(state, server, hub);
+  }
+
+  /** `http://127.0.0.1:PORT` (no trailing slash). */
+  get url(): string {
+    return this.#state.baseUrl;
+  }
+
+  /** The Web API base for `clientOptions.slackApiUrl`: `${url}/api/`. */
+  get apiUrl(): string {
+    return `${this.#state.baseUrl}/api/`;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  get team(): WorkspaceTeam {
+    return this.#state.context.team;
+  }
+
+  get bot(): WorkspaceBot {
+    return this.#state.context.bot;
+  }
+
+  get appId(): string {
+    return this.#state.context.appId;
+  }
+
+  /** A driver that sends Slack's requests to one app, over signed HTTP or over Socket Mode. */
+  driver(target: DriverTarget): SlackDriver {
+    const ackTimeoutMs = target.ackTimeoutMs ?? 10_000;
+    if ("socket" in target) {
+      return new SlackDriver(
+        this.#state,
+        socketTransport({ hub: this.#hub, ackTimeoutMs, connectTimeoutMs: target.connectTimeoutMs ?? 5000 }),
+      );
+    }
+    return new SlackDriver(
+      this.#state,
+      httpTransport({
+        appUrl: target.appUrl,
+        signingSecret: target.signingSecret ?? this.#state.signingSecret,
+        clock: target.signingClock ?? Date.now,
+        ackTimeoutMs,
+      }),
+    );
+  }
+
+  // Queries ------------------------------------------------------------------------------------------------
+
+  /** A channel's messages, oldest first: top-level and not deleted unless `query` says otherwise. */
+  channelMessages(channel: string, query?: MessageQuery): readonly StoredMessage[] {
+    return this.#state.messages.channelMessages(channel, query);
+  }
+
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.#state.messages.get(channel, ts);
+  }
+
+  /** A thread: its parent then its replies, oldest first. */
+  thread(channel: string, ts: string): readonly StoredMessage[] {
+    return this.#state.messages.thread(channel, ts);
+  }
+
+  ephemerals(filter?: { user?: string; channel?: string }): readonly StoredEphemeral[] {
+    return this.#state.messages.ephemerals(filter);
+  }
+
+  /** Posts to response_urls, in order. */
+  responses(): readonly ResponsePost[] {
+    return this.#state.responseUrls.posts();
+  }
+
+  /** Open views (modals), oldest first; one user's when `user` is given. */
+  views(user?: string): readonly StoredView[] {
+    return this.#state.views.list(user);
+  }
+
+  /** A view by id, open or closed. */
+  view(viewId: string): StoredView | undefined {
+    return this.#state.views.get(viewId);
+  }
+
+  /** Web API calls in order (tokens removed), optionally of one method. */
+  calls(method?: string): readonly ApiCall[] {
+    return method === undefined
+      ? [...this.#state.calls]
+      : this.#state.calls.filter((c) => c.method === method);
+  }
+
+  /** Messages sent with blocks but no `text` fallback (Slack accepts them and warns). */
+  get missingTextFallback(): readonly EmulatorWarning[] {
+    return this.#state.warnings.filter((w) => w.kind === "missing_text_fallback");
+  }
+
+  /** Every non-fatal finding: missing fallbacks, replies to unknown threads, bad view answers. */
+  warnings(): readonly EmulatorWarning[] {
+    return [...this.#state.warnings];
+  }
+
+  user(id: string): WorkspaceUser | undefined {
+    return this.#state.directory.user(id);
+  }
+
+  // Events -------------------------------------------------------------------------------------------------
+
+  /** Everything recorded after `since` (a `seq`; default: all). */
+  events(since?: number): readonly SlackEmulatorEvent[] {
+    return this.#state.log.events(since);
+  }
+
+  /** The newest event's `seq`, to pass as `since`. */
+  get lastSeq(): number {
+    return this.#state.log.lastSeq;
+  }
+
+  subscribe(listener: EventListener): () => void {
+    return this.#state.log.subscribe(listener);
+  }
+
+  /** Resolves with the first event (past, after `since`, or future) satisfying `predicate`; rejects on timeout. */
+  waitFor<E extends SlackEmulatorEvent>(
+    predicate: (e: SlackEmulatorEvent) => e is E,
+    options?: WaitForOptions,
+  ): Promise<E>;
+  waitFor(
+    predicate: (e: SlackEmulatorEvent) => boolean,
+    options?: WaitForOptions,
+  ): Promise<SlackEmulatorEvent>;
+  waitFor(
+    predicate: (e: SlackEmulatorEvent) => boolean,
+    options?: WaitForOptions,
+  ): Promise<SlackEmulatorEvent> {
+    return this.#state.log.waitFor(predicate, options);
+  }
+
+  /** Resolves with a message as posted or edited, once one satisfies `predicate`. */
+  async waitForMessage(
+    predicate: (m: StoredMessage) => boolean,
+    options?: WaitForOptions,
+  ): Promise<StoredMessage> {
+    const event = await this.#state.log.waitFor(
+      (e) => (e.type === "message_posted" || e.type === "message_updated") && predicate(e.message),
+      options,
+    );
+    return (event as { message: StoredMessage }).message;
+  }
+
+  // Scenarios ----------------------------------------------------------------------------------------------
+
+  /** The next `times` calls of `method` answer HTTP 429 `ratelimited` with `Retry-After: retryAfterSeconds`. */
+  rateLimit(method: string, options: { times?: number; retryAfterSeconds: number }): void {
+    this.#state.addScenario(
+      method,
+      { kind: "ratelimit", retryAfterSeconds: options.retryAfterSeconds },
+      options.times ?? 1,
+    );
+  }
+
+  /** The next `times` calls of `method` answer `{ ok: false, error }` (e.g. `internal_error`). */
+  failNext(method: string, options: { error: string; times?: number }): void {
+    this.#state.addScenario(method, { kind: "fail", error: options.error }, options.times ?? 1);
+  }
+
+  /** A trigger_id as an interaction by `user` would carry (valid for 3 s by the emulator's clock). */
+  issueTriggerId(user: string): string {
+    return this.#state.views.issueTrigger(user);
+  }
+
+  /** A message typed by a person (not delivered to the app: the emulator has no Events API). */
+  postUserMessage(input: { user: string; channel: string; text: string; threadTs?: string }): StoredMessage {
+    if (this.#state.directory.user(input.user) === undefined) {
+      throw new SlackEmulatorError("unknown_user", `no user ${input.user} in the workspace`);
+    }
+    if (this.#state.directory.channel(input.channel) === undefined) {
+      throw new SlackEmulatorError("unknown_channel", `no channel ${input.channel} in the workspace`);
+    }
+    return this.#state.messages.post({
+      channel: input.channel,
+      user: input.user,
+      text: input.text,
+      blocks: [],
+      threadTs: input.threadTs,
+    });
+  }
+
+  /** Adds or removes a member (e.g. remove the bot to provoke `not_in_channel`). */
+  setChannelMember(channel: string, user: string, member: boolean): void {
+    this.#state.directory.setMember(channel, user, member);
+  }
+
+  // Socket Mode --------------------------------------------------------------------------------------------
+
+  get socketConnectionCount(): number {
+    return this.#hub.connectionCount;
+  }
+
+  /** Sends `disconnect` to every connected app (it reconnects through `apps.connections.open`). */
+  disconnectSocketClients(reason?: "refresh_requested" | "warning" | "link_disabled"): void {
+    this.#hub.disconnectAll(reason);
+  }
+
+  waitForSocketConnections(count = 1, timeoutMs = 5000): Promise<void> {
+    return this.#hub.waitForConnections(count, timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    await this.#hub.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+/** Starts an emulator on 127.0.0.1 (`port` 0 or absent: a free port). */
+export function startSlackEmulator(options: SlackEmulatorOptions): Promise<SlackEmulator> {
+  return SlackEmulator.start(options);
+}
