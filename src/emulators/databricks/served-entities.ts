@@ -1,0 +1,289 @@
+import type { Catalog } from "./catalog.js";
+import { invalidParameter } from "./errors.js";
+import type { ServingTask } from "./seed-schema.js";
+
+/** Which create/update route a config came through: tokens per second, or model units (`/pt`). */
+export type CapacityKind = "throughput" | "model_units";
+
+export type Capacity =
+  | {
+      readonly kind: "throughput";
+      readonly min: number;
+      readonly max: number;
+      readonly scaleToZero: boolean;
+      readonly chunk: number;
+      readonly dbus: number | undefined;
+    }
+  | { readonly kind: "model_units"; readonly units: number; readonly chunk: number };
+
+/** A validated served entity, with what the catalog knows about its model. */
+export interface ServedEntity {
+  readonly name: string;
+  readonly entityName: string;
+  /** A string on the wire, always. */
+  readonly entityVersion: string;
+  readonly modelType: string;
+  readonly task: ServingTask;
+  readonly embeddingDimensions: number | undefined;
+  readonly capacity: Capacity;
+}
+
+export interface TrafficRoute {
+  readonly servedEntityName: string;
+  readonly trafficPercentage: number;
+}
+
+export interface CoreConfig {
+  readonly servedEntities: readonly ServedEntity[];
+  readonly routes: readonly TrafficRoute[];
+}
+
+/** Endpoint and served entity names: letters, digits, `-`, `_`; 1 to 63 characters. */
+export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,63}$/;
+
+/**
+ * Validates a core config (`{ served_entities, traffic_config? }`) the way the serving API does, in the same order
+ * (shape, catalog lookups, eligibility, capacity arithmetic, names, traffic), and answers the same errors:
+ * 404 for an unknown model or version, 400 `INVALID_PARAMETER_VALUE` naming the offending field otherwise.
+ */
+export function validateCoreConfig(input: unknown, kind: CapacityKind, catalog: Catalog): CoreConfig {
+  if (!isObject(input)) throw invalidParameter("The endpoint config must be an object.");
+  if (input.served_models !== undefined) {
+    throw invalidParameter(
+      "served_models is deprecated and not accepted for provisioned throughput: use served_entities.",
+    );
+  }
+  const raw = input.served_entities;
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw invalidParameter("The endpoint config must specify at least one served entity in served_entities.");
+  }
+  if (raw.length > 10) throw invalidParameter("An endpoint can serve at most 10 served entities.");
+  const servedEntities = raw.map((entity, i) => validateEntity(entity, i, kind, catalog));
+  const names = new Set<string>();
+  for (const e of servedEntities) {
+    if (names.has(e.name)) {
+      throw invalidParameter(
+        `Served entity names must be unique within an endpoint: '${e.name}' appears twice.`,
+      );
+    }
+    names.add(e.name);
+  }
+  return { servedEntities, routes: validateTraffic(input.traffic_config, servedEntities) };
+}
+
+function validateEntity(raw: unknown, index: number, kind: CapacityKind, catalog: Catalog): ServedEntity {
+  const where = `served_entities[${index}]`;
+  if (!isObject(raw)) throw invalidParameter(`${where} must be an object.`);
+  if (raw.external_model !== undefined) {
+    throw invalidParameter(`${where}: external models cannot be served with provisioned throughput.`);
+  }
+  const entityName = raw.entity_name;
+  if (typeof entityName !== "string" || entityName === "") {
+    throw invalidParameter(
+      `${where}.entity_name must be specified as the model's full name (catalog.schema.model).`,
+    );
+  }
+  const entityVersion = raw.entity_version;
+  if (entityVersion === undefined || entityVersion === null) {
+    throw invalidParameter(
+      `${where}.entity_version must be specified for Unity Catalog model '${entityName}'.`,
+    );
+  }
+  if (typeof entityVersion !== "string") {
+    throw invalidParameter(
+      `Invalid value for ${where}.entity_version: expected a string but got ${JSON.stringify(entityVersion)} ` +
+        `(${typeof entityVersion}). Pass the version as a string, e.g. "${String(entityVersion)}".`,
+    );
+  }
+  const found = catalog.version(entityName, entityVersion);
+  if (found.version.status !== "READY") {
+    throw invalidParameter(
+      `Model version ${found.version.version} of '${entityName}' cannot be served: its status is ` +
+        `${found.version.status}, and only READY versions can be served.`,
+    );
+  }
+  const info = catalog.optimization(found);
+  if (!info.optimizable) {
+    throw invalidParameter(
+      `Model '${entityName}' version ${entityVersion} is not eligible for provisioned throughput: ` +
+        "get-model-optimization-info reports it is not optimizable.",
+    );
+  }
+  const capacity =
+    info.model_unit_chunk_size !== undefined
+      ? modelUnits(raw, where, entityName, kind, info.model_unit_chunk_size)
+      : throughput(raw, where, entityName, kind, info.throughput_chunk_size ?? 1, info.dbus);
+  return {
+    name: entityNameField(raw.name, where, entityName, entityVersion),
+    entityName,
+    entityVersion,
+    modelType: info.model_type ?? "unknown",
+    task: catalog.task(found.model),
+    embeddingDimensions: found.model.embedding_dimensions,
+    capacity,
+  };
+}
+
+function throughput(
+  raw: Record<string, unknown>,
+  where: string,
+  entityName: string,
+  kind: CapacityKind,
+  chunk: number,
+  dbus: number | undefined,
+): Capacity {
+  if (kind === "model_units") {
+    throw invalidParameter(
+      `Model '${entityName}' is provisioned in tokens per second, not model units: create or update it with ` +
+        "min_provisioned_throughput and max_provisioned_throughput through /api/2.0/serving-endpoints.",
+    );
+  }
+  if (raw.provisioned_model_units !== undefined) {
+    throw invalidParameter(
+      `${where}.provisioned_model_units is not supported for '${entityName}', which is provisioned in tokens per ` +
+        "second: use min_provisioned_throughput and max_provisioned_throughput.",
+    );
+  }
+  if (raw.max_provisioned_throughput === undefined) {
+    throw invalidParameter(
+      `${where}.max_provisioned_throughput must be specified for a provisioned throughput model.`,
+    );
+  }
+  const max = nonNegativeInteger(raw.max_provisioned_throughput, `${where}.max_provisioned_throughput`);
+  const min =
+    raw.min_provisioned_throughput === undefined
+      ? 0
+      : nonNegativeInteger(raw.min_provisioned_throughput, `${where}.min_provisioned_throughput`);
+  const scaleToZero = optionalBoolean(raw.scale_to_zero_enabled, `${where}.scale_to_zero_enabled`);
+  if (max === 0) throw invalidParameter(`${where}.max_provisioned_throughput must be greater than 0.`);
+  for (const [field, value] of [
+    ["min_provisioned_throughput", min],
+    ["max_provisioned_throughput", max],
+  ] as const) {
+    if (value % chunk !== 0) {
+      const below = Math.floor(value / chunk) * chunk;
+      throw invalidParameter(
+        `${where}.${field} (${value}) must be a multiple of the throughput chunk size ${chunk} tokens/second ` +
+          `for model '${entityName}'; the nearest valid values are ${below} and ${below + chunk}.`,
+      );
+    }
+  }
+  if (min > max) {
+    throw invalidParameter(
+      `${where}.min_provisioned_throughput (${min}) must be less than or equal to max_provisioned_throughput (${max}).`,
+    );
+  }
+  if (min === 0 && !scaleToZero) {
+    throw invalidParameter(
+      `${where}.min_provisioned_throughput is 0 but scale_to_zero_enabled is not true: enable scale to zero or ` +
+        `set min_provisioned_throughput to at least ${chunk}.`,
+    );
+  }
+  return { kind: "throughput", min, max, scaleToZero, chunk, dbus };
+}
+
+function modelUnits(
+  raw: Record<string, unknown>,
+  where: string,
+  entityName: string,
+  kind: CapacityKind,
+  chunk: number,
+): Capacity {
+  if (kind === "throughput") {
+    throw invalidParameter(
+      `Model '${entityName}' is provisioned in model units, not tokens per second: create or update it with ` +
+        "provisioned_model_units through /api/2.0/serving-endpoints/pt.",
+    );
+  }
+  for (const field of ["min_provisioned_throughput", "max_provisioned_throughput"]) {
+    if (raw[field] !== undefined) {
+      throw invalidParameter(
+        `${where}.${field} is not supported for '${entityName}', which is provisioned in model units: ` +
+          "use provisioned_model_units.",
+      );
+    }
+  }
+  if (raw.provisioned_model_units === undefined) {
+    throw invalidParameter(`${where}.provisioned_model_units must be specified.`);
+  }
+  const units = nonNegativeInteger(raw.provisioned_model_units, `${where}.provisioned_model_units`);
+  if (units === 0 || units % chunk !== 0) {
+    throw invalidParameter(
+      `${where}.provisioned_model_units (${units}) must be a positive multiple of the model unit chunk size ` +
+        `${chunk} for model '${entityName}'.`,
+    );
+  }
+  return { kind: "model_units", units, chunk };
+}
+
+function entityNameField(raw: unknown, where: string, entityName: string, version: string): string {
+  if (raw === undefined || raw === null || raw === "") return defaultServedEntityName(entityName, version);
+  if (typeof raw !== "string" || !NAME_PATTERN.test(raw)) {
+    throw invalidParameter(
+      `${where}.name must consist of letters, digits, dashes and underscores (1 to 63 characters); got ${JSON.stringify(raw)}.`,
+    );
+  }
+  return raw;
+}
+
+/** `<last dotted part of the entity name>-<version>`, e.g. `llama-13b-3`. */
+export function defaultServedEntityName(entityName: string, version: string): string {
+  return `${entityName.split(".").at(-1) ?? entityName}-${version}`;
+}
+
+function validateTraffic(raw: unknown, entities: readonly ServedEntity[]): TrafficRoute[] {
+  if (raw === undefined || raw === null) {
+    const [only] = entities;
+    if (entities.length !== 1 || only === undefined) {
+      throw invalidParameter(
+        "traffic_config must be specified when an endpoint serves more than one entity.",
+      );
+    }
+    return [{ servedEntityName: only.name, trafficPercentage: 100 }];
+  }
+  if (!isObject(raw) || !Array.isArray(raw.routes) || raw.routes.length === 0) {
+    throw invalidParameter("traffic_config.routes must be a non-empty list.");
+  }
+  const names = new Set(entities.map((e) => e.name));
+  const seen = new Set<string>();
+  let total = 0;
+  const routes = raw.routes.map((route: unknown, i) => {
+    const where = `traffic_config.routes[${i}]`;
+    if (!isObject(route)) throw invalidParameter(`${where} must be an object.`);
+    const name = route.served_entity_name ?? route.served_model_name;
+    if (typeof name !== "string" || !names.has(name)) {
+      throw invalidParameter(
+        `${where}.served_entity_name ${JSON.stringify(name)} is not a served entity of this config.`,
+      );
+    }
+    if (seen.has(name)) throw invalidParameter(`${where}: served entity '${name}' has more than one route.`);
+    seen.add(name);
+    const pct = route.traffic_percentage;
+    if (typeof pct !== "number" || !Number.isInteger(pct) || pct < 0 || pct > 100) {
+      throw invalidParameter(`${where}.traffic_percentage must be an integer from 0 to 100.`);
+    }
+    total += pct;
+    return { servedEntityName: name, trafficPercentage: pct };
+  });
+  if (total !== 100)
+    throw invalidParameter(`The traffic percentages must add up to 100; they add up to ${total}.`);
+  return routes;
+}
+
+function nonNegativeInteger(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw invalidParameter(`${field} must be a non-negative integer; got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+function optionalBoolean(value: unknown, field: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== "boolean")
+    throw invalidParameter(`${field} must be a boolean; got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
