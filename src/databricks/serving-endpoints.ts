@@ -1,0 +1,100 @@
+import {
+  EmptySchema,
+  EndpointListSchema,
+  type EndpointSummary,
+  type EndpointTag,
+  LogsSchema,
+  type OptimizationInfo,
+  OptimizationInfoSchema,
+  type ServingEndpoint,
+  ServingEndpointSchema,
+  TagsResponseSchema,
+} from "./schemas.js";
+import type { DatabricksTransport } from "./transport.js";
+
+export const ENDPOINTS_PATH = "/api/2.0/serving-endpoints";
+export const endpointPath = (name: string) => `${ENDPOINTS_PATH}/${encodeURIComponent(name)}`;
+
+/**
+ * Whether a model version can be served with provisioned throughput, and in what chunks: `throughput_chunk_size`
+ * (tokens/second) or `model_unit_chunk_size` (model units, the `/pt` routes); `optimizable: false` has neither.
+ */
+export function getOptimizationInfo(
+  api: DatabricksTransport,
+  fullName: string,
+  version: number,
+): Promise<OptimizationInfo> {
+  return api.call({
+    method: "GET",
+    path: `${ENDPOINTS_PATH}/get-model-optimization-info/${encodeURIComponent(fullName)}/${version}`,
+    schema: OptimizationInfoSchema,
+  });
+}
+
+/** One endpoint with its full state: `config` (what serves now), `pending_config` (what is deploying). */
+export function getServingEndpoint(api: DatabricksTransport, name: string): Promise<ServingEndpoint> {
+  return api.call({ method: "GET", path: endpointPath(name), schema: ServingEndpointSchema });
+}
+
+/** Every endpoint in the workspace in one call (no paging), each with its `state` but no per-entity state. */
+export async function listServingEndpoints(api: DatabricksTransport): Promise<EndpointSummary[]> {
+  const answer = await api.call({ method: "GET", path: ENDPOINTS_PATH, schema: EndpointListSchema });
+  return answer.endpoints;
+}
+
+/**
+ * Deletes an endpoint. A retried delete whose first attempt landed answers `databricks_not_found`: callers that only
+ * want the endpoint gone may treat that as done.
+ */
+export async function deleteServingEndpoint(api: DatabricksTransport, name: string): Promise<void> {
+  await api.call({ method: "DELETE", path: endpointPath(name), schema: EmptySchema });
+}
+
+export interface TagChanges {
+  readonly add_tags?: readonly EndpointTag[];
+  /** Keys to remove. */
+  readonly delete_tags?: readonly string[];
+}
+
+/** Adds and removes tags; answers the endpoint's tags afterwards. Repeating it changes nothing, so it is retried. */
+export function patchServingEndpointTags(
+  api: DatabricksTransport,
+  name: string,
+  changes: TagChanges,
+): Promise<EndpointTag[]> {
+  return api.call({
+    method: "PATCH",
+    path: `${endpointPath(name)}/tags`,
+    body: changes,
+    schema: TagsResponseSchema,
+    idempotent: true,
+  });
+}
+
+/** The container build logs of one served entity (where a failed deployment usually says why). */
+export async function getBuildLogs(
+  api: DatabricksTransport,
+  name: string,
+  servedEntityName: string,
+): Promise<string> {
+  const answer = await api.call({
+    method: "GET",
+    path: `${endpointPath(name)}/served-models/${encodeURIComponent(servedEntityName)}/build-logs`,
+    schema: LogsSchema,
+  });
+  return answer.logs;
+}
+
+/** The model server logs of one served entity. */
+export async function getServerLogs(
+  api: DatabricksTransport,
+  name: string,
+  servedEntityName: string,
+): Promise<string> {
+  const answer = await api.call({
+    method: "GET",
+    path: `${endpointPath(name)}/served-models/${encodeURIComponent(servedEntityName)}/logs`,
+    schema: LogsSchema,
+  });
+  return answer.logs;
+}
