@@ -38,6 +38,16 @@ export interface RequestStore {
     options?: { readonly limit?: number },
   ): Promise<DeployRequest[]>;
 
+  /** How many requests are in each state (states with none may be absent). */
+  countByState(): Promise<Partial<Record<DeployState, number>>>;
+
+  /** Requests for this endpoint in any state, newest first (for `/pt status`). */
+  findByEndpointName(
+    workspace: string,
+    endpointName: string,
+    options?: { readonly limit?: number },
+  ): Promise<DeployRequest[]>;
+
   /** Requests not yet in a terminal state for this endpoint, oldest first (to refuse a second concurrent one). */
   findActiveByEndpointName(workspace: string, endpointName: string): Promise<DeployRequest[]>;
 

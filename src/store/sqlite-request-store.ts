@@ -116,6 +116,20 @@ export class SqliteRequestStore implements RequestStore {
     return rows.map(parseBody);
   }
 
+  async countByState(): Promise<Partial<Record<DeployState, number>>> {
+    const counts: Partial<Record<DeployState, number>> = {};
+    for (const row of this.#sql.countByState.all()) counts[row.state as DeployState] = Number(row.n);
+    return counts;
+  }
+
+  async findByEndpointName(
+    workspace: string,
+    endpointName: string,
+    options: { readonly limit?: number } = {},
+  ): Promise<DeployRequest[]> {
+    return this.#sql.byEndpoint.all(workspace, endpointName, options.limit ?? -1).map(parseBody);
+  }
+
   async findActiveByEndpointName(workspace: string, endpointName: string): Promise<DeployRequest[]> {
     return this.#sql.activeByEndpoint
       .all(workspace, endpointName, JSON.stringify(TERMINAL_STATES))
@@ -285,6 +299,10 @@ function prepareStatements(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql);
   return {
     exists: p("SELECT 1 FROM requests WHERE id = ?"),
+    countByState: p("SELECT state, COUNT(*) AS n FROM requests GROUP BY state"),
+    byEndpoint: p(
+      "SELECT body FROM requests WHERE workspace = ? AND endpoint_name = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+    ),
     get: p("SELECT body FROM requests WHERE id = ?"),
     getForVersion: p("SELECT body FROM requests WHERE id = ? AND version = ?"),
     byMessage: p(

@@ -242,6 +242,22 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
       expect(await store.findActiveByEndpointName("default", "nothing")).toEqual([]);
     });
 
+    it("finds every request for an endpoint, newest first, and counts requests by state", async () => {
+      const store = await create();
+      await store.insert(requestIn("ready", { id: "old", endpointName: "ep" }), OPENED);
+      await store.insert(requestIn("provisioning", { id: "new", endpointName: "ep", now: T0 + 5 }), OPENED);
+      await store.insert(
+        requestIn("provisioning", { id: "other", endpointName: "ep-2", now: T0 + 9 }),
+        OPENED,
+      );
+      expect((await store.findByEndpointName("default", "ep")).map((r) => r.id)).toEqual(["new", "old"]);
+      expect((await store.findByEndpointName("default", "ep", { limit: 1 })).map((r) => r.id)).toEqual([
+        "new",
+      ]);
+      expect(await store.findByEndpointName("w2", "ep")).toEqual([]);
+      expect(await store.countByState()).toEqual({ ready: 1, provisioning: 2 });
+    });
+
     describe("tracker leases", () => {
       const claim = (store: RequestStore, owner: string, now: number, limit = 10) =>
         store.claimDue({ owner, now, leaseMs: 60_000, limit, states: ["provisioning", "approved"] });
