@@ -178,6 +178,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }
     const hasToken = e.DATABRICKS_TOKEN !== undefined;
     const hasClient = e.DATABRICKS_CLIENT_ID !== undefined || e.DATABRICKS_CLIENT_SECRET !== undefined;
+    if (hasToken && hasClient) {
+      problems.push(
+        "DATABRICKS_TOKEN and DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET are both set: keep one way to authenticate",
+      );
+    }
     if (hasClient && (e.DATABRICKS_CLIENT_ID === undefined || e.DATABRICKS_CLIENT_SECRET === undefined)) {
       problems.push("DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET must be set together");
     }

@@ -93,6 +93,11 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("refuses two ways to authenticate to Databricks at once", () => {
+    const problems = problemsOf({ ...minimal, DATABRICKS_CLIENT_ID: "id", DATABRICKS_CLIENT_SECRET: "secret" });
+    expect(problems).toEqual([expect.stringContaining("keep one way to authenticate")]);
+  });
+
   it("asks for credentials when only a host is given", () => {
     const problems = problemsOf({ ...minimal, DATABRICKS_TOKEN: undefined });
     expect(problems.join()).toContain("DATABRICKS_HOST needs credentials");

@@ -1,21 +1,15 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, scrubSecrets } from "../src/logger.js";
+import { scrubSecrets } from "../src/logger.js";
+import { memoryLogger } from "./fakes/memory-logger.js";
 
-function memoryLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { log: createLogger({ level: "debug", destination }), lines, raw: () => JSON.stringify(lines) };
+function capture() {
+  const { logger, lines } = memoryLogger();
+  return { log: logger, lines, raw: () => JSON.stringify(lines) };
 }
 
 describe("createLogger", () => {
   it("writes JSON lines with a constant message and data in fields", () => {
-    const { log, lines } = memoryLogger();
+    const { log, lines } = capture();
     log.info({ requestId: "r1", from: "approved", to: "creating" }, "request transitioned");
     expect(lines[0]).toMatchObject({
       msg: "request transitioned",
@@ -26,7 +20,7 @@ describe("createLogger", () => {
   });
 
   it("redacts secret fields by name at any depth", () => {
-    const { log, raw } = memoryLogger();
+    const { log, raw } = capture();
     log.info(
       {
         token: "plain-token-value",
@@ -42,7 +36,7 @@ describe("createLogger", () => {
   });
 
   it("scrubs token-shaped strings inside messages and errors", () => {
-    const { log, raw } = memoryLogger();
+    const { log, raw } = capture();
     const pat = "dapi0123456789abcdef0123456789abcdef";
     log.error({ err: new Error(`call failed with Authorization: Bearer ${pat}`) }, "databricks call failed");
     log.warn({ url: "https://slack.test/?t=xoxb-123-456-abcdef" }, "odd url");

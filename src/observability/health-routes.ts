@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Metrics } from "./metrics.js";
+
+/** An HTTP route beside Slack's: the shape Bolt's `customRoutes` takes (both receivers). */
+export interface HttpRoute {
+  readonly path: string;
+  readonly method: string[];
+  handler(req: IncomingMessage, res: ServerResponse): void;
+}
+
+export interface HealthDeps {
+  readonly metrics: Metrics;
+  /** A cheap read of the store; throws when the store is unreachable. */
+  readonly pingStore: () => Promise<unknown>;
+  /** A cheap read of the workspace, used when it has not answered for `freshnessMs`. */
+  readonly probeDatabricks: () => Promise<unknown>;
+  readonly now: () => number;
+  /** How recent a Databricks answer must be to count without a probe. */
+  readonly freshnessMs: number;
+  /** True once shutdown started: not ready for new work, though still alive. */
+  readonly draining: () => boolean;
+}
+
+interface Check {
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+async function check(run: () => Promise<unknown>): Promise<Check> {
+  try {
+    await run();
+    return { ok: true };
+  } catch (error) {
+    // A code, not the message: readiness output is public and messages may carry hosts or paths.
+    return { ok: false, detail: (error as { code?: string }).code ?? "error" };
+  }
+}
+
+/**
+ * `/healthz` (the process is alive), `/readyz` (the store answers and the Databricks workspace answered recently,
+ * probing it when it has been quiet; 503 while draining) and `/metrics` (Prometheus text).
+ */
+export function healthRoutes(deps: HealthDeps): HttpRoute[] {
+  return [
+    {
+      path: "/healthz",
+      method: ["GET"],
+      handler: (_req, res) => send(res, 200, { status: "ok" }),
+    },
+    {
+      path: "/readyz",
+      method: ["GET"],
+      handler: (_req, res) => {
+        void (async () => {
+          const last = deps.metrics.lastDatabricksAnswerAt;
+          const fresh = last !== undefined && deps.now() - last <= deps.freshnessMs;
+          const [store, databricks] = await Promise.all([
+            check(deps.pingStore),
+            fresh ? Promise.resolve<Check>({ ok: true }) : check(deps.probeDatabricks),
+          ]);
+          const draining = deps.draining();
+          const ready = store.ok && databricks.ok && !draining;
+          send(res, ready ? 200 : 503, { ready, draining, checks: { store, databricks } });
+        })();
+      },
+    },
+    {
+      path: "/metrics",
+      method: ["GET"],
+      handler: (_req, res) => {
+        deps.metrics.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { "content-type": deps.metrics.registry.contentType });
+            res.end(text);
+          },
+          () => send(res, 500, { error: "metrics unavailable" }),
+        );
+      },
+    },
+  ];
+}
