@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import type { ApprovalPolicy } from "./domain/index.js";
 import { PtbotError } from "./errors.js";
 
 /** ptbot's whole configuration, parsed once from the environment by {@link loadConfig}. */
@@ -13,7 +14,7 @@ export interface Config {
   readonly pollIntervalMs: number;
   /** A request still provisioning after this long is reported as stuck (and still followed). */
   readonly provisioningLimitMs: number;
-  readonly policy: PolicyConfig;
+  readonly policy: ApprovalPolicy;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -35,22 +36,6 @@ export interface DatabricksEnv {
   readonly clientSecret: string | undefined;
   readonly profile: string | undefined;
   readonly configFile: string;
-}
-
-export interface PolicyConfig {
-  /** Slack user ids (`U…`, `W…`) allowed to approve. */
-  readonly approverUsers: readonly string[];
-  /** Slack user-group ids (`S…`) whose members may approve. */
-  readonly approverGroups: readonly string[];
-  readonly allowSelfApproval: boolean;
-  readonly requiredApprovals: number;
-  /** Channel ids where deploys may be requested; empty means any channel. */
-  readonly allowedChannels: readonly string[];
-  readonly requestTtlMs: number;
-  readonly defaultMinMultiple: number;
-  readonly defaultMaxMultiple: number;
-  /** The largest max multiple a request may ask for. */
-  readonly maxMultipleLimit: number;
 }
 
 /** Raised by {@link loadConfig}; `problems` names every variable that is missing or invalid, never its value. */
