@@ -94,7 +94,11 @@ describe("loadConfig", () => {
   });
 
   it("refuses two ways to authenticate to Databricks at once", () => {
-    const problems = problemsOf({ ...minimal, DATABRICKS_CLIENT_ID: "id", DATABRICKS_CLIENT_SECRET: "secret" });
+    const problems = problemsOf({
+      ...minimal,
+      DATABRICKS_CLIENT_ID: "id",
+      DATABRICKS_CLIENT_SECRET: "secret",
+    });
     expect(problems).toEqual([expect.stringContaining("keep one way to authenticate")]);
   });
 
