@@ -68,7 +68,7 @@ const int = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
       return n;
     });
 
-const list = (pattern: RegExp, what: string) =>
+const list = (pattern: RegExp, what: string, whenEmpty?: string) =>
   z
     .string()
     .optional()
@@ -77,6 +77,10 @@ const list = (pattern: RegExp, what: string) =>
         .split(",")
         .map((s) => s.trim())
         .filter((s) => s !== "");
+      if (items.length === 0 && whenEmpty !== undefined) {
+        ctx.addIssue({ code: "custom", message: whenEmpty });
+        return z.NEVER;
+      }
       const bad = items.filter((s) => !pattern.test(s));
       if (bad.length > 0) {
         ctx.addIssue({
@@ -128,7 +132,11 @@ const EnvSchema = z.object({
   PTBOT_DATABASE: z.string().min(1).default("./data/ptbot.db"),
   PTBOT_POLL_INTERVAL_MS: int(15_000, 100, 3_600_000),
   PTBOT_PROVISIONING_LIMIT_MS: int(60 * 60_000, 1_000),
-  PTBOT_APPROVERS: list(/^[UWS][A-Z0-9]{2,}$/, "Slack user ids (U…, W…) or user-group ids (S…)"),
+  PTBOT_APPROVERS: list(
+    /^[UWS][A-Z0-9]{2,}$/,
+    "Slack user ids (U…, W…) or user-group ids (S…)",
+    "is required: list who may approve deploys (Slack user or user-group ids)",
+  ),
   PTBOT_ALLOW_SELF_APPROVAL: bool(false),
   PTBOT_REQUIRED_APPROVALS: int(1, 1, 10),
   PTBOT_ALLOWED_CHANNELS: list(/^[CGD][A-Z0-9]{2,}$/, "Slack channel ids (C…, G…)"),
@@ -148,42 +156,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0])} ${issue.message}`);
   }
-  if (parsed.success) {
-    const e = parsed.data;
-    if (e.PTBOT_APPROVERS.length === 0) {
-      problems.push(
-        "PTBOT_APPROVERS is required: list who may approve deploys (Slack user or user-group ids)",
-      );
-    }
-    if (e.PTBOT_DEFAULT_MIN_MULTIPLE > e.PTBOT_DEFAULT_MAX_MULTIPLE) {
-      problems.push("PTBOT_DEFAULT_MIN_MULTIPLE must not be greater than PTBOT_DEFAULT_MAX_MULTIPLE");
-    }
-    if (e.PTBOT_DEFAULT_MAX_MULTIPLE > e.PTBOT_MAX_MULTIPLE) {
-      problems.push("PTBOT_DEFAULT_MAX_MULTIPLE must not be greater than PTBOT_MAX_MULTIPLE");
-    }
-    const hasToken = e.DATABRICKS_TOKEN !== undefined;
-    const hasClient = e.DATABRICKS_CLIENT_ID !== undefined || e.DATABRICKS_CLIENT_SECRET !== undefined;
-    if (hasToken && hasClient) {
-      problems.push(
-        "DATABRICKS_TOKEN and DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET are both set: keep one way to authenticate",
-      );
-    }
-    if (hasClient && (e.DATABRICKS_CLIENT_ID === undefined || e.DATABRICKS_CLIENT_SECRET === undefined)) {
-      problems.push("DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET must be set together");
-    }
-    if ((hasToken || hasClient) && e.DATABRICKS_HOST === undefined) {
-      problems.push("DATABRICKS_HOST is required with DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID");
-    }
-    if (
-      !hasToken &&
-      !hasClient &&
-      e.DATABRICKS_HOST !== undefined &&
-      e.DATABRICKS_CONFIG_PROFILE === undefined
-    ) {
-      problems.push(
-        "DATABRICKS_HOST needs credentials: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET",
-      );
-    }
+  // Cross-field rules read the raw environment so that they are reported even when another variable fails to parse.
+  problems.push(...authProblems(env));
+  const min = multipleOf(env, "PTBOT_DEFAULT_MIN_MULTIPLE");
+  const max = multipleOf(env, "PTBOT_DEFAULT_MAX_MULTIPLE");
+  const ceiling = multipleOf(env, "PTBOT_MAX_MULTIPLE");
+  if (min !== undefined && max !== undefined && min > max) {
+    problems.push("PTBOT_DEFAULT_MIN_MULTIPLE must not be greater than PTBOT_DEFAULT_MAX_MULTIPLE");
+  }
+  if (max !== undefined && ceiling !== undefined && max > ceiling) {
+    problems.push("PTBOT_DEFAULT_MAX_MULTIPLE must not be greater than PTBOT_MAX_MULTIPLE");
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -220,6 +202,40 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxMultipleLimit: e.PTBOT_MAX_MULTIPLE,
     },
   });
+}
+
+/** A whole-number variable parsed on its own, or undefined when invalid (its own problem is reported already). */
+function multipleOf(
+  env: Readonly<Record<string, string | undefined>>,
+  key: "PTBOT_DEFAULT_MIN_MULTIPLE" | "PTBOT_DEFAULT_MAX_MULTIPLE" | "PTBOT_MAX_MULTIPLE",
+): number | undefined {
+  const result = EnvSchema.shape[key].safeParse(env[key]);
+  return result.success ? result.data : undefined;
+}
+
+/** The Databricks unified-auth rules: one way to authenticate, and a host wherever credentials are given. */
+function authProblems(env: Readonly<Record<string, string | undefined>>): string[] {
+  const set = (name: string): boolean => (env[name] ?? "").trim() !== "";
+  const problems: string[] = [];
+  const hasToken = set("DATABRICKS_TOKEN");
+  const hasClient = set("DATABRICKS_CLIENT_ID") || set("DATABRICKS_CLIENT_SECRET");
+  if (hasToken && hasClient) {
+    problems.push(
+      "DATABRICKS_TOKEN and DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET are both set: keep one way to authenticate",
+    );
+  }
+  if (hasClient && !(set("DATABRICKS_CLIENT_ID") && set("DATABRICKS_CLIENT_SECRET"))) {
+    problems.push("DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET must be set together");
+  }
+  if ((hasToken || hasClient) && !set("DATABRICKS_HOST")) {
+    problems.push("DATABRICKS_HOST is required with DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID");
+  }
+  if (!hasToken && !hasClient && set("DATABRICKS_HOST") && !set("DATABRICKS_CONFIG_PROFILE")) {
+    problems.push(
+      "DATABRICKS_HOST needs credentials: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET",
+    );
+  }
+  return problems;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -77,7 +77,7 @@ describe("loadConfig", () => {
     expect(problems.length).toBeGreaterThanOrEqual(6);
   });
 
-  it("reports cross-field problems once the variables parse", () => {
+  it("reports cross-field problems alongside the others", () => {
     const problems = problemsOf({
       ...minimal,
       PTBOT_APPROVERS: "",
@@ -88,8 +88,8 @@ describe("loadConfig", () => {
     });
     expect(problems).toEqual([
       expect.stringContaining("PTBOT_APPROVERS is required"),
-      expect.stringContaining("PTBOT_DEFAULT_MIN_MULTIPLE"),
       expect.stringContaining("DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET"),
+      expect.stringContaining("PTBOT_DEFAULT_MIN_MULTIPLE"),
     ]);
   });
 
