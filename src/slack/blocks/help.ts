@@ -1,0 +1,53 @@
+/**
+ * `/pt help`, and the answer to anything ptbot cannot parse: what was wrong first (when something was), then usage
+ * and examples.
+ */
+import type { PlanPolicy } from "../../domain/index.js";
+import type { ParseProblem } from "../command-parser.js";
+import { COMMAND } from "../ids.js";
+import { parseProblemText } from "../messages.js";
+import { type Block, context, message, type SlackMessage, section } from "./limits.js";
+
+export interface HelpOptions {
+  /** What could not be understood, if anything. */
+  readonly problem?: ParseProblem;
+  /** For the defaults and the limit on multiples. */
+  readonly policy?: PlanPolicy;
+}
+
+export function helpMessage(options: HelpOptions = {}): SlackMessage {
+  const { problem, policy } = options;
+  const blocks: Block[] = [];
+  const lead = problem === undefined ? undefined : `⚠️ ${parseProblemText(problem)}`;
+  if (lead !== undefined) blocks.push(section(lead));
+  blocks.push(
+    section(
+      [
+        "*ptbot deploys Databricks provisioned-throughput endpoints, with an approval.*",
+        `\`${COMMAND} deploy <catalog.schema.model>[@alias] [version] [--name NAME] [--min N] [--max N] [--scale-to-zero]\``,
+        "    propose a deploy; an approver confirms it on the card I post here",
+        `\`${COMMAND} status <endpoint>\`    state, model, throughput, who asked and who approved`,
+        `\`${COMMAND} list\`    endpoints ptbot manages and requests in flight`,
+        `\`${COMMAND} help\`    this message`,
+      ].join("\n"),
+    ),
+    section(
+      [
+        "*Examples*",
+        `\`${COMMAND} deploy ml.llm-catalog.llama-13b 3\``,
+        `\`${COMMAND} deploy ml.llm-catalog.llama-13b@champion --max 4\``,
+        `\`${COMMAND} deploy system.ai.meta_llama_v3_1_8b_instruct --min 0 --max 2 --scale-to-zero --name llama-8b-dev\``,
+        `\`${COMMAND} status llama-13b-3\``,
+      ].join("\n"),
+    ),
+    context([
+      "`--min` and `--max` are multiples of the model's throughput chunk" +
+        (policy === undefined
+          ? "."
+          : ` (default ${policy.defaultMinMultiple}× to ${policy.defaultMaxMultiple}×, at most ${policy.maxMultipleLimit}×).`) +
+        " No version means the latest READY one. Model-unit models are sized by `--max` alone.",
+    ]),
+  );
+  const text = lead === undefined ? "How to use /pt" : `${lead} See /pt help for usage.`;
+  return message(text, blocks);
+}

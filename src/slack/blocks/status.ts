@@ -1,0 +1,100 @@
+/**
+ * The answer to `/pt status <endpoint>`: its state, what it serves and at what throughput, who asked for it and who
+ * approved it, ptbot's request in flight for it if any, and a link to the workspace UI.
+ */
+import type { ServedEntity } from "../../databricks/index.js";
+import { ACTIVE_STATES, type DeployRequest } from "../../domain/index.js";
+import { lookupFailureText, stateText } from "../messages.js";
+import { code, escapeMrkdwn, joinWords, link, mention, slackDate, truncate } from "../mrkdwn.js";
+import type { EndpointStatus } from "../queries/endpoint-status.js";
+import { endpointStateText } from "./endpoint-state.js";
+import { type Block, context, header, message, type SlackMessage, section } from "./limits.js";
+import { entityBand, planValues } from "./throughput.js";
+
+export function statusMessage(status: EndpointStatus): SlackMessage {
+  const name = code(status.name);
+  const blocks: Block[] = [header(`Endpoint ${truncate(status.name, 100)}`)];
+  const active = status.requests.find((r) => ACTIVE_STATES.includes(r.state));
+  const lastReady = status.requests.find((r) => r.state === "ready");
+  const { endpoint } = status;
+  if (status.lookupError !== undefined) blocks.push(section(`⚠️ ${lookupFailureText(status.lookupError)}`));
+  if (endpoint !== undefined) {
+    const lines = [`*State*: ${endpointStateText(endpoint.state)}`];
+    const live = endpoint.config?.served_entities ?? [];
+    const pending = endpoint.pending_config?.served_entities ?? [];
+    if (live.length > 0) lines.push(`*Serves*: ${entitiesText(live)}`);
+    if (pending.length > 0) lines.push(`*Deploying*: ${entitiesText(pending)}`);
+    if (live.length === 0 && pending.length === 0) lines.push("*Serves*: nothing yet");
+    const failure = [...pending, ...live].find((e) => e.state?.deployment === "DEPLOYMENT_FAILED");
+    const why = failure?.state?.deployment_state_message;
+    if (why !== undefined && why !== "")
+      lines.push(`*Deployment message*: ${escapeMrkdwn(truncate(why, 500))}`);
+    lines.push(...whoLines(endpoint.tags, lastReady));
+    lines.push(link(status.url, "Open the endpoint in Databricks"));
+    blocks.push(section(lines.join("\n")));
+  } else if (status.lookupError === undefined) {
+    blocks.push(
+      section(
+        status.requests.length === 0
+          ? `There is no endpoint ${name} in the workspace, and ptbot has no request for it. \`/pt list\` shows the endpoints ptbot manages.`
+          : `There is no endpoint ${name} in the workspace (yet).`,
+      ),
+    );
+  }
+  if (active !== undefined) blocks.push(section(requestLine("In progress", active)));
+  const latest = status.requests[0];
+  if (latest !== undefined && latest !== active && latest !== lastReady) {
+    blocks.push(context([requestLine("Latest request", latest)]));
+  }
+  const summary =
+    endpoint === undefined
+      ? `Endpoint ${name}: not found`
+      : `Endpoint ${name}: ${endpointStateText(endpoint.state)}`;
+  return message(summary, blocks);
+}
+
+function entitiesText(entities: readonly ServedEntity[]): string {
+  return entities
+    .slice(0, 3)
+    .map((e) => {
+      const what = `${code(e.entity_name ?? e.name ?? "unnamed")}${e.entity_version === undefined ? "" : ` v${escapeMrkdwn(e.entity_version)}`}`;
+      const band = entityBand(e);
+      return band === undefined ? what : `${what} at ${band}`;
+    })
+    .join("; ");
+}
+
+/** Who asked and who approved: from ptbot's last request that got this endpoint ready, else from its tags. */
+function whoLines(
+  tags: readonly { key: string; value?: string | undefined }[],
+  lastReady?: DeployRequest,
+): string[] {
+  if (lastReady !== undefined) {
+    const approvers = lastReady.approvals.map((a) => mention(a.by));
+    return [
+      `*Requested by*: ${mention(lastReady.requester.id)}`,
+      `*Approved by*: ${approvers.length === 0 ? "—" : joinWords(approvers, "and")}`,
+    ];
+  }
+  const tag = (key: string) => tags.find((t) => t.key === key)?.value;
+  const requester = tag("ptbot_requester");
+  const approvers = (tag("ptbot_approver") ?? "").split(",").filter((a) => a !== "");
+  if (requester === undefined) return ["*Managed by ptbot*: no (not created through ptbot)"];
+  return [
+    `*Requested by*: ${mention(requester)}`,
+    `*Approved by*: ${approvers.length === 0 ? "—" : joinWords(approvers.map(mention), "and")}`,
+  ];
+}
+
+function requestLine(label: string, request: DeployRequest): string {
+  const version = request.model === undefined ? "" : ` v${request.model.version}`;
+  const band =
+    request.model !== undefined && request.plan !== undefined
+      ? `, ${planValues(request.model, request.plan)}`
+      : "";
+  const when = request.state === "awaiting_approval" ? ` (expires ${slackDate(request.expiresAt)})` : "";
+  return (
+    `*${label}*: ${code(request.ask.model)}${version}${band}, requested by ${mention(request.requester.id)}: ` +
+    `${stateText(request.state)}${when}`
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The replies ptbot posts in a deploy card's thread, one per notice: short, with mentions of whoever should act or
+ * hear about it. The card itself is re-rendered separately (`card_changed`).
+ */
+import type { DeployRequest, Notice } from "../../domain/index.js";
+import { isResolved } from "../../domain/index.js";
+import { reasonText } from "../messages.js";
+import {
+  code,
+  codeBlock,
+  escapeMrkdwn,
+  formatDuration,
+  joinWords,
+  link,
+  mention,
+  slackDate,
+} from "../mrkdwn.js";
+import type { CardContext } from "./deploy-card.js";
+import { type Block, LIMITS, message, type SlackMessage, section } from "./limits.js";
+import { planBand, planValues } from "./throughput.js";
+
+/**
+ * The thread reply for `notice`, or undefined for notices that only change the card (`card_changed`,
+ * `approval_needed`). `request` is the request as saved with the notice.
+ */
+export function threadNotice(
+  request: DeployRequest,
+  notice: Notice,
+  ctx: CardContext,
+): SlackMessage | undefined {
+  const endpoint = code(request.endpointName ?? request.ask.endpointName ?? "the endpoint");
+  const requester = mention(request.requester.id);
+  switch (notice.type) {
+    case "card_changed":
+    case "approval_needed":
+      return undefined;
+    case "approval_recorded": {
+      const remaining = notice.required - notice.given;
+      return text(
+        `👍 ${mention(notice.by)} approved (${notice.given} of ${notice.required}). ` +
+          `Waiting for ${remaining} more ${remaining === 1 ? "approval" : "approvals"}.`,
+      );
+    }
+    case "approved":
+      return text(
+        `✅ Approved by ${joinWords(notice.by.map(mention), "and")}. ${requester}, ptbot is deploying ${endpoint} now.`,
+      );
+    case "adjusted": {
+      const settings = isResolved(request)
+        ? ` Now: ${planBand(request.model, request.plan)}` +
+          `${request.model.unit === "model_units" ? "" : `, scale to zero ${request.plan.scaleToZero ? "on" : "off"}`}` +
+          `, endpoint ${code(request.endpointName)}.`
+        : "";
+      const cleared =
+        notice.approvalsCleared > 0
+          ? ` The ${notice.approvalsCleared === 1 ? "approval" : `${notice.approvalsCleared} approvals`} given before ` +
+            "no longer count: please approve again."
+          : "";
+      return text(`✏️ ${mention(notice.by)} adjusted the request.${settings}${cleared}`);
+    }
+    case "rejected":
+      return text(
+        `⛔ ${mention(notice.by)} rejected this deploy${notice.note === undefined ? "" : `: ${escapeMrkdwn(notice.note)}`}. ` +
+          `${requester}, run \`/pt deploy\` again if you want to ask anew.`,
+      );
+    case "cancelled":
+      return text(`🚫 ${mention(notice.by)} cancelled this request.`);
+    case "expired":
+      return text(
+        `⌛ Nobody decided before ${slackDate(request.expiresAt)}, so this request expired. ` +
+          `${requester}, run \`/pt deploy\` again if it is still needed.`,
+      );
+    case "unresolvable":
+      return text(`⚠️ ${requester}: ${reasonText(notice.reason, request)}`);
+    case "creating":
+      return text(
+        request.mode?.kind === "update"
+          ? `⏳ Updating the config of ${endpoint}…`
+          : `⏳ Creating endpoint ${endpoint}…`,
+      );
+    case "provisioning":
+      return text(
+        "🔧 Databricks accepted the config; provisioning (this can take from a few minutes to over half an hour).",
+      );
+    case "ready": {
+      const band = isResolved(request) ? `: ${planValues(request.model, request.plan)}` : "";
+      const url =
+        request.endpointName === undefined
+          ? ""
+          : ` · ${link(ctx.endpointUrl(request.endpointName), "open in Databricks")}`;
+      return text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`);
+    }
+    case "failed":
+      return failed(request, notice.reason, requester);
+    case "stuck":
+      return text(
+        `🐢 ${endpoint} has been provisioning for ${formatDuration(notice.forMs)}. That can mean Databricks is short ` +
+          `of GPU capacity; ptbot keeps following it and will post here when it ends. ${requester}`,
+      );
+  }
+}
+
+function text(line: string): SlackMessage {
+  return message(line, [section(line)]);
+}
+
+/** The failure in words, then the end of the build log in a code block when the tracker fetched it. */
+function failed(
+  request: DeployRequest,
+  reason: Parameters<typeof reasonText>[0],
+  requester: string,
+): SlackMessage {
+  const line = `❌ ${requester}: ${reasonText(reason, request)}`;
+  const blocks: Block[] = [section(line)];
+  const tail = request.endpoint?.buildLogTail;
+  if (tail !== undefined && tail.trim() !== "") {
+    blocks.push(section(`*End of the build log*\n${codeBlock(tail, LIMITS.sectionText - 30)}`));
+  }
+  return message(line, blocks);
+}

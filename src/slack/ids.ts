@@ -1,0 +1,38 @@
+/**
+ * Every identifier ptbot puts into Slack payloads, in one place: the builders that render them, the listeners that
+ * match them and the tests that click them must agree, and `manifest.yml` names the same command.
+ */
+
+/** The slash command (as in `manifest.yml`). */
+export const COMMAND = "/pt";
+
+/** Button `action_id`s on the deploy card. Each button's `value` is the request id. */
+export const ACTIONS = {
+  approve: "ptbot_approve",
+  adjust: "ptbot_adjust",
+  reject: "ptbot_reject",
+  cancel: "ptbot_cancel",
+} as const;
+
+/** `block_id`s of the deploy card's blocks that a listener or a test looks for. */
+export const CARD_BLOCKS = {
+  actions: "ptbot_card_actions",
+  status: "ptbot_card_status",
+} as const;
+
+/** The adjust modal's `callback_id`; its `private_metadata` is the request id. */
+export const ADJUST_VIEW = "ptbot_adjust";
+
+/**
+ * The adjust modal's inputs: `block` keys the submission's `state.values` and `response_action: "errors"`;
+ * `action` is the element's action_id.
+ */
+export const ADJUST_INPUTS = {
+  min: { block: "ptbot_adjust_min", action: "min" },
+  max: { block: "ptbot_adjust_max", action: "max" },
+  scaleToZero: { block: "ptbot_adjust_scale_to_zero", action: "scale_to_zero" },
+  name: { block: "ptbot_adjust_name", action: "name" },
+} as const;
+
+/** The value of the one "scale to zero" checkbox option. */
+export const SCALE_TO_ZERO_OPTION = "on";

@@ -1,0 +1,102 @@
+/**
+ * Adjust: opens the modal. Slack's trigger_id expires about 3 s after the click, so the modal is built from the
+ * request as stored (a fast, local read) and opened before anything slow; whether a group member may adjust is
+ * judged when the form is submitted.
+ */
+import type { App, BlockButtonAction, types } from "@slack/bolt";
+import { type DeployRequest, isResolved, type Rejection } from "../../domain/index.js";
+import type { Logger } from "../../logger.js";
+import { adjustModal } from "../blocks/adjust-modal.js";
+import { ACTIONS } from "../ids.js";
+import { REQUEST_NOT_FOUND_TEXT, rejectionText } from "../messages.js";
+import { code } from "../mrkdwn.js";
+import { slackErrorCode } from "../slack-errors.js";
+import { type ButtonArgs, buttonRequestId, ephemeral, type ListenerDeps, timed } from "./deps.js";
+import { errorText } from "./error-text.js";
+
+export async function handleAdjust(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
+  await args.ack();
+  const user = args.body.user.id;
+  const requestId = buttonRequestId(args.body);
+  const log = deps.logger.child({ requestId, user });
+  if (requestId === undefined) {
+    log.warn({}, "card button without a request id");
+    return;
+  }
+  log.info({}, "adjust clicked");
+  let answer: string | undefined;
+  try {
+    const request = await deps.store.get(requestId);
+    const refusal = request === undefined ? undefined : refuse(request, user, deps);
+    if (request === undefined) answer = REQUEST_NOT_FOUND_TEXT;
+    else if (refusal !== undefined) {
+      log.info({ code: refusal.code }, "adjust refused");
+      answer = rejectionText(refusal, { action: "adjust", policy: deps.policy, request });
+    } else if (isResolved(request)) {
+      answer = await openModal(args, adjustModal(request, deps.policy), log);
+    }
+  } catch (error) {
+    answer = errorText(error, log);
+  }
+  if (answer === undefined) return;
+  await ephemeral(args.respond, answer).catch((error: unknown) =>
+    log.warn({ err: error }, "refusal not delivered"),
+  );
+}
+
+/** Opens the modal; a trigger Slack let expire (or a refused view) is answered with what to do. */
+async function openModal(args: ButtonArgs, view: types.ModalView, log: Logger): Promise<string | undefined> {
+  try {
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view });
+    log.info({}, "adjust modal opened");
+    return undefined;
+  } catch (error) {
+    const slackError = slackErrorCode(error);
+    if (slackError === undefined) throw error;
+    log.warn({ slackError }, "adjust modal not opened");
+    return slackError === "expired_trigger_id" || slackError === "exchanged_trigger_id"
+      ? "Slack took too long to open the form. Press Adjust again."
+      : `Slack did not open the form (${code(slackError)}). Press Adjust again in a moment.`;
+  }
+}
+
+/**
+ * Why `user` cannot adjust `request` now, judged without a slow call: the request is decided or out of time, or the
+ * user is neither the requester nor a named approver while no approver groups could make them one.
+ */
+function refuse(request: DeployRequest, user: string, deps: ListenerDeps): Rejection | undefined {
+  switch (request.state) {
+    case "awaiting_approval":
+      break;
+    case "approved":
+    case "creating":
+    case "provisioning":
+    case "ready":
+    case "failed":
+      return { code: "already_approved", message: "already approved" };
+    case "rejected":
+    case "cancelled":
+      return { code: "already_decided", message: `request was ${request.state}` };
+    case "expired":
+      return { code: "expired", message: "request expired" };
+    case "resolving":
+    case "unresolvable":
+      return { code: "invalid_transition", message: `request is ${request.state}` };
+  }
+  if (deps.clock.now() >= request.expiresAt) return { code: "expired", message: "request expired" };
+  const { policy } = deps;
+  if (
+    user !== request.requester.id &&
+    !policy.approverUsers.includes(user) &&
+    policy.approverGroups.length === 0
+  ) {
+    return { code: "not_requester_or_approver", message: `${user} may not adjust` };
+  }
+  return undefined;
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>({ type: "block_actions", action_id: ACTIONS.adjust }, (args) =>
+    handleAdjust(timed(args, "block_actions", deps), deps),
+  );
+}

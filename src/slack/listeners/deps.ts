@@ -1,0 +1,81 @@
+/**
+ * What the listeners use, and the small pieces of Bolt's listener arguments each handler reads. Handlers take these
+ * narrow shapes rather than Bolt's full argument types, so a test can call them with plain fakes.
+ */
+import { performance } from "node:perf_hooks";
+import type { RespondArguments, webApi } from "@slack/bolt";
+import type { ApprovalPolicy } from "../../domain/index.js";
+import type { Logger } from "../../logger.js";
+import type { RequestStore } from "../../store/request-store.js";
+import type { DeployWorkflow } from "../../workflow/deploy-workflow.js";
+import type { Clock, DatabricksApi } from "../../workflow/ports.js";
+
+export interface ListenerDeps {
+  readonly workflow: Pick<
+    DeployWorkflow,
+    "request" | "attachCard" | "approve" | "reject" | "cancel" | "adjust"
+  >;
+  readonly store: Pick<RequestStore, "get" | "findByEndpointName" | "listByStates">;
+  readonly databricks: Pick<DatabricksApi, "getServingEndpoint" | "listServingEndpoints" | "endpointUrl">;
+  readonly policy: ApprovalPolicy;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /**
+   * How long a modal submission waits for the workflow before the modal is closed anyway (Slack allows 3 s); a late
+   * refusal is then sent as an ephemeral message. Default 2000 ms.
+   */
+  readonly submitBudgetMs?: number;
+  /** Told how long each ack took from the listener's start (the ack-latency metric). */
+  readonly onAck?: (kind: AckKind, seconds: number) => void;
+}
+
+/** Which kind of Slack request an ack answered. */
+export type AckKind = "command" | "block_actions" | "view_submission";
+
+/** Bolt's arguments with an `ack` that reports its latency to `deps.onAck` (unchanged when nobody listens). */
+export function timed<A extends { readonly ack: (answer?: never) => Promise<void> }>(
+  args: A,
+  kind: AckKind,
+  deps: Pick<ListenerDeps, "onAck">,
+): A {
+  const report = deps.onAck;
+  if (report === undefined) return args;
+  const begun = performance.now();
+  const ack = args.ack;
+  return {
+    ...args,
+    ack: async (answer?: never) => {
+      await ack(answer);
+      report(kind, (performance.now() - begun) / 1000);
+    },
+  };
+}
+
+/** Posts to the interaction's response_url (at most 5 times in 30 minutes). */
+export type Respond = (message: RespondArguments) => Promise<unknown>;
+
+/** The Web API methods the listeners call. */
+export type ListenerClient = Pick<webApi.WebClient, "chat" | "views">;
+
+/** A button click on the deploy card. */
+export interface ButtonArgs {
+  readonly body: {
+    readonly user: { readonly id: string };
+    readonly actions: readonly { readonly value?: string | undefined }[];
+    readonly trigger_id: string;
+  };
+  readonly ack: () => Promise<void>;
+  readonly respond: Respond;
+  readonly client: ListenerClient;
+}
+
+/** The request id a card button carries as its value, if it looks like one. */
+export function buttonRequestId(body: ButtonArgs["body"]): string | undefined {
+  const value = body.actions[0]?.value;
+  return value !== undefined && /^[A-Za-z0-9_.:-]{1,200}$/.test(value) ? value : undefined;
+}
+
+/** A private answer to whoever clicked, leaving the card as it is. */
+export function ephemeral(respond: Respond, text: string): Promise<unknown> {
+  return respond({ response_type: "ephemeral", replace_original: false, text });
+}

@@ -1,0 +1,176 @@
+/**
+ * `/pt`: deploy, status, list and help. Every answer is acknowledged at once (Slack allows 3 s) and everything slow
+ * runs after the ack; answers go privately to whoever typed the command, through the command's response_url. A
+ * deploy that awaits approval gets its card posted in the channel, where everyone can see and act on it.
+ */
+import type { App, RespondArguments } from "@slack/bolt";
+import { type DeployAsk, type DeployRequest, validateEndpointName } from "../../domain/index.js";
+import type { Logger } from "../../logger.js";
+import { deployCard } from "../blocks/deploy-card.js";
+import { helpMessage } from "../blocks/help.js";
+import { listMessage } from "../blocks/list.js";
+import { statusMessage } from "../blocks/status.js";
+import { type ParsedCommand, parseCommand } from "../command-parser.js";
+import { COMMAND } from "../ids.js";
+import {
+  cardPostFailureText,
+  reasonText,
+  rejectionText,
+  UNEXPECTED_ERROR_TEXT,
+  versionAskText,
+  violationLines,
+} from "../messages.js";
+import { code } from "../mrkdwn.js";
+import { loadEndpointStatus } from "../queries/endpoint-status.js";
+import { loadManagedList } from "../queries/managed-list.js";
+import { slackErrorCode } from "../slack-errors.js";
+import { type ListenerClient, type ListenerDeps, type Respond, timed } from "./deps.js";
+
+export interface CommandArgs {
+  readonly command: {
+    readonly text: string;
+    readonly user_id: string;
+    readonly user_name?: string | undefined;
+    readonly channel_id: string;
+  };
+  readonly ack: (answer?: RespondArguments) => Promise<void>;
+  readonly respond: Respond;
+  readonly client: ListenerClient;
+  readonly context: { readonly botUserId?: string | undefined };
+}
+
+export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Promise<void> {
+  const { command } = args;
+  const parsed = parseCommand(command.text);
+  const log = deps.logger.child({
+    user: command.user_id,
+    channel: command.channel_id,
+    subcommand: parsed.kind,
+  });
+  log.info({}, "command received");
+  const reply = (answer: RespondArguments) =>
+    args
+      .respond({ response_type: "ephemeral", ...answer })
+      .then(() => undefined)
+      .catch((error: unknown) => log.warn({ err: error }, "command answer not delivered"));
+  try {
+    switch (parsed.kind) {
+      case "help":
+        await args.ack({
+          response_type: "ephemeral",
+          ...helpMessage({
+            ...(parsed.problem === undefined ? {} : { problem: parsed.problem }),
+            policy: deps.policy,
+          }),
+        });
+        return;
+      case "status": {
+        const problems = validateEndpointName(parsed.endpoint);
+        if (problems.length > 0) {
+          await args.ack({
+            response_type: "ephemeral",
+            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
+          });
+          return;
+        }
+        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        await reply(statusMessage(await loadEndpointStatus(deps, parsed.endpoint)));
+        return;
+      }
+      case "list":
+        await args.ack({ response_type: "ephemeral", text: "Looking up the endpoints ptbot manages…" });
+        await reply(listMessage(await loadManagedList(deps), (name) => deps.databricks.endpointUrl(name)));
+        return;
+      case "deploy":
+        await deploy(parsed, args, deps, log, reply);
+        return;
+    }
+  } catch (error) {
+    log.error({ err: error }, "command failed");
+    await reply({ text: UNEXPECTED_ERROR_TEXT });
+  }
+}
+
+type DeployCommand = Extract<ParsedCommand, { kind: "deploy" }>;
+
+async function deploy(
+  parsed: DeployCommand,
+  args: CommandArgs,
+  deps: ListenerDeps,
+  log: Logger,
+  reply: (answer: RespondArguments) => Promise<void>,
+): Promise<void> {
+  const { command } = args;
+  await args.ack({
+    response_type: "ephemeral",
+    text: `Looking up ${code(parsed.model)} (${versionAskText(parsed.version)}) in Unity Catalog…`,
+  });
+  const ask: DeployAsk = {
+    model: parsed.model,
+    version: parsed.version,
+    ...(parsed.name === undefined ? {} : { endpointName: parsed.name }),
+    ...(parsed.min === undefined ? {} : { min: parsed.min }),
+    ...(parsed.max === undefined ? {} : { max: parsed.max }),
+    ...(parsed.scaleToZero ? { scaleToZero: true } : {}),
+  };
+  const requester = {
+    id: command.user_id,
+    ...(command.user_name === undefined || command.user_name === "" ? {} : { name: command.user_name }),
+  };
+  const applied = await deps.workflow.request({ ask, requester, channelId: command.channel_id });
+  if (!applied.ok) {
+    log.info({ code: applied.rejection.code }, "deploy refused");
+    await reply({ text: rejectionText(applied.rejection, { action: "deploy", policy: deps.policy }) });
+    return;
+  }
+  const { request } = applied;
+  const rlog = log.child({ requestId: request.id });
+  if (request.state !== "awaiting_approval") {
+    rlog.info({ state: request.state, reason: request.reason?.code }, "deploy not possible");
+    const why = request.reason === undefined ? UNEXPECTED_ERROR_TEXT : reasonText(request.reason, request);
+    await reply({ text: why });
+    return;
+  }
+  await postCard(request, args.client, deps, rlog, async (slackError) => {
+    await deps.workflow
+      .cancel(request.id, request.requester.id)
+      .catch((error: unknown) => rlog.error({ err: error }, "request without a card not cancelled"));
+    await reply({ text: cardPostFailureText(slackError, args.context.botUserId) });
+  });
+}
+
+/** Posts the card and records where it lives; if Slack refuses, `onRefused` cancels the request and says why. */
+async function postCard(
+  request: DeployRequest,
+  client: ListenerClient,
+  deps: ListenerDeps,
+  log: Logger,
+  onRefused: (slackError: string) => Promise<void>,
+): Promise<void> {
+  const card = deployCard(request, {
+    policy: deps.policy,
+    endpointUrl: (n) => deps.databricks.endpointUrl(n),
+  });
+  let posted: { channel?: string | undefined; ts?: string | undefined };
+  try {
+    posted = await client.chat.postMessage({ channel: request.channelId, ...card });
+  } catch (error) {
+    const slackError = slackErrorCode(error) ?? "request_failed";
+    log.warn({ err: error, slackError }, "deploy card not posted");
+    await onRefused(slackError);
+    return;
+  }
+  if (posted.ts === undefined) {
+    await onRefused("no_ts");
+    return;
+  }
+  await deps.workflow.attachCard(request.id, {
+    channelId: posted.channel ?? request.channelId,
+    ts: posted.ts,
+  });
+  log.info({ ts: posted.ts }, "deploy card posted");
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.command(COMMAND, (args) => handlePtCommand(timed(args, "command", deps), deps));
+}

@@ -1,0 +1,334 @@
+/**
+ * The words people read when something did not go as asked. Errors and refusals carry stable codes everywhere else
+ * in ptbot; this module alone turns a code into a sentence that says what happened and what to do next, each in one
+ * switch. Anything a person or Databricks wrote is escaped before it is echoed.
+ */
+import type {
+  ApprovalPolicy,
+  DeployRequest,
+  DeployState,
+  PlanViolation,
+  Reason,
+  Rejection,
+  VersionAsk,
+} from "../domain/index.js";
+import type { ParseProblem } from "./command-parser.js";
+import {
+  channelMention,
+  code,
+  escapeMrkdwn,
+  groupMention,
+  joinWords,
+  mention,
+  slackDate,
+  truncate,
+} from "./mrkdwn.js";
+
+/** What a person tried to do when they were refused. */
+export type UserAction = "deploy" | "approve" | "reject" | "cancel" | "adjust";
+
+/** Longest Databricks or domain message echoed in an answer. */
+const DETAIL_MAX = 600;
+
+/** A message from Databricks or the domain, escaped and bounded, as a quoted detail. */
+function detail(message: string | undefined): string {
+  if (message === undefined || message.trim() === "") return "";
+  return `\n> ${escapeMrkdwn(truncate(message.trim().replace(/\s+/g, " "), DETAIL_MAX))}`;
+}
+
+/** "any of @grace, or members of @ml-approvers", with mentions Slack renders as names. */
+export function approversText(policy: ApprovalPolicy): string {
+  const parts = [
+    ...policy.approverUsers.map(mention),
+    ...policy.approverGroups.map((g) => `members of ${groupMention(g)}`),
+  ];
+  if (parts.length === 0) return "nobody (no approvers are configured; ask the ptbot admins)";
+  return parts.length === 1 ? (parts[0] ?? "") : `any of ${joinWords(parts, "or")}`;
+}
+
+/** A version as asked: "version 3", "the latest READY version", "the version @champion points to". */
+export function versionAskText(version: VersionAsk): string {
+  if (version === "latest") return "the latest READY version";
+  if (typeof version === "number") return `version ${version}`;
+  return `the version ${code(version)} points to`;
+}
+
+/** The model and version a request asked for, as resolved when it was: "`ml.x.llama` version 3". */
+function modelText(request: DeployRequest): string {
+  const version = request.model?.version ?? request.ask.version;
+  if (typeof version === "number") return `${code(request.ask.model)} version ${version}`;
+  if (version === "latest") return `the latest READY version of ${code(request.ask.model)}`;
+  return code(`${request.ask.model}${version}`);
+}
+
+function endpointText(request: DeployRequest): string {
+  const name = request.endpointName ?? request.ask.endpointName;
+  return name === undefined ? "the endpoint" : `endpoint ${code(name)}`;
+}
+
+/** One bullet per violation, escaped. */
+export function violationLines(violations: readonly PlanViolation[]): string {
+  return violations.map((v) => `• ${escapeMrkdwn(v.message)}`).join("\n");
+}
+
+/** A state in words, for cards, `/pt status` and `/pt list`. */
+export function stateText(state: DeployState): string {
+  switch (state) {
+    case "resolving":
+      return "looking up the model";
+    case "awaiting_approval":
+      return "waiting for approval";
+    case "approved":
+      return "approved, about to create";
+    case "creating":
+      return "sending the config to Databricks";
+    case "provisioning":
+      return "provisioning";
+    case "ready":
+      return "ready";
+    case "failed":
+      return "failed";
+    case "unresolvable":
+      return "could not be resolved";
+    case "rejected":
+      return "rejected";
+    case "cancelled":
+      return "cancelled";
+    case "expired":
+      return "expired";
+  }
+}
+
+/**
+ * Why a request ended without an endpoint (unresolvable, or failed), and what to do. Used for the requester's
+ * ephemeral answer and the card's status line.
+ */
+export function reasonText(reason: Reason, request: DeployRequest): string {
+  const model = modelText(request);
+  const endpoint = endpointText(request);
+  switch (reason.code) {
+    case "model_not_found":
+      return (
+        `I could not find ${model} in Unity Catalog. Check the name (\`catalog.schema.model\`) and the version, ` +
+        `and that ptbot's Databricks identity may read the model.${detail(reason.message)}`
+      );
+    case "model_version_not_ready":
+      return (
+        `${model} is not READY in Unity Catalog, so it cannot be served yet. Wait for its registration to ` +
+        `finish, or deploy a READY version (\`/pt deploy ${escapeMrkdwn(request.ask.model)}\` picks the latest one).` +
+        detail(reason.message)
+      );
+    case "model_no_ready_version":
+      return (
+        `${code(request.ask.model)} has no READY version to deploy. Register a version (or wait for one to ` +
+        `finish registering) and try again.${detail(reason.message)}`
+      );
+    case "model_not_optimizable":
+      return (
+        `${model} is not eligible for provisioned throughput: Databricks does not offer it for this model's ` +
+        `architecture. Serve it with a regular (CPU or GPU) serving endpoint instead, or pick a supported model.`
+      );
+    case "endpoint_serves_other_model":
+    case "endpoint_serves_several_models":
+    case "endpoint_serves_nothing":
+      return (
+        `${endpoint} already exists and ptbot will not change what it serves. Pick another name with ` +
+        `\`--name\`.${detail(reason.message)}`
+      );
+    case "endpoint_busy":
+      return `${endpoint} is being updated right now. Try again once that update has finished.${detail(reason.message)}`;
+    case "endpoint_in_use":
+      return (
+        `Another request for ${endpoint} is still in progress. Wait for it to finish, or pick another name ` +
+        `with \`--name\`.${detail(reason.message)}`
+      );
+    case "invalid_plan":
+      return (
+        `These settings are not valid:\n${violationLines(reason.violations ?? [])}\n` +
+        "Fix them and run the command again (see `/pt help`)."
+      );
+    case "databricks_unreachable":
+      return (
+        "I could not reach the Databricks workspace just now, so nothing was created. Try again in a few " +
+        `minutes; if it keeps failing, tell the ptbot admins.${detail(reason.message)}`
+      );
+    case "databricks_unauthorized":
+      return "Databricks did not accept ptbot's credentials (they may have expired), so nothing was created. Please tell the ptbot admins.";
+    case "databricks_permission_denied":
+      return (
+        "ptbot's Databricks identity is not allowed to do this, so nothing was created. Ask the ptbot admins " +
+        `to grant it access.${detail(reason.message)}`
+      );
+    case "databricks_refused":
+    case "databricks_invalid":
+      return `Databricks refused the request, so nothing was created.${detail(reason.message)}`;
+    case "databricks_conflict":
+    case "endpoint_taken":
+      return `${endpoint} was changed by someone else while ptbot was working on it.${detail(reason.message)}`;
+    case "endpoint_deleted":
+      return `${endpoint} was deleted while it was provisioning.`;
+    case "deployment_failed":
+      return `The deployment of ${endpoint} failed.${detail(reason.message)}`;
+    case "rejected":
+      return `The request was rejected${request.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`}.`;
+    case "cancelled":
+      return `The request was cancelled${request.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`}.`;
+    case "expired":
+      return `Nobody decided before ${slackDate(request.expiresAt)}, so the request expired.`;
+    default:
+      return `The request could not go ahead (${code(reason.code)}).${detail(reason.message)}`;
+  }
+}
+
+export interface RejectionContext {
+  readonly action: UserAction;
+  readonly policy: ApprovalPolicy;
+  /** The request as it stood when the action was refused. */
+  readonly request?: DeployRequest;
+}
+
+/** Why a click, a command or a modal submission was refused; nothing changed. */
+export function rejectionText(rejection: Rejection, ctx: RejectionContext): string {
+  const { request, policy, action } = ctx;
+  switch (rejection.code) {
+    case "not_an_approver":
+      return `Only approvers can ${action} deploys: ${approversText(policy)}. Ask one of them to look at it.`;
+    case "self_approval_forbidden":
+      return `You asked for this deploy, so someone else has to approve it: ${approversText(policy)}.`;
+    case "duplicate_approval": {
+      const remaining = request === undefined ? 0 : policy.requiredApprovals - request.approvals.length;
+      return remaining > 0
+        ? `You already approved this request; it needs ${remaining} more ${remaining === 1 ? "approval" : "approvals"} from someone else.`
+        : "You already approved this request.";
+    }
+    case "already_approved": {
+      const by = request?.approvals.map((a) => mention(a.by)) ?? [];
+      return by.length > 0
+        ? `This request was already approved by ${joinWords(by, "and")}; nothing more to do.`
+        : "This request was already approved; nothing more to do.";
+    }
+    case "already_decided": {
+      const what = request?.state === "cancelled" ? "cancelled" : "rejected";
+      const by = request?.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`;
+      return `This request was already ${what}${by}. Run \`/pt deploy\` again to ask anew.`;
+    }
+    case "expired":
+      return (
+        `This request expired${request === undefined ? "" : ` (${slackDate(request.expiresAt)})`}. ` +
+        "Run `/pt deploy` again to ask anew."
+      );
+    case "not_requester":
+      return `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this deploy, can cancel it. Approvers can reject it instead.`;
+    case "not_requester_or_approver":
+      return `Only ${request === undefined ? "the requester" : mention(request.requester.id)} or an approver (${approversText(policy)}) can adjust this request.`;
+    case "channel_not_allowed":
+      return policy.allowedChannels.length > 0
+        ? `Deploys cannot be requested in this channel. Use ${joinWords(policy.allowedChannels.map(channelMention), "or")}.`
+        : "Deploys cannot be requested in this channel.";
+    case "invalid_plan":
+      return `These settings are not valid:\n${violationLines(rejection.violations ?? [])}`;
+    case "nothing_changed":
+      return "Nothing changed: edit a value, or close the form to keep the settings as they are.";
+    case "invalid_transition":
+      return request?.state === "unresolvable"
+        ? "This request could not be resolved, so there is nothing to decide. Run `/pt deploy` again."
+        : `This request cannot be changed any more (it is ${stateText(request?.state ?? "resolving")}).`;
+    case "not_expired":
+    case "not_stuck":
+    case "already_reported":
+      return `That did not apply to this request (${code(rejection.code)}).`;
+  }
+}
+
+/** What was wrong with the command text; the user's own words are escaped. */
+export function parseProblemText(problem: ParseProblem): string {
+  const what = problem.detail === undefined ? "" : code(problem.detail);
+  switch (problem.code) {
+    case "unknown_subcommand":
+      return `I don't know the command ${what}.`;
+    case "missing_model":
+      return "`/pt deploy` needs a model: `/pt deploy catalog.schema.model [version]`.";
+    case "invalid_model_name":
+      return `${what} is not a Unity Catalog model name: it must be \`catalog.schema.model\` (three parts separated by dots).`;
+    case "invalid_version":
+      return `${what} is not a version: after the model name give a version number (\`3\`), \`latest\`, or use \`model@alias\`.`;
+    case "alias_and_version":
+      return `${what}: give either an alias (\`model@champion\`) or a version number, not both.`;
+    case "unknown_flag":
+      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\` and \`--scale-to-zero\`.`;
+    case "missing_flag_value":
+      return `${what} needs a value, e.g. \`--max 4\`.`;
+    case "invalid_multiple":
+      return `${what}: \`--min\` and \`--max\` take whole multiples of the model's chunk, e.g. \`--max 4\`.`;
+    case "unexpected_argument":
+      return `I did not expect ${what} there.`;
+    case "missing_endpoint":
+      return "`/pt status` needs an endpoint name, e.g. `/pt status llama-13b-3`.";
+  }
+}
+
+/**
+ * Why the deploy card could not be posted (a Slack Web API error code), and what to do. The request was cancelled,
+ * so nothing waits for a card nobody sees.
+ */
+export function cardPostFailureText(slackError: string, botUserId?: string): string {
+  const me = botUserId === undefined ? "ptbot" : mention(botUserId);
+  switch (slackError) {
+    case "not_in_channel":
+    case "channel_not_found":
+      return `I am not in this channel, so I cannot post the deploy card here. Invite ${me} to this channel (\`/invite @ptbot\`) and try again.`;
+    case "is_archived":
+      return "This channel is archived, so I cannot post the deploy card here. Ask again in an active channel.";
+    case "restricted_action":
+    case "ekm_access_denied":
+      return "This workspace does not let me post in this channel. Ask again in another channel, or ask an admin.";
+    default:
+      return `Slack did not let me post the deploy card (${code(slackError)}), so I cancelled the request. Try again in a moment.`;
+  }
+}
+
+/** Why `/pt status` or `/pt list` could not ask Databricks (an error code from the client). */
+export function lookupFailureText(errorCode: string): string {
+  switch (errorCode) {
+    case "databricks_unauthorized":
+      return "Databricks did not accept ptbot's credentials, so I cannot look this up. Please tell the ptbot admins.";
+    case "databricks_permission_denied":
+      return "ptbot's Databricks identity may not read serving endpoints. Ask the ptbot admins to grant it access.";
+    default:
+      return "I could not reach the Databricks workspace just now. Try again in a few minutes.";
+  }
+}
+
+/**
+ * A refusal of an adjustment, for the modal: field errors are plain text (mentions would show raw), so these name
+ * no one.
+ */
+export function modalErrorText(rejection: Rejection): string {
+  switch (rejection.code) {
+    case "not_requester_or_approver":
+      return "Only the requester or an approver can adjust this request.";
+    case "not_an_approver":
+      return "Only the requester or an approver can adjust this request.";
+    case "already_approved":
+      return "This request was already approved, so it can no longer be adjusted.";
+    case "already_decided":
+      return "This request was already rejected or cancelled.";
+    case "expired":
+      return "This request has expired. Run /pt deploy again to ask anew.";
+    case "nothing_changed":
+      return "Nothing changed: edit a value, or close this form to keep the settings.";
+    case "invalid_plan":
+      return "These settings are not valid.";
+    default:
+      return "This request can no longer be adjusted.";
+  }
+}
+
+export const REQUEST_NOT_FOUND_TEXT =
+  "I cannot find this request any more (it may belong to another ptbot installation). Run `/pt deploy` again.";
+
+export const UNEXPECTED_ERROR_TEXT =
+  "Something went wrong on ptbot's side and nothing was changed. Try again in a moment; if it keeps happening, tell the ptbot admins.";
+
+export const GROUP_LOOKUP_FAILED_TEXT =
+  "I could not check your approver group membership with Slack just now, so nothing was changed. Try again in a moment.";

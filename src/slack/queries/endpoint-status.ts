@@ -1,0 +1,56 @@
+/**
+ * What `/pt status <endpoint>` shows, gathered from the workspace (the endpoint as it is) and the store (the
+ * requests ptbot holds for that name). The workflow has no such query; this reads its ports directly.
+ */
+import { isNotFound, type ServingEndpoint } from "../../databricks/index.js";
+import type { DeployRequest } from "../../domain/index.js";
+import { PtbotError } from "../../errors.js";
+import type { RequestStore } from "../../store/request-store.js";
+import type { DatabricksApi } from "../../workflow/ports.js";
+
+export interface EndpointStatus {
+  readonly name: string;
+  /** The endpoint as Databricks serves it; undefined when none has that name (or the lookup failed). */
+  readonly endpoint?: ServingEndpoint;
+  /** ptbot's requests for this name, newest first. */
+  readonly requests: readonly DeployRequest[];
+  /** The workspace UI page of the endpoint. */
+  readonly url: string;
+  /** Set when Databricks could not be asked: the error's stable code. */
+  readonly lookupError?: string;
+}
+
+export interface StatusQueryDeps {
+  readonly databricks: Pick<DatabricksApi, "getServingEndpoint" | "endpointUrl">;
+  readonly store: Pick<RequestStore, "findByEndpointName">;
+}
+
+/** The requests ptbot keeps per endpoint for the answer; older ones are not shown. */
+const RECENT_REQUESTS = 5;
+
+export async function loadEndpointStatus(
+  deps: StatusQueryDeps,
+  name: string,
+  workspace = "default",
+): Promise<EndpointStatus> {
+  const [endpoint, requests] = await Promise.all([
+    readEndpoint(deps.databricks, name),
+    deps.store.findByEndpointName(workspace, name, { limit: RECENT_REQUESTS }),
+  ]);
+  const base = { name, requests, url: deps.databricks.endpointUrl(name) };
+  if (endpoint.ok) return endpoint.value === undefined ? base : { ...base, endpoint: endpoint.value };
+  return { ...base, lookupError: endpoint.code };
+}
+
+async function readEndpoint(
+  databricks: StatusQueryDeps["databricks"],
+  name: string,
+): Promise<{ ok: true; value: ServingEndpoint | undefined } | { ok: false; code: string }> {
+  try {
+    return { ok: true, value: await databricks.getServingEndpoint(name) };
+  } catch (error) {
+    if (isNotFound(error)) return { ok: true, value: undefined };
+    if (error instanceof PtbotError) return { ok: false, code: error.code };
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The Notifier port on Slack: `card_changed` edits the request's card in place (`chat.update`), other notices post
+ * one reply in the card's thread (`chat.postMessage` with `thread_ts`). The WebClient retries rate limits itself,
+ * honouring `Retry-After`; any other failure is thrown so the notice dispatcher retries later, except answers no retry
+ * can change (the card or the channel is gone), which are logged and dropped so they do not hold back the request's
+ * later notices.
+ */
+import type { webApi } from "@slack/bolt";
+import type { DeployRequest, Notice } from "../domain/index.js";
+import type { Logger } from "../logger.js";
+import type { Notifier } from "../workflow/ports.js";
+import { type CardContext, deployCard } from "./blocks/deploy-card.js";
+import { threadNotice } from "./blocks/thread-notice.js";
+import { isPermanentSlackError, slackErrorCode } from "./slack-errors.js";
+
+export interface SlackNotifierOptions {
+  readonly client: Pick<webApi.WebClient, "chat">;
+  readonly logger: Logger;
+  /** The policy and workspace links the card shows; a function because the Slack app learns them after it is built. */
+  readonly context: () => CardContext;
+}
+
+export class SlackNotifier implements Notifier {
+  readonly #o: SlackNotifierOptions;
+
+  constructor(options: SlackNotifierOptions) {
+    this.#o = options;
+  }
+
+  async deliver(request: DeployRequest, notice: Notice): Promise<void> {
+    const card = request.message;
+    // No card yet: the requester heard the outcome ephemerally, and the card will be posted from the saved request.
+    if (card === undefined || notice.type === "approval_needed") return;
+    const log = this.#o.logger.child({ requestId: request.id, notice: notice.type });
+    try {
+      if (notice.type === "card_changed") {
+        const rendered = deployCard(request, this.#o.context());
+        await this.#o.client.chat.update({ channel: card.channelId, ts: card.ts, ...rendered });
+        log.debug({ state: request.state }, "card updated");
+        return;
+      }
+      const reply = threadNotice(request, notice, this.#o.context());
+      if (reply === undefined) return;
+      await this.#o.client.chat.postMessage({
+        channel: card.channelId,
+        thread_ts: String(card.ts),
+        ...reply,
+      });
+      log.debug({}, "thread notice posted");
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (isPermanentSlackError(code)) {
+        log.warn({ slackError: code, channel: card.channelId }, "notice dropped: slack will never accept it");
+        return;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { DEPLOY_STATES, type DeployRequest } from "../../../src/domain/index.js";
+import { validateMessageBlocks } from "../../../src/emulators/slack/index.js";
+import { deployCard } from "../../../src/slack/blocks/deploy-card.js";
+import { ACTIONS, CARD_BLOCKS } from "../../../src/slack/ids.js";
+import { requestIn, unitsModel } from "../../domain/fixtures.js";
+import { ctx, expectNothingLive, HOSTILE, hostile } from "./fixtures.js";
+
+const shown = (r: DeployRequest) => JSON.stringify(deployCard(r, ctx));
+
+describe("deployCard", () => {
+  it.each(DEPLOY_STATES)("renders a valid card with a fallback in state %s", (state) => {
+    const card = deployCard(requestIn(state), ctx);
+    expect(validateMessageBlocks(card.blocks)).toEqual([]);
+    expect(card.text.trim()).not.toBe("");
+    expect(card.blocks.some((b) => b.block_id === CARD_BLOCKS.status)).toBe(true);
+    expect(card.blocks.some((b) => b.block_id === CARD_BLOCKS.actions)).toBe(state === "awaiting_approval");
+  });
+
+  it.each(DEPLOY_STATES)("stays within Block Kit's limits with hostile, huge inputs in state %s", (state) => {
+    const card = deployCard(hostile(state), ctx);
+    expect(validateMessageBlocks(card.blocks)).toEqual([]);
+    expectNothingLive(card);
+    expect(JSON.stringify(card)).toContain("&lt;!channel&gt;");
+    expect(card.text.length).toBeLessThanOrEqual(3000);
+  });
+
+  it("shows what will be deployed, where, by whom, who may approve, and when it expires", () => {
+    const text = shown(requestIn("awaiting_approval"));
+    for (const part of [
+      "ml.llm-catalog.llama-13b",
+      "*Version*\\n3",
+      "*Model type*\\nllama",
+      "*Chunk size*\\n980 tokens/s",
+      "1,960–2,940 tokens/s (2×–3× of 980)",
+      "*Scale to zero*\\noff",
+      "`llama-13b-3` (new)",
+      "<@U_REQ>",
+      "<@U0APPROVER>",
+      "<!subteam^S0MLAPPROVE>",
+      "needs 1 approval",
+      "*Approvals*\\n0 of 1",
+      "<!date^",
+    ]) {
+      expect(text).toContain(part);
+    }
+  });
+
+  it("has Approve (primary, confirmed), Adjust, Reject (danger) and Cancel, each carrying the request id", () => {
+    const request = requestIn("awaiting_approval");
+    const actions = deployCard(request, ctx).blocks.find((b) => b.block_id === CARD_BLOCKS.actions);
+    expect(actions).toMatchObject({
+      type: "actions",
+      elements: [
+        {
+          action_id: ACTIONS.approve,
+          style: "primary",
+          value: request.id,
+          confirm: { title: expect.any(Object) },
+        },
+        { action_id: ACTIONS.adjust, value: request.id },
+        { action_id: ACTIONS.reject, style: "danger", value: request.id },
+        { action_id: ACTIONS.cancel, value: request.id },
+      ],
+    });
+  });
+
+  it("names the approvers after approval, and drops the buttons", () => {
+    const text = shown(requestIn("provisioning"));
+    expect(text).toContain("approved by <@U_APPROVER>");
+    expect(text).not.toContain(ACTIONS.approve);
+  });
+
+  it("links the endpoint once it is ready", () => {
+    expect(shown(requestIn("ready"))).toContain(
+      "<https://adb-1.azuredatabricks.net/ml/endpoints/llama-13b-3|Open the endpoint in Databricks>",
+    );
+  });
+
+  it("shows the change for an update of an existing endpoint", () => {
+    const request = requestIn("awaiting_approval", {
+      mode: {
+        kind: "update",
+        current: {
+          entityName: "ml.llm-catalog.llama-13b",
+          entityVersion: 2,
+          plan: { minMultiple: 1, maxMultiple: 2, scaleToZero: false },
+          minThroughput: 980,
+          maxThroughput: 1960,
+        },
+      },
+    });
+    const text = shown(request);
+    expect(text).toContain("(update)");
+    expect(text).toContain("v2 at 980–1,960 tokens/s → v3 at 1,960–2,940 tokens/s");
+  });
+
+  it("sizes model-unit models in units, without scale to zero", () => {
+    const request = requestIn("awaiting_approval", { model: unitsModel, endpointName: "big-2" });
+    const text = shown(request);
+    expect(text).toContain("model units");
+    expect(text).toContain("not available (model units)");
+  });
+
+  it("says why a request could not be resolved, escaped", () => {
+    const base = requestIn("unresolvable");
+    const request = { ...base, reason: { code: "model_not_found", message: HOSTILE } };
+    const text = shown(request);
+    expect(text).toContain("Could not be resolved");
+    expect(text).toContain("&lt;!channel&gt;");
+  });
+});

@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import type { RejectionCode } from "../../src/domain/index.js";
+import type { ParseProblem } from "../../src/slack/command-parser.js";
+import {
+  approversText,
+  cardPostFailureText,
+  lookupFailureText,
+  modalErrorText,
+  parseProblemText,
+  reasonText,
+  rejectionText,
+} from "../../src/slack/messages.js";
+import { requestIn } from "../domain/fixtures.js";
+import { HOSTILE, policy } from "./blocks/fixtures.js";
+
+const live = (text: string) => text.includes("<!channel>") || text.includes("<@U0BOSS>");
+
+const REJECTIONS: readonly RejectionCode[] = [
+  "already_approved",
+  "already_decided",
+  "expired",
+  "not_expired",
+  "not_an_approver",
+  "self_approval_forbidden",
+  "not_requester",
+  "not_requester_or_approver",
+  "duplicate_approval",
+  "channel_not_allowed",
+  "invalid_plan",
+  "nothing_changed",
+  "not_stuck",
+  "already_reported",
+  "invalid_transition",
+];
+
+describe("rejectionText", () => {
+  it.each(REJECTIONS)("answers %s with words, not the code's log message", (code) => {
+    const text = rejectionText(
+      { code, message: HOSTILE, violations: [{ field: "max", code: "above_limit", message: HOSTILE }] },
+      { action: "approve", policy, request: requestIn("awaiting_approval") },
+    );
+    expect(text.length).toBeGreaterThan(10);
+    expect(live(text)).toBe(false);
+  });
+
+  it("names who approved already", () => {
+    const text = rejectionText(
+      { code: "already_approved", message: "x" },
+      { action: "approve", policy, request: requestIn("provisioning") },
+    );
+    expect(text).toBe("This request was already approved by <@U_APPROVER>; nothing more to do.");
+  });
+
+  it("names who may approve when someone else tries", () => {
+    const text = rejectionText({ code: "not_an_approver", message: "x" }, { action: "reject", policy });
+    expect(text).toBe(
+      "Only approvers can reject deploys: any of <@U0APPROVER> or members of <!subteam^S0MLAPPROVE>. Ask one of them to look at it.",
+    );
+  });
+
+  it("tells the requester someone else must approve", () => {
+    expect(
+      rejectionText({ code: "self_approval_forbidden", message: "x" }, { action: "approve", policy }),
+    ).toContain("someone else has to approve");
+  });
+
+  it("says who may cancel, and who rejected or cancelled a closed request", () => {
+    const request = requestIn("awaiting_approval");
+    expect(
+      rejectionText({ code: "not_requester", message: "x" }, { action: "cancel", policy, request }),
+    ).toContain("Only <@U_REQ>");
+    expect(
+      rejectionText(
+        { code: "already_decided", message: "x" },
+        { action: "approve", policy, request: requestIn("rejected") },
+      ),
+    ).toContain("already rejected by <@U_APPROVER2>");
+  });
+
+  it("counts the approvals still needed after a duplicate one", () => {
+    const twoNeeded = { ...policy, requiredApprovals: 2 };
+    expect(
+      rejectionText(
+        { code: "duplicate_approval", message: "x" },
+        { action: "approve", policy: twoNeeded, request: requestIn("approved") },
+      ),
+    ).toContain("needs 1 more approval");
+  });
+
+  it("lists every invalid setting, escaped", () => {
+    const text = rejectionText(
+      {
+        code: "invalid_plan",
+        message: "x",
+        violations: [
+          { field: "name", code: "name_bad_characters", message: `name may not contain ${HOSTILE}` },
+          { field: "max", code: "above_limit", message: "max must be at most 20×, got 25×" },
+        ],
+      },
+      { action: "deploy", policy },
+    );
+    expect(text).toContain("• name may not contain &lt;!channel&gt;");
+    expect(text).toContain("• max must be at most 20×, got 25×");
+  });
+});
+
+describe("reasonText", () => {
+  const codes = [
+    "model_not_found",
+    "model_version_not_ready",
+    "model_no_ready_version",
+    "model_not_optimizable",
+    "endpoint_serves_other_model",
+    "endpoint_serves_several_models",
+    "endpoint_serves_nothing",
+    "endpoint_busy",
+    "endpoint_in_use",
+    "invalid_plan",
+    "databricks_unreachable",
+    "databricks_unauthorized",
+    "databricks_permission_denied",
+    "databricks_refused",
+    "endpoint_taken",
+    "endpoint_deleted",
+    "deployment_failed",
+    "rejected",
+    "cancelled",
+    "expired",
+    "something_new",
+  ];
+
+  it.each(codes)("explains %s and escapes Databricks' words", (code) => {
+    const text = reasonText({ code, message: HOSTILE }, requestIn("unresolvable"));
+    expect(text.length).toBeGreaterThan(20);
+    expect(live(text)).toBe(false);
+  });
+
+  it("says what to do about a version that is not READY", () => {
+    const text = reasonText(
+      {
+        code: "model_version_not_ready",
+        message: "ml.llm-catalog.llama-13b version 4 is PENDING_REGISTRATION, not READY",
+      },
+      requestIn("unresolvable"),
+    );
+    expect(text).toContain("not READY");
+    expect(text).toContain("PENDING_REGISTRATION");
+    expect(text).toContain("/pt deploy ml.llm-catalog.llama-13b");
+  });
+
+  it("bounds a huge message", () => {
+    const text = reasonText({ code: "deployment_failed", message: "x".repeat(100_000) }, requestIn("failed"));
+    expect(text.length).toBeLessThan(1000);
+  });
+});
+
+describe("parseProblemText", () => {
+  const problems: readonly ParseProblem["code"][] = [
+    "unknown_subcommand",
+    "missing_model",
+    "invalid_model_name",
+    "invalid_version",
+    "alias_and_version",
+    "unknown_flag",
+    "missing_flag_value",
+    "invalid_multiple",
+    "unexpected_argument",
+    "missing_endpoint",
+  ];
+
+  it.each(problems)("explains %s, escaping what the user typed", (code) => {
+    const text = parseProblemText({ code, detail: "<!channel>" });
+    expect(text.length).toBeGreaterThan(10);
+    expect(text).not.toContain("<!channel>");
+  });
+});
+
+describe("other answers", () => {
+  it("asks to invite the bot when it is not in the channel", () => {
+    expect(cardPostFailureText("not_in_channel", "U0PTBOT00")).toContain(
+      "Invite <@U0PTBOT00> to this channel (`/invite @ptbot`)",
+    );
+    expect(cardPostFailureText("channel_not_found")).toContain("/invite @ptbot");
+    expect(cardPostFailureText("<!channel>")).not.toContain("<!channel>");
+  });
+
+  it("explains lookups that could not reach Databricks", () => {
+    expect(lookupFailureText("databricks_unavailable")).toContain("could not reach");
+    expect(lookupFailureText("databricks_unauthorized")).toContain("credentials");
+  });
+
+  it("words modal errors without mentions (field errors are plain text)", () => {
+    for (const code of REJECTIONS) expect(modalErrorText({ code, message: "x" })).not.toMatch(/[<>`]/);
+  });
+
+  it("describes the approvers, or says none are configured", () => {
+    expect(approversText({ ...policy, approverUsers: ["U1AAA"], approverGroups: [] })).toBe("<@U1AAA>");
+    expect(approversText({ ...policy, approverUsers: [], approverGroups: [] })).toContain("nobody");
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * The notifier against the Slack emulator with a real Web API client: the card is edited in place, other notices
+ * are thread replies, rate limits are waited out, and failures are thrown (or dropped when no retry can help).
+ */
+import { webApi } from "@slack/bolt";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DeployRequest } from "../../src/domain/index.js";
+import {
+  defaultCredentials,
+  defaultWorkspace,
+  type SlackEmulator,
+  startSlackEmulator,
+} from "../../src/emulators/slack/index.js";
+import { deployCard } from "../../src/slack/blocks/deploy-card.js";
+import { SlackNotifier } from "../../src/slack/slack-notifier.js";
+import { requestIn } from "../domain/fixtures.js";
+import { memoryLogger } from "../fakes/memory-logger.js";
+import { ctx } from "./blocks/fixtures.js";
+
+const CHANNEL = "C0MLDEPLOY";
+let slack: SlackEmulator;
+let client: webApi.WebClient;
+let lines: Record<string, unknown>[];
+let notifier: SlackNotifier;
+
+beforeEach(async () => {
+  slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
+  client = new webApi.WebClient(defaultCredentials.botToken, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 0 },
+  });
+  const memory = memoryLogger("debug");
+  lines = memory.lines;
+  notifier = new SlackNotifier({ client, logger: memory.logger, context: () => ctx });
+});
+afterEach(() => slack.close());
+
+/** A request whose card was posted, as the command listener does it. */
+async function withCard(state: DeployRequest["state"]): Promise<DeployRequest> {
+  const request = requestIn(state);
+  const posted = await client.chat.postMessage({
+    channel: CHANNEL,
+    ...deployCard(requestIn("awaiting_approval"), ctx),
+  });
+  return { ...request, message: { channelId: CHANNEL, ts: posted.ts ?? "" } };
+}
+
+describe("SlackNotifier", () => {
+  it("does nothing for a request without a card", async () => {
+    await notifier.deliver(requestIn("awaiting_approval"), { type: "card_changed" });
+    await notifier.deliver(requestIn("ready"), { type: "ready" });
+    expect(slack.calls()).toEqual([]);
+  });
+
+  it("re-renders the card in place on card_changed", async () => {
+    const request = await withCard("provisioning");
+    await notifier.deliver(request, { type: "card_changed" });
+    const card = slack.message(CHANNEL, request.message?.ts ?? "");
+    expect(card?.edits).toHaveLength(1);
+    expect(JSON.stringify(card?.blocks)).toContain("approved by <@U_APPROVER>");
+    expect(JSON.stringify(card?.blocks)).not.toContain("ptbot_approve");
+    expect(slack.calls("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("posts nothing for approval_needed (the card shows it)", async () => {
+    const request = await withCard("awaiting_approval");
+    await notifier.deliver(request, { type: "approval_needed" });
+    expect(slack.calls("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("posts other notices as one reply in the card's thread, with a text fallback", async () => {
+    const request = await withCard("ready");
+    await notifier.deliver(request, { type: "ready" });
+    const thread = slack.thread(CHANNEL, request.message?.ts ?? "");
+    expect(thread).toHaveLength(2);
+    expect(thread[1]?.text).toContain("is READY");
+    expect(slack.calls("chat.postMessage").at(-1)?.args.thread_ts).toBe(request.message?.ts);
+    expect(slack.missingTextFallback).toEqual([]);
+  });
+
+  it("waits out a rate limit and delivers", async () => {
+    const request = await withCard("creating");
+    slack.rateLimit("chat.postMessage", { retryAfterSeconds: 0 });
+    await notifier.deliver(request, { type: "creating" });
+    expect(slack.thread(CHANNEL, request.message?.ts ?? "")).toHaveLength(2);
+    expect(slack.calls("chat.postMessage").map((c) => c.status)).toEqual([200, 429, 200]);
+  });
+
+  it("throws a failure Slack may get over, so the dispatcher retries", async () => {
+    const request = await withCard("creating");
+    slack.failNext("chat.postMessage", { error: "internal_error" });
+    await expect(notifier.deliver(request, { type: "creating" })).rejects.toThrow(/internal_error/);
+  });
+
+  it("drops, with a warning, what Slack will never accept: the card was deleted", async () => {
+    const request = await withCard("ready");
+    await client.chat.delete({ channel: CHANNEL, ts: request.message?.ts ?? "" });
+    await notifier.deliver(request, { type: "card_changed" });
+    expect(
+      lines.some(
+        (l) => l.msg === "notice dropped: slack will never accept it" && l.slackError === "message_not_found",
+      ),
+    ).toBe(true);
+  });
+});
