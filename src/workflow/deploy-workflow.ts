@@ -25,8 +25,14 @@ export interface DeployWorkflowDeps {
   readonly policy: ApprovalPolicy;
   readonly newId: () => string;
   readonly logger: Logger;
-  /** Called after a write that left work for the tracker (a create to start) or notices to deliver. */
-  readonly onWork?: () => void;
+  /** Called after a write that left work: a create for the tracker to start, or notices to deliver. */
+  readonly onWork?: (work: WorkSignal) => void;
+}
+
+/** What a write left to do, so that only the worker concerned is woken. */
+export interface WorkSignal {
+  readonly create: boolean;
+  readonly notices: boolean;
 }
 
 export interface DeployInput {
@@ -163,9 +169,11 @@ export class DeployWorkflow {
         { requestId: id, state: applied.request.state, version: applied.request.version },
         "request transitioned",
       );
-      if (noticesOf(applied.effects).length > 0 || applied.effects.some((e) => e.type === "start_create")) {
-        this.#deps.onWork?.();
-      }
+      const work: WorkSignal = {
+        create: applied.effects.some((e) => e.type === "start_create"),
+        notices: noticesOf(applied.effects).length > 0,
+      };
+      if (work.create || work.notices) this.#deps.onWork?.(work);
     }
     return applied;
   }

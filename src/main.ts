@@ -1,0 +1,182 @@
+/**
+ * The one wiring point: configuration → logger → store → Databricks client → workflow → tracker → Slack app → HTTP.
+ * Everything else in ptbot takes its dependencies as arguments; only this file builds the real ones.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
+import { approvalPolicy } from "./domain/index.js";
+import { PtbotError } from "./errors.js";
+import { createLogger, type Logger } from "./logger.js";
+import { healthRoutes } from "./observability/health-routes.js";
+import { createMetrics } from "./observability/metrics.js";
+import { createSlackApp } from "./slack/create-slack-app.js";
+import { SqliteRequestStore } from "./store/sqlite-request-store.js";
+import { Tracker } from "./tracker/tracker.js";
+import { DeployWorkflow, type WorkSignal } from "./workflow/deploy-workflow.js";
+import { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
+import { type Clock, systemClock } from "./workflow/ports.js";
+
+export interface PtbotOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Defaults to the system clock; tests and the sandbox may pass their own. */
+  readonly clock?: Clock;
+  /** Lease owner for this replica; stable across its restarts. Defaults to the host name. */
+  readonly owner?: string;
+}
+
+export interface RunningPtbot {
+  /** The HTTP port ptbot listens on (the one the OS chose when the config said 0). */
+  readonly port: number | undefined;
+  readonly workflow: DeployWorkflow;
+  readonly tracker: Tracker;
+  readonly dispatcher: NoticeDispatcher;
+  /** Stops taking work, finishes what is in hand, releases leases and closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Builds and starts ptbot from its configuration. */
+export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const owner = options.owner ?? hostname();
+  const auth = await resolveDatabricksAuth(config.databricks, { logger });
+  logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
+  const store = await SqliteRequestStore.open(config.databasePath);
+  const metrics = createMetrics({ countByState: () => store.countByState(), now: () => clock.now() });
+  const databricks = createDatabricksClient({
+    host: auth.host,
+    credentials: auth.credentials,
+    logger,
+    onAttempt: metrics.databricksAttempt,
+  });
+  const policy = approvalPolicy(config.policy);
+  let draining = false;
+  const customRoutes = healthRoutes({
+    metrics,
+    pingStore: () => store.countByState(),
+    probeDatabricks: () => databricks.listServingEndpoints(),
+    now: () => clock.now(),
+    freshnessMs: Math.max(60_000, 3 * config.pollIntervalMs),
+    draining: () => draining,
+  });
+  const slack = createSlackApp({
+    config: config.slack,
+    port: config.port,
+    clock,
+    logger,
+    customRoutes,
+    onAck: metrics.slackAck,
+  });
+  // The workflow wakes the tracker and the dispatcher, which are built just below, before any request arrives.
+  let wake: (work: WorkSignal) => void = () => {};
+  const workflow = new DeployWorkflow({
+    store,
+    databricks,
+    directory: slack.directory,
+    clock,
+    policy,
+    newId: randomUUID,
+    logger,
+    onWork: (work) => wake(work),
+  });
+  const tracker = new Tracker({
+    store,
+    databricks,
+    workflow,
+    clock,
+    policy,
+    logger,
+    owner,
+    pollIntervalMs: config.pollIntervalMs,
+    provisioningLimitMs: config.provisioningLimitMs,
+    onTick: (stats) => {
+      metrics.trackerTick(clock.now(), stats.durationMs);
+      // A tick may have written notices (provisioning, ready, failed): deliver them now, not at the next idle poll.
+      dispatcher.kick();
+    },
+  });
+  const dispatcher = new NoticeDispatcher({ store, notifier: slack.notifier, clock, logger, owner });
+  wake = (work) => {
+    if (work.create) tracker.kick();
+    if (work.notices) dispatcher.kick();
+  };
+  slack.registerListeners({ workflow, store, databricks, policy });
+  await slack.start();
+  await tracker.start();
+  dispatcher.start();
+  logger.info({ port: slack.port, socketMode: config.slack.appToken !== undefined }, "ptbot started");
+  return {
+    get port() {
+      return slack.port;
+    },
+    workflow,
+    tracker,
+    dispatcher,
+    async stop() {
+      draining = true;
+      await slack.stop();
+      await tracker.stop();
+      await dispatcher.stop();
+      await store.close();
+      logger.info({}, "ptbot stopped");
+    },
+  };
+}
+
+/** What a process may set beyond the environment: test harnesses pin the lease owner and skew the clock. */
+export type ProcessOptions = Pick<PtbotOptions, "clock" | "owner">;
+
+/**
+ * ptbot as a process: configuration from the environment (exit 1 listing every problem), stray rejections logged,
+ * and SIGTERM/SIGINT draining within a bound before exit 0. `npm start` runs it with no options.
+ */
+export async function runProcess(options: ProcessOptions = {}): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`ptbot cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
+  // A stray rejection (Bolt's HTTP receiver has one on some malformed bodies) is logged, not fatal: one bad request
+  // must not take down the bot and every conversation in flight with it.
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled rejection");
+  });
+  let running: RunningPtbot;
+  try {
+    running = await startPtbot({ config, logger, ...options });
+  } catch (error) {
+    logger.fatal(
+      { err: error, code: error instanceof PtbotError ? error.code : undefined },
+      "ptbot failed to start",
+    );
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    const deadline = setTimeout(() => {
+      logger.error({ signal }, "shutdown took too long");
+      process.exit(1);
+    }, 20_000);
+    deadline.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (import.meta.main) await runProcess();

@@ -1,0 +1,184 @@
+/**
+ * The real ptbot (`startPtbot`, configured by `loadConfig`) between the two emulators: Slack sends signed requests
+ * through the emulator's driver, ptbot answers through the emulator's Web API and response_urls, and Databricks is
+ * the loopback workspace with a short provisioning time. Tests wait on the emulators' events, never on sleeps.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.js";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
+import {
+  defaultCredentials,
+  defaultWorkspace,
+  type SlackDriver,
+  type SlackEmulator,
+  type SlackEmulatorEvent,
+  type SlackWorkspace,
+  type StoredMessage,
+  startSlackEmulator,
+} from "../../src/emulators/slack/index.js";
+import { type RunningPtbot, startPtbot } from "../../src/main.js";
+import { CARD_BLOCKS } from "../../src/slack/ids.js";
+import type { Clock } from "../../src/workflow/ports.js";
+import { memoryLogger } from "../fakes/memory-logger.js";
+
+export const REQUESTER = "U0REQUESTER";
+export const APPROVER = "U0APPROVER";
+export const STRANGER = "U0STRANGER";
+export const CHANNEL = "C0MLDEPLOY";
+export const APPROVER_GROUP = "S0MLAPPROVE";
+export const LLAMA = "ml.llm-catalog.llama-13b";
+
+/** Real time plus an offset the test moves forward: ptbot's clock, so expiry can be reached without waiting. */
+export class ShiftedClock implements Clock {
+  #offset = 0;
+
+  now(): number {
+    return Date.now() + this.#offset;
+  }
+
+  advance(ms: number): void {
+    this.#offset += ms;
+  }
+}
+
+export interface HarnessOptions {
+  /** Replaces the default workspace's parts (users, channels, usergroups). */
+  readonly workspace?: Partial<SlackWorkspace>;
+  /** Environment overrides for `loadConfig`. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Databricks provisioning time; default 300 ms. */
+  readonly provisioningMs?: number;
+  /** Run over Socket Mode instead of signed HTTP. */
+  readonly socketMode?: boolean;
+}
+
+export interface Harness {
+  readonly slack: SlackEmulator;
+  readonly dbx: DatabricksEmulator;
+  readonly running: RunningPtbot;
+  readonly driver: SlackDriver;
+  readonly clock: ShiftedClock;
+  /** ptbot's log lines (JSON objects). */
+  readonly logs: Record<string, unknown>[];
+  /** `http://127.0.0.1:PORT/slack/events` (HTTP mode). */
+  readonly appUrl: string;
+  /** Runs `/pt <text>` as `user` in `channel` and waits for the card ptbot posts in answer. */
+  deploy(text: string, user?: string, channel?: string): Promise<StoredMessage>;
+  /** The newest version of a message. */
+  latest(message: StoredMessage): StoredMessage;
+  /** Waits for a reply in the card's thread whose text satisfies `test`. */
+  waitForReply(
+    card: StoredMessage,
+    test: (text: string) => boolean,
+    timeoutMs?: number,
+  ): Promise<StoredMessage>;
+  /** Waits for the card to be edited into a version that satisfies `test`. */
+  waitForCard(
+    card: StoredMessage,
+    test: (m: StoredMessage) => boolean,
+    timeoutMs?: number,
+  ): Promise<StoredMessage>;
+  /** Waits for an ephemeral message to `user` whose text satisfies `test` (after `since`, a `seq`). */
+  waitForEphemeral(user: string, test: (text: string) => boolean, since?: number): Promise<string>;
+  /** The thread replies' texts, oldest first. */
+  replies(card: StoredMessage): string[];
+  close(): Promise<void>;
+}
+
+export function isCard(m: StoredMessage): boolean {
+  return m.threadTs === undefined && m.blocks.some((b) => b.block_id === CARD_BLOCKS.status);
+}
+
+/** Every piece of text in a message's blocks (section text, fields, context, buttons), for assertions. */
+export function blockText(m: Pick<StoredMessage, "blocks">): string {
+  return JSON.stringify(m.blocks);
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = new ShiftedClock();
+  const dbx = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs ?? 300 });
+  const slack = await startSlackEmulator({
+    ...defaultWorkspace,
+    ...options.workspace,
+    ...defaultCredentials,
+    port: 0,
+  });
+  const { logger, lines } = memoryLogger("info");
+  let running: RunningPtbot;
+  try {
+    const config = loadConfig({
+      PORT: "0",
+      HOME: mkdtempSync(join(tmpdir(), "ptbot-home-")),
+      SLACK_BOT_TOKEN: defaultCredentials.botToken,
+      SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      ...(options.socketMode === true ? { SLACK_APP_TOKEN: defaultCredentials.appToken } : {}),
+      DATABRICKS_HOST: dbx.url,
+      DATABRICKS_TOKEN: dbx.token,
+      PTBOT_DATABASE: ":memory:",
+      PTBOT_POLL_INTERVAL_MS: "100",
+      PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP}`,
+      ...options.env,
+    });
+    running = await startPtbot({ config, logger, clock, owner: "integration" });
+  } catch (error) {
+    await Promise.all([slack.close(), dbx.close()]);
+    throw error;
+  }
+  const appUrl = `http://127.0.0.1:${running.port}/slack/events`;
+  const driver = options.socketMode === true ? slack.driver({ socket: true }) : slack.driver({ appUrl });
+
+  const latest = (m: StoredMessage) => slack.message(m.channel, m.ts) ?? m;
+  return {
+    slack,
+    dbx,
+    running,
+    driver,
+    clock,
+    logs: lines,
+    appUrl,
+    async deploy(text, user = REQUESTER, channel = CHANNEL) {
+      const since = slack.lastSeq;
+      const result = await driver.slashCommand({ user, channel, text });
+      if (result.status !== 200) throw new Error(`/pt ${text} answered HTTP ${result.status}`);
+      return slack.waitForMessage((m) => m.channel === channel && isCard(m), {
+        since,
+        timeoutMs: 5000,
+        description: `the card for /pt ${text}`,
+      });
+    },
+    latest,
+    waitForReply(card, test, timeoutMs = 5000) {
+      return slack.waitForMessage((m) => m.threadTs === card.ts && test(m.text), {
+        timeoutMs,
+        description: `a reply in ${card.ts}'s thread`,
+      });
+    },
+    waitForCard(card, test, timeoutMs = 5000) {
+      return slack.waitForMessage((m) => m.ts === card.ts && m.channel === card.channel && test(m), {
+        timeoutMs,
+        description: `card ${card.ts} to change`,
+      });
+    },
+    async waitForEphemeral(user, test, since = 0) {
+      const event = await slack.waitFor(
+        (e: SlackEmulatorEvent) =>
+          e.type === "ephemeral_posted" && e.ephemeral.user === user && test(e.ephemeral.text),
+        { since, timeoutMs: 5000, description: `an ephemeral message to ${user}` },
+      );
+      return event.type === "ephemeral_posted" ? event.ephemeral.text : "";
+    },
+    replies(card) {
+      return slack
+        .thread(card.channel, card.ts)
+        .slice(1)
+        .map((m) => m.text);
+    },
+    async close() {
+      await running.stop();
+      await Promise.all([slack.close(), dbx.close()]);
+    },
+  };
+}
