@@ -1,0 +1,53 @@
+/** What the sandbox says when it starts: where you are, who you can be, where things are kept. Pure. */
+import { styles } from "./ansi.js";
+import type { SandboxUser } from "./chat-session.js";
+
+export interface BannerFacts {
+  readonly channel: string;
+  readonly users: readonly SandboxUser[];
+  /** e.g. `@ml-approvers (PTBOT_APPROVERS=S0MLAPPROVE)` */
+  readonly approvers: string;
+  readonly models: readonly string[];
+  readonly provisioningMs: number;
+  readonly databasePath: string;
+  readonly temporaryDatabase: boolean;
+  readonly logPath: string;
+  readonly color: boolean;
+  /** A person at a terminal (the "try this" line says how to press keys) rather than a script. */
+  readonly interactive: boolean;
+}
+
+export function banner(facts: BannerFacts): string {
+  const s = styles(facts.color);
+  const row = (label: string, value: string) => `  ${s.gray(label.padEnd(13))}${value}`;
+  const who = facts.users.map((u) => (u.role === undefined ? u.name : `${u.name} (${u.role})`)).join(", ");
+  const seconds = facts.provisioningMs / 1000;
+  const lines = [
+    `${s.bold("ptbot sandbox")}: the real bot, with emulated Slack and Databricks workspaces. No credentials needed.`,
+    row("channel", `#${facts.channel}`),
+    row("you can be", who),
+    row("approvers", facts.approvers),
+    row("models", facts.models.join(", ")),
+    row(
+      "provisioning",
+      `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s per endpoint (--provisioning-ms)`,
+    ),
+    row(
+      "database",
+      `${facts.databasePath} ${
+        facts.temporaryDatabase
+          ? "(temporary; --db PATH keeps one)"
+          : "(kept between runs, while the emulated workspaces start empty each time)"
+      }`,
+    ),
+    row("bot logs", facts.logPath),
+  ];
+  if (facts.interactive) {
+    lines.push(
+      "",
+      `Try ${s.bold("/pt deploy ml.llm-catalog.llama-13b 3")}, then ${s.bold("as grace")} and ${s.bold("a")} ` +
+        `(Enter) to approve. ${s.bold("help")} lists the commands, ${s.bold("quit")} leaves.`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,62 @@
+/** The sandbox's command line, parsed with `node:util`'s `parseArgs`. Pure. */
+import { parseArgs } from "node:util";
+
+export const USAGE = `Usage: npm run sandbox -- [options]
+  --provisioning-ms N   how long the emulated Databricks takes to provision an endpoint (default 10000)
+  --db PATH             the SQLite file to use (default: a new one in a temporary directory)
+  --log PATH            where the bot's logs go (default: sandbox.log beside the database)
+  --idle-timeout-ms N   script mode: how long to wait, once input ends, for work in flight (default 120000)
+  -h, --help            this text
+With stdin not a terminal, commands are read line by line and the conversation is printed as plain text.
+With SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set (and SLACK_APP_TOKEN for Socket Mode), the bot joins that
+Slack workspace instead; PTBOT_APPROVERS is then required.`;
+
+export interface SandboxArgs {
+  readonly provisioningMs: number;
+  readonly databasePath: string | undefined;
+  readonly logPath: string | undefined;
+  readonly idleTimeoutMs: number;
+  readonly help: boolean;
+}
+
+/** Raised for a bad command line; the entry prints it with the usage and exits 2. */
+export class SandboxUsageError extends Error {}
+
+function wholeNumber(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) {
+    throw new SandboxUsageError(`${flag} must be a whole number of milliseconds, got ${raw}`);
+  }
+  return n;
+}
+
+export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new SandboxUsageError(error instanceof Error ? error.message : String(error));
+  }
+  return {
+    provisioningMs: wholeNumber(values["provisioning-ms"], "--provisioning-ms"),
+    databasePath: values.db,
+    logPath: values.log,
+    idleTimeoutMs: wholeNumber(values["idle-timeout-ms"], "--idle-timeout-ms"),
+    help: values.help,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      "provisioning-ms": { type: "string", default: "10000" },
+      db: { type: "string" },
+      log: { type: "string" },
+      "idle-timeout-ms": { type: "string", default: "120000" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * Wires the real bot to the two emulators: a Databricks workspace (default seed) and a Slack workspace (default
+ * workspace), the embedded SQLite store in a file, the bot's logs in a file, and a driver that plays Slack's users.
+ */
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { pino } from "pino";
+import { loadConfig } from "../config.js";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../emulators/databricks/index.js";
+import {
+  defaultCredentials,
+  defaultWorkspace,
+  type SlackDriver,
+  type SlackEmulator,
+  startSlackEmulator,
+} from "../emulators/slack/index.js";
+import { createLogger } from "../logger.js";
+import { type RunningPtbot, startPtbot } from "../main.js";
+import type { SandboxUser } from "./chat-session.js";
+import { type InFlight, openInFlightProbe } from "./in-flight.js";
+import type { NameLookup } from "./render-mrkdwn.js";
+
+export interface SandboxOptions {
+  /** How long the emulated Databricks takes to provision an endpoint. */
+  readonly provisioningMs: number;
+  /** The SQLite file; default a new one in a fresh temporary directory. */
+  readonly databasePath?: string;
+  /** Where the bot's logs go; default `sandbox.log` beside the database. */
+  readonly logPath?: string;
+  /** The tracker's poll interval; default 500 ms, so the thread moves promptly. */
+  readonly pollIntervalMs?: number;
+  /**
+   * The environment: `HOME`, `LOG_LEVEL` and `PTBOT_*` policy settings pass through to the bot (e.g.
+   * `PTBOT_REQUIRED_APPROVALS=2`); Slack and Databricks settings are the emulators'.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RunningSandbox {
+  readonly slack: SlackEmulator;
+  readonly databricks: DatabricksEmulator;
+  readonly bot: RunningPtbot;
+  /** Plays Slack's users towards the bot (signed HTTP to its request URL). */
+  readonly driver: SlackDriver;
+  readonly databasePath: string;
+  /** True when the database lives in a temporary directory made for this run. */
+  readonly temporaryDatabase: boolean;
+  readonly logPath: string;
+  readonly channel: { readonly id: string; readonly name: string };
+  readonly users: readonly SandboxUser[];
+  readonly names: NameLookup;
+  /** What the bot still has in hand (for a script to end only when it is done). */
+  inFlight(): InFlight;
+  /** Stops the bot (finishing what it holds), then the emulators. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The default workspace's approver group: grace is in it; the bot is configured with the group, not a user. */
+export const SANDBOX_APPROVERS = defaultWorkspace.usergroups[0];
+
+const CHANNEL = defaultWorkspace.channels[0];
+
+const ROLES: Readonly<Record<string, string>> = {
+  U0REQUESTER: "requester",
+  U0APPROVER: `approver, in @${SANDBOX_APPROVERS.handle}`,
+  U0STRANGER: "not an approver",
+};
+
+/** Who the person at the keyboard can be, with what they are for. */
+export const SANDBOX_USERS: readonly SandboxUser[] = defaultWorkspace.users.map((u) => ({
+  id: u.id,
+  name: u.name,
+  realName: u.realName,
+  ...(ROLES[u.id] === undefined ? {} : { role: ROLES[u.id] }),
+}));
+
+/** Names for mentions, from the default workspace. */
+export const SANDBOX_NAMES: NameLookup = {
+  user: (id) =>
+    id === defaultWorkspace.bot.userId
+      ? defaultWorkspace.bot.name
+      : defaultWorkspace.users.find((u) => u.id === id)?.name,
+  channel: (id) => defaultWorkspace.channels.find((c) => c.id === id)?.name,
+  usergroup: (id) => defaultWorkspace.usergroups.find((g) => g.id === id)?.handle,
+};
+
+const PASS_THROUGH = /^(PTBOT_|LOG_LEVEL$|HOME$)/;
+/** Set by the sandbox itself, whatever the environment says. */
+const OWN = new Set(["PTBOT_DATABASE"]);
+
+/** A database path and whether it is a throwaway one. */
+export function sandboxPaths(options: Pick<SandboxOptions, "databasePath" | "logPath">): {
+  databasePath: string;
+  logPath: string;
+  temporary: boolean;
+} {
+  const databasePath =
+    options.databasePath === undefined
+      ? join(mkdtempSync(join(tmpdir(), "ptbot-sandbox-")), "sandbox.db")
+      : resolve(options.databasePath);
+  return {
+    databasePath,
+    logPath: resolve(options.logPath ?? join(dirname(databasePath), "sandbox.log")),
+    temporary: options.databasePath === undefined,
+  };
+}
+
+/** Starts the emulators and the bot; see the module comment. Everything started is stopped if a later step fails. */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const { databasePath, logPath, temporary } = sandboxPaths(options);
+  mkdirSync(dirname(logPath), { recursive: true });
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.splice(0).reverse()) await step();
+  };
+  try {
+    const databricks = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs });
+    cleanups.push(() => databricks.close());
+    const slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
+    cleanups.push(() => slack.close());
+    const passed = Object.entries(options.env ?? {}).filter(
+      (entry): entry is [string, string] =>
+        PASS_THROUGH.test(entry[0]) && !OWN.has(entry[0]) && entry[1] !== undefined,
+    );
+    const config = loadConfig({
+      PTBOT_APPROVERS: SANDBOX_APPROVERS.id,
+      PTBOT_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 500),
+      ...Object.fromEntries(passed),
+      PORT: "0",
+      SLACK_BOT_TOKEN: defaultCredentials.botToken,
+      SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      DATABRICKS_HOST: databricks.url,
+      DATABRICKS_TOKEN: databricks.token,
+      PTBOT_DATABASE: databasePath,
+    });
+    // Synchronous writes: the log is small, and nothing is lost when the sandbox exits right after a line.
+    const destination = pino.destination({ dest: logPath, sync: true, mkdir: true });
+    cleanups.push(() => destination.end());
+    const logger = createLogger({ level: config.log.level, destination });
+    const bot = await startPtbot({ config, logger, owner: "sandbox" });
+    cleanups.push(() => bot.stop());
+    const probe = openInFlightProbe(databasePath);
+    cleanups.push(() => probe.close());
+    const driver = slack.driver({ appUrl: `http://127.0.0.1:${bot.port}/slack/events` });
+    let stopping: Promise<void> | undefined;
+    return {
+      slack,
+      databricks,
+      bot,
+      driver,
+      databasePath,
+      temporaryDatabase: temporary,
+      logPath,
+      channel: { id: CHANNEL.id, name: CHANNEL.name },
+      users: SANDBOX_USERS,
+      names: SANDBOX_NAMES,
+      inFlight: () => probe.read(),
+      stop: () => {
+        stopping ??= cleanup();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `npm run sandbox` as a process fed a script on stdin: the real bot, both emulators, a plain-text transcript, and
+ * a clean exit once the input has ended and the bot has finished what it started.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+/** Runs the sandbox with `args`, feeding `input` and closing stdin; resolves with its exit code and output. */
+async function runSandbox(
+  args: string[],
+  input: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/sandbox/main.ts", ...args], {
+    cwd: ROOT,
+    stdio: "pipe",
+    // Only what the sandbox needs: no SLACK_* from the developer's shell may switch it to real Slack mode.
+    env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "ptbot-home-")), ...env },
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.end(input);
+  const [code] = (await once(child, "exit")) as [number | null];
+  return { code, stdout, stderr };
+}
+
+describe("the sandbox reading a script", () => {
+  it("deploys, approves as grace, follows the thread to READY, and exits 0 when stdin ends", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ptbot-sandbox-test-"));
+    const { code, stdout, stderr } = await runSandbox(
+      ["--provisioning-ms", "1500", "--db", join(dir, "s.db")],
+      "/pt deploy ml.llm-catalog.llama-13b 3\n:as grace\n:click approve\n",
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain(`database     ${join(dir, "s.db")}`);
+    expect(stdout).toContain(`bot logs     ${join(dir, "sandbox.log")}`);
+    // Plain text: no ANSI, no prompts.
+    expect(stdout).not.toContain("\x1b[");
+    expect(stdout).not.toContain("@#ml-deploys>");
+    const order = [
+      "» ada: /pt deploy ml.llm-catalog.llama-13b 3",
+      "🚀 Deploy request: ml.llm-catalog.llama-13b v3",
+      "[a] Approve  [d] Adjust  [r] Reject  [c] Cancel",
+      "» ada: :as grace",
+      "» grace: :click approve",
+      "? Approve this deploy?",
+      "(answered Approve)",
+      "Approved, approved by @grace",
+      "Creating endpoint",
+      "Provisioning",
+      "READY",
+    ];
+    let at = 0;
+    for (const expected of order) {
+      const found = stdout.indexOf(expected, at);
+      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
+      at = found;
+    }
+    expect(stdout).toMatch(/card updated\n│ 🚀 Deploy request: .*\n│ 🟢 Ready/);
+  });
+
+  it("exits 2 with the usage on a bad flag", async () => {
+    const { code, stderr } = await runSandbox(["--provisioning-ms", "soon"], "");
+    expect(code).toBe(2);
+    expect(stderr).toContain("--provisioning-ms must be a whole number");
+    expect(stderr).toContain("Usage: npm run sandbox");
+  });
+
+  it("with real Slack credentials but no PTBOT_APPROVERS, says it is required and exits 1", async () => {
+    const { code, stderr, stdout } = await runSandbox([], "", {
+      SLACK_BOT_TOKEN: "xoxb-not-a-real-token",
+      SLACK_SIGNING_SECRET: "not-a-real-secret",
+    });
+    expect(code).toBe(1);
+    expect(stdout).not.toContain("listens");
+    expect(stderr).toContain("PTBOT_APPROVERS is required");
+    expect(stderr).toContain("In real Slack mode set PTBOT_APPROVERS");
+    expect(stderr).not.toContain("xoxb-not-a-real-token");
+  });
+});

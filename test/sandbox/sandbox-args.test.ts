@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { banner } from "../../src/sandbox/banner.js";
+import { parseSandboxArgs, SandboxUsageError } from "../../src/sandbox/sandbox-args.js";
+import { SANDBOX_USERS } from "../../src/sandbox/start-sandbox.js";
+
+describe("parseSandboxArgs", () => {
+  it("defaults to a realistic provisioning time, a temporary database and a two-minute wait", () => {
+    expect(parseSandboxArgs([])).toEqual({
+      provisioningMs: 10_000,
+      databasePath: undefined,
+      logPath: undefined,
+      idleTimeoutMs: 120_000,
+      help: false,
+    });
+  });
+
+  it("reads every flag", () => {
+    expect(
+      parseSandboxArgs([
+        "--provisioning-ms",
+        "1500",
+        "--db",
+        "./data/sandbox.db",
+        "--log",
+        "x.log",
+        "--idle-timeout-ms",
+        "5000",
+        "-h",
+      ]),
+    ).toEqual({
+      provisioningMs: 1500,
+      databasePath: "./data/sandbox.db",
+      logPath: "x.log",
+      idleTimeoutMs: 5000,
+      help: true,
+    });
+  });
+
+  it("refuses what it does not understand", () => {
+    expect(() => parseSandboxArgs(["--provisioning-ms", "-1"])).toThrow(SandboxUsageError);
+    expect(() => parseSandboxArgs(["--provisioning-ms", "1.5"])).toThrow(/whole number/);
+    expect(() => parseSandboxArgs(["--fast"])).toThrow(SandboxUsageError);
+    expect(() => parseSandboxArgs(["deploy"])).toThrow(SandboxUsageError);
+  });
+});
+
+describe("banner", () => {
+  const facts = {
+    channel: "ml-deploys",
+    users: SANDBOX_USERS,
+    approvers: "@ml-approvers (PTBOT_APPROVERS=S0MLAPPROVE)",
+    models: ["ml.llm-catalog.llama-13b"],
+    provisioningMs: 1500,
+    databasePath: "/tmp/x/sandbox.db",
+    temporaryDatabase: true,
+    logPath: "/tmp/x/sandbox.log",
+    color: false,
+  };
+
+  it("says who you can be, where the database and logs are, and (at a terminal) what to try", () => {
+    const text = banner({ ...facts, interactive: true });
+    expect(text).toContain(
+      "you can be   ada (requester), grace (approver, in @ml-approvers), linus (not an approver)",
+    );
+    expect(text).toContain("provisioning 1.5 s per endpoint");
+    expect(text).toContain("database     /tmp/x/sandbox.db (temporary; --db PATH keeps one)");
+    expect(text).toContain("bot logs     /tmp/x/sandbox.log");
+    expect(text).toContain("Try /pt deploy ml.llm-catalog.llama-13b 3");
+    expect(banner({ ...facts, interactive: false, temporaryDatabase: false })).not.toContain("Try");
+    expect(banner({ ...facts, interactive: false, temporaryDatabase: false })).toContain("kept between runs");
+  });
+});
