@@ -1,0 +1,131 @@
+/**
+ * ptbot's core (store, Databricks client, workflow, tracker, notice dispatcher) against the Databricks emulator,
+ * with one manual clock shared by all of them, as `src/main.ts` wires it minus Slack. For the scenarios that count
+ * calls in simulated time: minutes of provisioning take no real time.
+ */
+import { createDatabricksClient, createPatCredentials } from "../src/databricks/index.js";
+import type { DeployRequest, Notice } from "../src/domain/index.js";
+import { approvalPolicy } from "../src/domain/index.js";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../src/emulators/databricks/index.js";
+import { createLogger } from "../src/logger.js";
+import { SqliteRequestStore } from "../src/store/sqlite-request-store.js";
+import { Tracker } from "../src/tracker/tracker.js";
+import { DeployWorkflow } from "../src/workflow/deploy-workflow.js";
+import { NoticeDispatcher } from "../src/workflow/notice-dispatcher.js";
+import type { Clock, Notifier } from "../src/workflow/ports.js";
+
+export const REQUESTER = "U0REQUESTER";
+export const APPROVER = "U0APPROVER";
+export const CHANNEL = "C0MLDEPLOY";
+export const LLAMA = "ml.llm-catalog.llama-13b";
+
+export class SteppedClock implements Clock {
+  #now = Date.UTC(2026, 10, 25, 9, 0, 0);
+  now(): number {
+    return this.#now;
+  }
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+}
+
+/** A notice as delivered, with the (manual) time of delivery. */
+export interface TimedNotice {
+  readonly requestId: string;
+  readonly type: Notice["type"];
+  readonly at: number;
+}
+
+/** Records every delivery with the clock's time: the READY lag is measured from it. */
+export class TimingNotifier implements Notifier {
+  readonly delivered: TimedNotice[] = [];
+  constructor(private readonly clock: Clock) {}
+  async deliver(request: DeployRequest, notice: Notice): Promise<void> {
+    this.delivered.push({ requestId: request.id, type: notice.type, at: this.clock.now() });
+  }
+}
+
+export interface CoreWorld {
+  readonly clock: SteppedClock;
+  readonly emu: DatabricksEmulator;
+  readonly workflow: DeployWorkflow;
+  readonly tracker: Tracker;
+  readonly dispatcher: NoticeDispatcher;
+  readonly notifier: TimingNotifier;
+  readonly store: SqliteRequestStore;
+  /** One poll: time moves on by `ms` (default the poll interval), the tracker ticks and the outbox drains. */
+  step(ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startCoreWorld(options: {
+  readonly pollIntervalMs: number;
+  readonly provisioningMs: number;
+}): Promise<CoreWorld> {
+  const clock = new SteppedClock();
+  const emu = await startDatabricksEmulator({
+    port: 0,
+    now: () => clock.now(),
+    provisioningMs: options.provisioningMs,
+  });
+  const logger = createLogger({ level: "silent" });
+  const databricks = createDatabricksClient({ host: emu.url, credentials: createPatCredentials(emu.token) });
+  const store = await SqliteRequestStore.open(":memory:", { now: () => clock.now() });
+  const policy = approvalPolicy({ approverUsers: [APPROVER], approverGroups: [] });
+  const notifier = new TimingNotifier(clock);
+  let ids = 0;
+  const workflow = new DeployWorkflow({
+    store,
+    databricks,
+    directory: { groupsOf: async () => [] },
+    clock,
+    policy,
+    newId: () => `req-${++ids}`,
+    logger,
+  });
+  const tracker = new Tracker({
+    store,
+    databricks,
+    workflow,
+    clock,
+    policy,
+    logger,
+    owner: "bench",
+    pollIntervalMs: options.pollIntervalMs,
+    provisioningLimitMs: 24 * 3_600_000,
+  });
+  const dispatcher = new NoticeDispatcher({ store, notifier, clock, logger, owner: "bench" });
+  return {
+    clock,
+    emu,
+    workflow,
+    tracker,
+    dispatcher,
+    notifier,
+    store,
+    async step(ms = options.pollIntervalMs) {
+      clock.advance(ms);
+      await tracker.tick();
+      await dispatcher.drain();
+    },
+    async close() {
+      await store.close();
+      await emu.close();
+    },
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+export async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T, i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,88 @@
+/**
+ * Runs `bot-process.ts` (ptbot as `npm start` runs it) as a child process on a fixed port and database file, so it
+ * can be SIGKILLed and started again where it left off while the emulators stay up in the test process.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A port the OS says is free now (ptbot is then told to listen on it, across restarts). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+export interface BotChild {
+  readonly pid: number | undefined;
+  /** Every JSON log line so far. */
+  readonly logs: Record<string, unknown>[];
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts the bot and resolves once it logged `ptbot started`; rejects (with its stderr) if it exits first. */
+export async function startBotChild(options: {
+  readonly env: Readonly<Record<string, string>>;
+  readonly owner: string;
+  readonly clockSkewMs: number;
+}): Promise<BotChild> {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "test/chaos/bot-process.ts",
+      "--owner",
+      options.owner,
+      "--clock-skew-ms",
+      String(options.clockSkewMs),
+    ],
+    { cwd: ROOT, stdio: "pipe", env: { PATH: process.env.PATH ?? "", ...options.env } },
+  );
+  const logs: Record<string, unknown>[] = [];
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, "exit").then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
+  const started = new Promise<void>((resolve) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        logs.push(parsed);
+        if (parsed.msg === "ptbot started") resolve();
+      } catch {
+        logs.push({ raw: line });
+      }
+    });
+  });
+  await Promise.race([
+    started,
+    exited.then(({ code, signal }) => {
+      throw new Error(`bot exited (${code ?? signal}) before starting: ${stderr}`);
+    }),
+  ]);
+  return {
+    pid: child.pid,
+    logs,
+    exited,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+  };
+}
