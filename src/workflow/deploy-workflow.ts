@@ -74,10 +74,16 @@ export class DeployWorkflow {
     await store.insert(opened.request, { actor: input.requester.id, action: "opened", at: now }, []);
     const log = logger.child({ requestId: opened.request.id });
     log.info({ model: input.ask.model, version: input.ask.version }, "deploy requested");
-    const event = await resolveDeploy(this.#deps, opened.request);
+    const { event, superseded } = await resolveDeploy(this.#deps, opened.request);
     const applied = await this.#apply(opened.request.id, event);
-    if (applied.ok)
+    if (applied.ok) {
       log.info({ state: applied.request.state, reason: applied.request.reason?.code }, "deploy resolved");
+      // The requester's earlier request never got a card (its process died): this one replaces it.
+      for (const old of superseded) {
+        const cancelled = await this.#apply(old, { type: "cancelled", by: { id: input.requester.id } });
+        log.info({ superseded: old, ok: cancelled.ok }, "card-less request superseded");
+      }
+    }
     return applied;
   }
 

@@ -14,6 +14,7 @@ import {
   type ModelInfo,
   type PlanPolicy,
   proposePlan,
+  supersedes,
 } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { RequestStore } from "../store/request-store.js";
@@ -26,33 +27,45 @@ export interface ResolveDeps {
   readonly policy: PlanPolicy;
 }
 
+/** What resolution found: the event to apply, and the card-less requests of the same requester it takes over. */
+export interface Resolution {
+  readonly event: DeployEvent;
+  /** Ids to cancel once `event` is applied (see `supersedes`). */
+  readonly superseded: readonly string[];
+}
+
 /**
  * Looks up everything a `resolving` request needs: the READY model version, its optimization info, and what the
  * endpoint serves today. Never throws for something a person can fix: the answer is a `resolution_failed` event with a
  * stable code (`model_not_found`, `model_version_not_ready`, `model_not_optimizable`, `endpoint_serves_other_model`,
  * `endpoint_in_use`, `databricks_unreachable`, ...).
  */
-export async function resolveDeploy(deps: ResolveDeps, request: DeployRequest): Promise<DeployEvent> {
+export async function resolveDeploy(deps: ResolveDeps, request: DeployRequest): Promise<Resolution> {
   try {
     const { ask } = request;
     const version = await deps.databricks.resolveModelVersion(ask.model, ask.version);
     const info = await deps.databricks.getOptimizationInfo(ask.model, version.version);
     const model = toModelInfo(ask.model, version.version, info);
     if (model === undefined) {
-      return failed(
-        "model_not_optimizable",
-        `${ask.model} version ${version.version} is not eligible for provisioned throughput`,
+      return alone(
+        failed(
+          "model_not_optimizable",
+          `${ask.model} version ${version.version} is not eligible for provisioned throughput`,
+        ),
       );
     }
     const endpointName = ask.endpointName ?? defaultEndpointName(model.fullName, model.version);
     const others = (await deps.store.findActiveByEndpointName(request.workspace, endpointName)).filter(
       (r) => r.id !== request.id,
     );
-    const [other] = others;
+    const superseded = others.filter((r) => supersedes(request, r)).map((r) => r.id);
+    const other = others.find((r) => !superseded.includes(r.id));
     if (other !== undefined) {
-      return failed(
-        "endpoint_in_use",
-        `request ${other.id} by ${other.requester.id} is already ${other.state.replace("_", " ")} for endpoint ${endpointName}`,
+      return alone(
+        failed(
+          "endpoint_in_use",
+          `request ${other.id} by ${other.requester.id} is already ${other.state.replace("_", " ")} for endpoint ${endpointName}`,
+        ),
       );
     }
     const existing = await readEndpoint(deps.databricks, endpointName);
@@ -60,16 +73,20 @@ export async function resolveDeploy(deps: ResolveDeps, request: DeployRequest): 
       model,
       existing === undefined ? undefined : toExistingEndpoint(existing),
     );
-    if (decision.kind === "refused") return failed(decision.reason.code, decision.reason.message);
+    if (decision.kind === "refused") return alone(failed(decision.reason.code, decision.reason.message));
     const plan = proposePlan(model, deps.policy, {
       ...(ask.min === undefined ? {} : { min: ask.min }),
       ...(ask.max === undefined ? {} : { max: ask.max }),
       ...(ask.scaleToZero === undefined ? {} : { scaleToZero: ask.scaleToZero }),
     });
-    return { type: "resolved", model, plan, endpointName, mode: decision };
+    return { event: { type: "resolved", model, plan, endpointName, mode: decision }, superseded };
   } catch (error) {
-    return resolutionFailure(error);
+    return alone(resolutionFailure(error));
   }
+}
+
+function alone(event: DeployEvent): Resolution {
+  return { event, superseded: [] };
 }
 
 /** The endpoint as Databricks serves it now, or undefined when no endpoint has that name. */

@@ -7,7 +7,7 @@
  * first copy was posted just before it; any other repeat fails the test.
  *
  * The command phase (command → card) runs before the kills: a kill inside it is tested separately below, at the
- * two points where it matters (one is a known gap a retrying user cannot get out of).
+ * two points where it matters: in both, the requester's retry must go ahead.
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -245,13 +245,9 @@ describe("SIGKILL while a command posts its card (the request already awaits app
     outcome = await killBeforeCard("card", "gap-card");
   });
 
-  it("today: the request stays without a card and the retry is refused while it holds the name", () => {
-    expect(outcome?.states).toEqual(["awaiting_approval"]);
-    expect(outcome?.cardAfterRestart).toBe(false);
-    expect(outcome?.retryAnswer).toContain("Another request for endpoint");
-  });
-
-  it.fails("KNOWN GAP (flip to it() once fixed): the deploy can still go ahead after the restart", () => {
+  it("lets the requester's retry take over the card-less request and go ahead with a new card", () => {
     expect(outcome?.cardAfterRestart).toBe(true);
+    expect(outcome?.states).toEqual(["cancelled", "awaiting_approval"]);
+    expect(outcome?.retryAnswer).not.toContain("Another request for endpoint");
   });
 });

@@ -226,6 +226,33 @@ describe("the deploy workflow against the Databricks emulator", () => {
     });
   });
 
+  it("lets the requester's new request take over their earlier one that never got a card", async () => {
+    world = await createWorld();
+    const p = await world.start();
+    const ask = { ask: { model: LLAMA, version: 3 }, requester: { id: REQUESTER }, channelId: CHANNEL };
+    // The process posting the first card died: the request awaits approval, and nobody can see it.
+    const orphan = await p.workflow.request(ask);
+    expect(orphan.ok && orphan.request.state).toBe("awaiting_approval");
+    await world.step(p, 1_000);
+
+    const someoneElse = await p.workflow.request({ ...ask, requester: { id: "U0SOMEONE" } });
+    expect(someoneElse.ok && someoneElse.request.reason?.code).toBe("endpoint_in_use");
+
+    const retry = await p.workflow.request(ask);
+    expect(retry.ok && retry.request.state).toBe("awaiting_approval");
+    if (!orphan.ok || !retry.ok) return;
+    const old = await state(p, orphan.request.id);
+    expect(old.state).toBe("cancelled");
+    expect(old.closedBy?.by).toBe(REQUESTER);
+
+    // Once a card is out, the request is visible and stays in charge, even against its own requester.
+    await p.workflow.attachCard(retry.request.id, { channelId: CHANNEL, ts: "1.0001" });
+    await world.step(p, 1_000);
+    const third = await p.workflow.request(ask);
+    expect(third.ok && third.request.reason?.code).toBe("endpoint_in_use");
+    expect((await state(p, retry.request.id)).state).toBe("awaiting_approval");
+  });
+
   it("expires an undecided request after its time and refuses a late approval", async () => {
     world = await createWorld();
     const p = await world.start();
