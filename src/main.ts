@@ -106,7 +106,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   slack.registerListeners({ workflow, store, databricks, policy });
   await slack.start();
   await tracker.start();
-  dispatcher.start();
+  await dispatcher.start();
   logger.info({ port: slack.port, socketMode: config.slack.appToken !== undefined }, "ptbot started");
   return {
     get port() {

@@ -38,6 +38,12 @@ export interface RequestStore {
     options?: { readonly limit?: number },
   ): Promise<DeployRequest[]>;
 
+  /**
+   * Undecided requests (`resolving`, `awaiting_approval`) whose expiry is at or before `now`, soonest first: what the
+   * expiry sweep acts on, without reading every pending request each tick.
+   */
+  listExpired(now: number, options?: { readonly limit?: number }): Promise<DeployRequest[]>;
+
   /** How many requests are in each state (states with none may be absent). */
   countByState(): Promise<Partial<Record<DeployState, number>>>;
 
@@ -69,6 +75,12 @@ export interface RequestStore {
    * are left to expire, since a dispatcher with the same owner may still be delivering.
    */
   releaseLeasesOf(owner: string): Promise<number>;
+
+  /**
+   * Frees every notice lease `owner` holds; returns how many. Only for a dispatcher starting: nothing of this owner
+   * is delivering then, and its notices from before a crash are delivered at once instead of after their lease.
+   */
+  releaseNoticeLeasesOf(owner: string): Promise<number>;
 
   /** When the tracker should look at the request next; `false` for an unknown id. */
   scheduleCheck(id: string, at: number): Promise<boolean>;

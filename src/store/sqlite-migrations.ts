@@ -71,6 +71,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX requests_by_lease_owner ON requests (lease_owner);
     `,
   },
+  {
+    version: 3,
+    name: "expiry index",
+    sql: `
+      CREATE INDEX requests_by_expiry ON requests (state, expires_at);
+      CREATE INDEX outbox_by_lease_owner ON outbox (lease_owner);
+    `,
+  },
 ];
 
 /** Applies the migrations `db` has not seen yet, in order; returns the versions applied now. */

@@ -54,6 +54,9 @@ export class SqliteRequestStore implements RequestStore {
     try {
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       if (!inMemory) db.exec("PRAGMA journal_mode = WAL");
+      // In WAL mode NORMAL loses no committed write on a process crash (only on power loss, the last commits): the
+      // durability a chat bot needs, without an fsync on every state change.
+      if (!inMemory) db.exec("PRAGMA synchronous = NORMAL");
       db.exec("PRAGMA foreign_keys = ON");
       migrate(db, undefined, options.now);
     } catch (error) {
@@ -116,6 +119,10 @@ export class SqliteRequestStore implements RequestStore {
     return rows.map(parseBody);
   }
 
+  async listExpired(now: number, options: { readonly limit?: number } = {}): Promise<DeployRequest[]> {
+    return this.#sql.expired.all(now, options.limit ?? -1).map(parseBody);
+  }
+
   async countByState(): Promise<Partial<Record<DeployState, number>>> {
     const counts: Partial<Record<DeployState, number>> = {};
     for (const row of this.#sql.countByState.all()) counts[row.state as DeployState] = Number(row.n);
@@ -160,6 +167,10 @@ export class SqliteRequestStore implements RequestStore {
 
   async releaseLeasesOf(owner: string): Promise<number> {
     return Number(this.#sql.releaseAll.run(owner).changes);
+  }
+
+  async releaseNoticeLeasesOf(owner: string): Promise<number> {
+    return Number(this.#sql.releaseNotices.run(owner).changes);
   }
 
   async scheduleCheck(id: string, at: number): Promise<boolean> {
@@ -319,6 +330,9 @@ function prepareStatements(db: DatabaseSync) {
       WHERE id = :id AND version = :expected_version`),
     byStates: p(`SELECT body FROM requests WHERE state IN (SELECT value FROM json_each(?))
       ORDER BY created_at, id LIMIT ?`),
+    expired: p(`SELECT body FROM requests
+      WHERE state IN ('resolving', 'awaiting_approval') AND expires_at <= ?
+      ORDER BY expires_at, id LIMIT ?`),
     activeByEndpoint: p(`SELECT body FROM requests WHERE workspace = ? AND endpoint_name = ?
         AND state NOT IN (SELECT value FROM json_each(?))
       ORDER BY created_at, id`),
@@ -333,6 +347,8 @@ function prepareStatements(db: DatabaseSync) {
     renew: p("UPDATE requests SET lease_until = ? WHERE id = ? AND lease_owner = ?"),
     release: p("UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?"),
     releaseAll: p("UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"),
+    releaseNotices: p(`UPDATE outbox SET lease_owner = NULL, lease_until = NULL
+      WHERE status = 'pending' AND lease_owner = ?`),
     schedule: p("UPDATE requests SET next_check_at = ? WHERE id = ?"),
     enqueue: p(`INSERT INTO outbox (request_id, notice, request, created_at)
       VALUES (:request_id, :notice, :request, :at)`),

@@ -143,13 +143,12 @@ export class DeployWorkflow {
     });
   }
 
-  /** Expires every undecided request past its time; returns how many. */
+  /** Expires undecided requests past their time (up to 100 a call, soonest first); returns how many. */
   async expireDue(): Promise<number> {
     const now = this.#deps.clock.now();
-    const waiting = await this.#deps.store.listByStates(["resolving", "awaiting_approval"]);
+    const due = await this.#deps.store.listExpired(now, { limit: 100 });
     let expired = 0;
-    for (const request of waiting) {
-      if (request.expiresAt > now) continue;
+    for (const request of due) {
       const applied = await this.#apply(request.id, { type: "expired" });
       if (applied.ok) expired++;
     }

@@ -38,7 +38,10 @@ export class NoticeDispatcher {
     this.#o = options;
   }
 
-  start(): void {
+  /** Takes back this owner's notice leases left by a crash, then delivers everything due. */
+  async start(): Promise<void> {
+    const released = await this.#o.store.releaseNoticeLeasesOf(this.#o.owner);
+    if (released > 0) this.#o.logger.info({ released }, "notice leases taken back");
     this.#stopped = false;
     this.kick();
   }

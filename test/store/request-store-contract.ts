@@ -202,6 +202,24 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
       expect(await ids([])).toEqual([]);
     });
 
+    it("lists undecided requests past their expiry, soonest first, with a limit", async () => {
+      const store = await create();
+      const ttl = requestIn("awaiting_approval").expiresAt - T0;
+      await store.insert(requestIn("awaiting_approval", { id: "a-2", now: T0 + 2000 }), OPENED);
+      await store.insert(requestIn("resolving", { id: "r-1", now: T0 }), OPENED);
+      await store.insert(requestIn("awaiting_approval", { id: "a-late", now: T0 + HOUR_MS }), OPENED);
+      // Decided or in-flight requests never expire, whatever their expiry says.
+      await store.insert(requestIn("provisioning", { id: "p-1", now: T0 }), OPENED);
+      await store.insert(requestIn("rejected", { id: "x-1", now: T0 }), OPENED);
+      const ids = async (now: number, limit?: number) =>
+        (await store.listExpired(now, limit === undefined ? {} : { limit })).map((r) => r.id);
+      expect(await ids(T0 + ttl - 1)).toEqual([]);
+      expect(await ids(T0 + ttl)).toEqual(["r-1"]);
+      expect(await ids(T0 + ttl + 2000)).toEqual(["r-1", "a-2"]);
+      expect(await ids(T0 + ttl + 2000, 1)).toEqual(["r-1"]);
+      expect(await ids(T0 + ttl + HOUR_MS)).toEqual(["r-1", "a-2", "a-late"]);
+    });
+
     it("finds a request by its card message", async () => {
       const store = await create();
       let r = opened({ id: "r-1" });
@@ -450,6 +468,18 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
           code: "request_exists",
         });
         expect(await claimNotices(store, "d", T0)).toEqual([]);
+      });
+
+      it("releaseNoticeLeasesOf hands a crashed owner's notices out again at once, and no one else's", async () => {
+        const store = await create();
+        await withNotices(store, "r-1", []);
+        await withNotices(store, "r-2", []);
+        const [mine] = await claimNotices(store, "a", T0 + 20, 1);
+        const [theirs] = await claimNotices(store, "b", T0 + 20, 1);
+        expect([mine?.requestId, theirs?.requestId]).toEqual(["r-1", "r-2"]);
+        expect(await store.releaseNoticeLeasesOf("a")).toBe(1);
+        expect(await store.releaseNoticeLeasesOf("a")).toBe(0);
+        expect(summary(await claimNotices(store, "a", T0 + 21))).toEqual(["r-1:card_changed"]);
       });
 
       it("a leased head holds back the request's later notices until its lease runs out", async () => {

@@ -343,6 +343,27 @@ describe("the deploy workflow against the Databricks emulator", () => {
     expect(p.notifier.thread(request.id)).toEqual(["approval_needed"]);
   });
 
+  it("delivers at once, after a restart, the notices the crashed process had claimed", async () => {
+    world = await createWorld();
+    const file = join(mkdtempSync(join(tmpdir(), "ptbot-")), "ptbot.db");
+    const before = await world.start(file);
+    const request = await requestLlama(before);
+    // The process claims the notice and dies before delivering it: its lease would hold it for two minutes.
+    const claimed = await before.store.claimNotices({
+      owner: "test-replica",
+      now: world.clock.now(),
+      leaseMs: 120_000,
+      limit: 10,
+    });
+    expect(claimed).toHaveLength(1);
+    await before.close();
+
+    const after = await world.start(file);
+    await after.dispatcher.start();
+    await after.dispatcher.stop();
+    expect(after.notifier.thread(request.id)).toEqual(["approval_needed"]);
+  });
+
   it("reports a request still provisioning past the limit once, and keeps following it", async () => {
     world = await createWorld();
     world.emu.setProvisioningMs(3 * 3_600_000);
