@@ -57,6 +57,34 @@ function toConfigUpdate(value: string | undefined): EndpointObservation["configU
 }
 
 /** A cheap fingerprint of an endpoint's state from the list call: when it changes, read the details. */
+/**
+ * The success a list entry alone proves: READY and NOT_UPDATING, serving exactly this model version. Anything less
+ * (an entry without its served entities, another version after someone else's change) needs the endpoint's details.
+ */
+export function readyFromSummary(
+  summary: EndpointSummary,
+  model: { readonly fullName: string; readonly version: number },
+  observedAt: number,
+): EndpointObservation | undefined {
+  if (summary.state.ready !== "READY" || toConfigUpdate(summary.state.config_update) !== "NOT_UPDATING") {
+    return undefined;
+  }
+  const entities = summary.config?.served_entities ?? [];
+  const serves =
+    entities.length > 0 &&
+    entities.every((e) => e.entity_name === model.fullName && e.entity_version === String(model.version));
+  return serves ? { ready: "READY", configUpdate: "NOT_UPDATING", observedAt } : undefined;
+}
+
+/** Whether a list entry shows the same coarse state as the last observation (nothing a person would be told). */
+export function summaryMatches(summary: EndpointSummary, last: EndpointObservation | undefined): boolean {
+  return (
+    last !== undefined &&
+    summary.state.ready === last.ready &&
+    toConfigUpdate(summary.state.config_update) === last.configUpdate
+  );
+}
+
 export function summaryFingerprint(summary: EndpointSummary): string {
   return `${summary.state.ready}|${summary.state.config_update ?? ""}|${summary.last_updated_timestamp ?? ""}`;
 }
