@@ -66,7 +66,7 @@ describe("a deploy from the command to a ready endpoint", () => {
     expect(click.status).toBe(200);
     const approved = await h.waitForCard(card, (m) => blockText(m).includes("Approved"));
     expect(approved.blocks.some((b) => b.block_id === CARD_BLOCKS.actions)).toBe(false);
-    expect(blockText(approved)).toContain(`approved by <@${APPROVER}>`);
+    expect(blockText(approved)).toContain(`*Approved* by <@${APPROVER}>`);
 
     const ready = await h.waitForReply(card, (t) => t.includes("READY"));
     expect(ready.text).toContain("1,960–2,940 tokens/s");

@@ -106,7 +106,7 @@ describe("ChatSession with the real bot", () => {
     expect(transcript).toContain("The app refused some values");
     expect(transcript).toContain("Modal submitted.");
     expect(transcript).toMatch(/Endpoint: `dbrx-small`/);
-    expect(transcript).toMatch(/Approved, approved by @grace/);
+    expect(transcript).toMatch(/Approved by @grace/);
     // Adjust and the final Approve reached the bot; the denied confirm did not.
     expect(deliveredClicks() - clicksBefore).toBe(2);
     expect(chat.prompt).toBe("grace@#ml-deploys> ");

@@ -65,7 +65,7 @@ describe("the sandbox reading a script", () => {
       "» grace: :click approve",
       "? Approve this deploy?",
       "(answered Approve)",
-      "Approved, approved by @grace",
+      "Approved by @grace",
       "Creating endpoint",
       "Provisioning",
       "READY",

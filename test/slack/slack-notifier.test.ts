@@ -57,7 +57,7 @@ describe("SlackNotifier", () => {
     await notifier.deliver(request, { type: "card_changed" });
     const card = slack.message(CHANNEL, request.message?.ts ?? "");
     expect(card?.edits).toHaveLength(1);
-    expect(JSON.stringify(card?.blocks)).toContain("approved by <@U_APPROVER>");
+    expect(JSON.stringify(card?.blocks)).toContain("*Approved* by <@U_APPROVER>");
     expect(JSON.stringify(card?.blocks)).not.toContain("ptbot_approve");
     expect(slack.calls("chat.postMessage")).toHaveLength(1);
   });

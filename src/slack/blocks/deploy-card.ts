@@ -58,6 +58,12 @@ function approvedBy(request: DeployRequest): string {
   return by.length === 0 ? "approved" : `approved by ${joinWords(by, "and")}`;
 }
 
+/** "✅ *Approved* by @grace": the headline while the endpoint is on its way. */
+function approvedHeadline(request: DeployRequest): string {
+  const by = request.approvals.map((a) => mention(a.by));
+  return by.length === 0 ? "✅ *Approved*" : `✅ *Approved* by ${joinWords(by, "and")}`;
+}
+
 function statusLine(request: DeployRequest, ctx: CardContext): string {
   const endpoint = request.endpointName;
   switch (request.state) {
@@ -76,11 +82,11 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
       );
     }
     case "approved":
-      return `✅ *Approved*, ${approvedBy(request)}. Creating the endpoint next.`;
+      return `${approvedHeadline(request)}. Creating the endpoint next.`;
     case "creating":
-      return `✅ *Approved*, ${approvedBy(request)}. ⏳ Sending the config to Databricks…`;
+      return `${approvedHeadline(request)}. ⏳ Sending the config to Databricks…`;
     case "provisioning":
-      return `✅ *Approved*, ${approvedBy(request)}. 🔧 Provisioning (this can take from a few minutes to over half an hour).`;
+      return `${approvedHeadline(request)}. 🔧 Provisioning (this can take from a few minutes to over half an hour).`;
     case "ready":
       return (
         `🟢 *Ready*, ${approvedBy(request)}.` +

@@ -67,7 +67,7 @@ describe("deployCard", () => {
 
   it("names the approvers after approval, and drops the buttons", () => {
     const text = shown(requestIn("provisioning"));
-    expect(text).toContain("approved by <@U_APPROVER>");
+    expect(text).toContain("✅ *Approved* by <@U_APPROVER>.");
     expect(text).not.toContain(ACTIONS.approve);
   });
 
