@@ -4,6 +4,7 @@ import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
 import type { DeployWorkflow } from "../workflow/deploy-workflow.js";
 import type { Clock, DatabricksApi } from "../workflow/ports.js";
+import { Rounds } from "../workflow/rounds.js";
 import { followProvisioning } from "./follow-provisioning.js";
 import { resumeCreate, startCreate } from "./start-create.js";
 
@@ -44,49 +45,28 @@ const FOLLOWED = ["approved", "creating", "provisioning"] as const;
 export class Tracker {
   readonly #o: TrackerOptions;
   readonly #fingerprints = new Map<string, string>();
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #rounds: Rounds;
 
   constructor(options: TrackerOptions) {
     this.#o = options;
+    this.#rounds = new Rounds(() => this.#loopOnce(), options.pollIntervalMs);
   }
 
   /** Releases leases this owner held before a restart, then ticks now and every poll interval. */
   async start(): Promise<void> {
-    this.#stopped = false;
     const released = await this.#o.store.releaseLeasesOf(this.#o.owner);
     if (released > 0) this.#o.logger.info({ released }, "resumed requests in flight");
-    this.kick();
+    this.#rounds.start();
   }
 
   /** Asks for a tick as soon as possible (after the one running, if any). */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running !== undefined) {
-      this.#again = true;
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#running = this.#loopOnce().finally(() => {
-      this.#running = undefined;
-      if (this.#stopped) return;
-      if (this.#again) {
-        this.#again = false;
-        this.kick();
-      } else {
-        this.#timer = setTimeout(() => this.kick(), this.#o.pollIntervalMs);
-        this.#timer.unref();
-      }
-    });
+    this.#rounds.kick();
   }
 
   /** Stops ticking, waits for the tick in hand, and releases this owner's leases. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+    await this.#rounds.stop();
     await this.#o.store.releaseLeasesOf(this.#o.owner);
   }
 

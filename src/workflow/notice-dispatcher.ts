@@ -1,6 +1,7 @@
 import type { Logger } from "../logger.js";
 import type { OutboxItem, RequestStore } from "../store/request-store.js";
 import type { Clock, Notifier } from "./ports.js";
+import { Rounds } from "./rounds.js";
 
 export interface NoticeDispatcherOptions {
   readonly store: RequestStore;
@@ -29,51 +30,35 @@ export function retryDelayMs(attempts: number): number {
  */
 export class NoticeDispatcher {
   readonly #o: NoticeDispatcherOptions;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #rounds: Rounds;
 
   constructor(options: NoticeDispatcherOptions) {
     this.#o = options;
+    this.#rounds = new Rounds(
+      () =>
+        this.drain().then(
+          () => undefined,
+          (error: unknown) => this.#o.logger.error({ err: error }, "notice dispatch failed"),
+        ),
+      options.idleIntervalMs ?? 2000,
+    );
   }
 
   /** Takes back this owner's notice leases left by a crash, then delivers everything due. */
   async start(): Promise<void> {
     const released = await this.#o.store.releaseNoticeLeasesOf(this.#o.owner);
     if (released > 0) this.#o.logger.info({ released }, "notice leases taken back");
-    this.#stopped = false;
-    this.kick();
+    this.#rounds.start();
   }
 
+  /** Asks for a round of deliveries as soon as possible. */
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running !== undefined) {
-      this.#again = true;
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#running = this.drain()
-      .then(() => undefined)
-      .catch((error: unknown) => this.#o.logger.error({ err: error }, "notice dispatch failed"))
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#stopped) return;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        } else {
-          this.#timer = setTimeout(() => this.kick(), this.#o.idleIntervalMs ?? 2000);
-          this.#timer.unref();
-        }
-      });
+    this.#rounds.kick();
   }
 
   /** Waits for the round in hand; nothing new starts after this. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+    await this.#rounds.stop();
   }
 
   /** Delivers everything due now; returns how many notices were delivered. */
