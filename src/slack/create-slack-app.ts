@@ -7,6 +7,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type CustomRoute, type webApi } from "@slack/bolt";
+import pLimit from "p-limit";
 import type { SlackConfig } from "../config.js";
 import type { ApprovalPolicy, ApproverDirectory } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
@@ -44,6 +45,8 @@ export interface SlackAppOptions {
   readonly apiTimeoutMs?: number;
   /** How long a modal submission waits for the workflow before it is acknowledged anyway. Default 2 s. */
   readonly submitBudgetMs?: number;
+  /** How many commands' slow parts (after their acks) run at once; the rest queue. Default 4. */
+  readonly afterAckConcurrency?: number;
   /** Called with the time from the listener starting to its ack (e.g. `metrics.slackAck`). */
   readonly onAck?: (kind: AckKind, seconds: number) => void;
 }
@@ -162,6 +165,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         logger,
         ...(options.submitBudgetMs === undefined ? {} : { submitBudgetMs: options.submitBudgetMs }),
         ...(options.onAck === undefined ? {} : { onAck: options.onAck }),
+        afterAck: pLimit(options.afterAckConcurrency ?? 4),
       };
       cardContext = { policy: wiring.policy, endpointUrl: (name) => wiring.databricks.endpointUrl(name) };
       for (const listener of [

@@ -25,6 +25,11 @@ export interface ListenerDeps {
    * refusal is then sent as an ephemeral message. Default 2000 ms.
    */
   readonly submitBudgetMs?: number;
+  /**
+   * Runs a command's slow part (after its ack) with others queued behind a bound, so a burst of commands does not
+   * pile a burst of work onto the event loop ahead of the acks still to come. Default: runs it at once.
+   */
+  readonly afterAck?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Told how long each ack took from the listener's start (the ack-latency metric). */
   readonly onAck?: (kind: AckKind, seconds: number) => void;
 }

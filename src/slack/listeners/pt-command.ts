@@ -74,12 +74,16 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
           return;
         }
         await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
-        await reply(statusMessage(await loadEndpointStatus(deps, parsed.endpoint)));
+        await afterAck(deps, async () =>
+          reply(statusMessage(await loadEndpointStatus(deps, parsed.endpoint))),
+        );
         return;
       }
       case "list":
         await args.ack({ response_type: "ephemeral", text: "Looking up the endpoints ptbot manages…" });
-        await reply(listMessage(await loadManagedList(deps), (name) => deps.databricks.endpointUrl(name)));
+        await afterAck(deps, async () =>
+          reply(listMessage(await loadManagedList(deps), (name) => deps.databricks.endpointUrl(name))),
+        );
         return;
       case "deploy":
         await deploy(parsed, args, deps, log, reply);
@@ -91,6 +95,11 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
   }
 }
 
+/** Queued behind a bound: in a burst, the acks still to come go before the work of the commands already acked. */
+function afterAck(deps: ListenerDeps, work: () => Promise<void>): Promise<void> {
+  return deps.afterAck === undefined ? work() : deps.afterAck(work);
+}
+
 type DeployCommand = Extract<ParsedCommand, { kind: "deploy" }>;
 
 async function deploy(
@@ -100,11 +109,22 @@ async function deploy(
   log: Logger,
   reply: (answer: RespondArguments) => Promise<void>,
 ): Promise<void> {
-  const { command } = args;
   await args.ack({
     response_type: "ephemeral",
     text: `Looking up ${code(parsed.model)} (${versionAskText(parsed.version)}) in Unity Catalog…`,
   });
+  await afterAck(deps, () => propose(parsed, args, deps, log, reply));
+}
+
+/** The slow part of a deploy: resolve the request, then post its card, or tell the requester why not. */
+async function propose(
+  parsed: DeployCommand,
+  args: CommandArgs,
+  deps: ListenerDeps,
+  log: Logger,
+  reply: (answer: RespondArguments) => Promise<void>,
+): Promise<void> {
+  const { command } = args;
   const ask: DeployAsk = {
     model: parsed.model,
     version: parsed.version,
