@@ -135,8 +135,8 @@ export type EndpointConfig = z.output<typeof EndpointConfigSchema>;
 export const PendingConfigSchema = EndpointConfigSchema.extend({ start_time: z.number().optional() });
 export type PendingConfig = z.output<typeof PendingConfigSchema>;
 
-/** What `GET /api/2.0/serving-endpoints/{name}` (and create and update) answer. */
-export const ServingEndpointSchema = z.looseObject({
+/** One endpoint in `GET /api/2.0/serving-endpoints`: a summary config, no per-entity state. */
+export const EndpointSummarySchema = z.looseObject({
   name: z.string(),
   id: z.string().optional(),
   creator: z.string().optional(),
@@ -144,27 +144,20 @@ export const ServingEndpointSchema = z.looseObject({
   /** Milliseconds; changes whenever the state does. */
   last_updated_timestamp: z.number().optional(),
   state: EndpointStateSchema,
-  /** Absent until the first config finishes deploying. */
-  config: EndpointConfigSchema.optional(),
-  /** Present while a config is being deployed. */
-  pending_config: PendingConfigSchema.optional(),
-  tags: z.array(EndpointTagSchema).default([]),
-  permission_level: z.string().optional(),
-});
-export type ServingEndpoint = z.output<typeof ServingEndpointSchema>;
-
-/** One endpoint in `GET /api/2.0/serving-endpoints`: a summary config, no per-entity state. */
-export const EndpointSummarySchema = z.looseObject({
-  name: z.string(),
-  id: z.string().optional(),
-  creator: z.string().optional(),
-  creation_timestamp: z.number().optional(),
-  last_updated_timestamp: z.number().optional(),
-  state: EndpointStateSchema,
   config: z.looseObject({ served_entities: z.array(ServedEntitySchema).default([]) }).optional(),
   tags: z.array(EndpointTagSchema).default([]),
 });
 export type EndpointSummary = z.output<typeof EndpointSummarySchema>;
+
+/** What `GET /api/2.0/serving-endpoints/{name}` (and create and update) answer: the summary, in full. */
+export const ServingEndpointSchema = EndpointSummarySchema.extend({
+  /** Absent until the first config finishes deploying. */
+  config: EndpointConfigSchema.optional(),
+  /** Present while a config is being deployed. */
+  pending_config: PendingConfigSchema.optional(),
+  permission_level: z.string().optional(),
+});
+export type ServingEndpoint = z.output<typeof ServingEndpointSchema>;
 
 export const EndpointListSchema = z.looseObject({ endpoints: z.array(EndpointSummarySchema).default([]) });
 
