@@ -70,7 +70,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     customRoutes,
     onAck: metrics.slackAck,
   });
-  // The workflow wakes the tracker and the dispatcher, which are built just below, before any request arrives.
+  // The workflow wakes the tracker, which needs the workflow, so it is built after it (before any request arrives).
   let wake: (work: WorkSignal) => void = () => {};
   const workflow = new DeployWorkflow({
     store,
@@ -82,6 +82,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     logger,
     onWork: (work) => wake(work),
   });
+  const dispatcher = new NoticeDispatcher({ store, notifier: slack.notifier, clock, logger, owner });
   const tracker = new Tracker({
     store,
     databricks,
@@ -98,7 +99,6 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
       dispatcher.kick();
     },
   });
-  const dispatcher = new NoticeDispatcher({ store, notifier: slack.notifier, clock, logger, owner });
   wake = (work) => {
     if (work.create) tracker.kick();
     if (work.notices) dispatcher.kick();
