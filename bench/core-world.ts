@@ -9,25 +9,14 @@ import { approvalPolicy } from "../src/domain/index.js";
 import { type DatabricksEmulator, startDatabricksEmulator } from "../src/emulators/databricks/index.js";
 import { createLogger } from "../src/logger.js";
 import { SqliteRequestStore } from "../src/store/sqlite-request-store.js";
-import { Tracker } from "../src/tracker/tracker.js";
-import { DeployWorkflow } from "../src/workflow/deploy-workflow.js";
-import { NoticeDispatcher } from "../src/workflow/notice-dispatcher.js";
 import type { Clock, Notifier } from "../src/workflow/ports.js";
+import { type Core, wireCore } from "../test/fakes/core.js";
+import { ManualClock } from "../test/fakes/manual-clock.js";
 
 export const REQUESTER = "U0REQUESTER";
 export const APPROVER = "U0APPROVER";
 export const CHANNEL = "C0MLDEPLOY";
 export const LLAMA = "ml.llm-catalog.llama-13b";
-
-export class SteppedClock implements Clock {
-  #now = Date.UTC(2026, 10, 25, 9, 0, 0);
-  now(): number {
-    return this.#now;
-  }
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
 
 /** A notice as delivered, with the (manual) time of delivery. */
 export interface TimedNotice {
@@ -45,16 +34,11 @@ export class TimingNotifier implements Notifier {
   }
 }
 
-export interface CoreWorld {
-  readonly clock: SteppedClock;
+export interface CoreWorld extends Core {
+  readonly clock: ManualClock;
   readonly emu: DatabricksEmulator;
-  readonly workflow: DeployWorkflow;
-  readonly tracker: Tracker;
-  readonly dispatcher: NoticeDispatcher;
   readonly notifier: TimingNotifier;
   readonly store: SqliteRequestStore;
-  /** One poll: time moves on by `ms` (default the poll interval), the tracker ticks and the outbox drains. */
-  step(ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,7 +46,7 @@ export async function startCoreWorld(options: {
   readonly pollIntervalMs: number;
   readonly provisioningMs: number;
 }): Promise<CoreWorld> {
-  const clock = new SteppedClock();
+  const clock = new ManualClock();
   const emu = await startDatabricksEmulator({
     port: 0,
     now: () => clock.now(),
@@ -73,41 +57,22 @@ export async function startCoreWorld(options: {
   const store = await SqliteRequestStore.open(":memory:", { now: () => clock.now() });
   const policy = approvalPolicy({ approverUsers: [APPROVER], approverGroups: [] });
   const notifier = new TimingNotifier(clock);
-  let ids = 0;
-  const workflow = new DeployWorkflow({
+  const core = wireCore({
     store,
     databricks,
-    directory: { groupsOf: async () => [] },
-    clock,
-    policy,
-    newId: () => `req-${++ids}`,
-    logger,
-  });
-  const tracker = new Tracker({
-    store,
-    databricks,
-    workflow,
+    notifier,
     clock,
     policy,
     logger,
     owner: "bench",
     pollIntervalMs: options.pollIntervalMs,
-    provisioningLimitMs: 24 * 3_600_000,
   });
-  const dispatcher = new NoticeDispatcher({ store, notifier, clock, logger, owner: "bench" });
   return {
+    ...core,
     clock,
     emu,
-    workflow,
-    tracker,
-    dispatcher,
     notifier,
     store,
-    async step(ms = options.pollIntervalMs) {
-      clock.advance(ms);
-      await tracker.tick();
-      await dispatcher.drain();
-    },
     async close() {
       await store.close();
       await emu.close();

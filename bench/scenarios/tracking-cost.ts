@@ -5,16 +5,9 @@
  */
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
 import { startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
+import { ManualClock } from "../../test/fakes/manual-clock.js";
 import { PerEndpointWaiter } from "../baseline-waiter.js";
-import {
-  APPROVER,
-  CHANNEL,
-  inBatches,
-  LLAMA,
-  REQUESTER,
-  SteppedClock,
-  startCoreWorld,
-} from "../core-world.js";
+import { APPROVER, CHANNEL, inBatches, LLAMA, REQUESTER, startCoreWorld } from "../core-world.js";
 import type { BenchResult } from "../results.js";
 import { round } from "../stats.js";
 
@@ -103,7 +96,7 @@ export async function measurePtbot(n: number): Promise<TrackingFigures> {
 }
 
 export async function measureWaiter(n: number): Promise<TrackingFigures> {
-  const clock = new SteppedClock();
+  const clock = new ManualClock();
   const emu = await startDatabricksEmulator({
     port: 0,
     now: () => clock.now(),

@@ -10,9 +10,7 @@ import { approvalPolicy } from "../../src/domain/index.js";
 import { type DatabricksEmulator, startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
 import type { Logger } from "../../src/logger.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
-import { Tracker } from "../../src/tracker/tracker.js";
-import { DeployWorkflow } from "../../src/workflow/deploy-workflow.js";
-import { NoticeDispatcher } from "../../src/workflow/notice-dispatcher.js";
+import { type Core, wireCore } from "../fakes/core.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { RecordingNotifier } from "../fakes/recording-notifier.js";
@@ -25,13 +23,10 @@ export const LLAMA = "ml.llm-catalog.llama-13b";
 export const POLL_MS = 15_000;
 export const PROVISIONING_MS = 5 * 60_000;
 
-export interface CoreWorld {
+export interface CoreWorld extends Core {
   readonly clock: ManualClock;
   readonly emu: DatabricksEmulator;
   readonly store: SqliteRequestStore;
-  readonly workflow: DeployWorkflow;
-  readonly tracker: Tracker;
-  readonly dispatcher: NoticeDispatcher;
   readonly notifier: RecordingNotifier;
   readonly logs: Record<string, unknown>[];
   readonly logger: Logger;
@@ -39,8 +34,6 @@ export interface CoreWorld {
   readonly waits: number[];
   /** Opens `n` requests for distinct endpoints (`prefix-0` …), attaches a card to each, and approves them. */
   openAndApprove(n: number, prefix?: string): Promise<Expected[]>;
-  /** Time moves on by `ms` (default one poll interval); the tracker ticks and the outbox drains. */
-  step(ms?: number): Promise<void>;
   /** Steps until no request is in flight and the outbox is empty (at most `maxSteps`). */
   settle(maxSteps?: number): Promise<void>;
   close(): Promise<void>;
@@ -73,41 +66,23 @@ export async function startCoreWorld(options: { readonly timeoutMs?: number } = 
   const policy = approvalPolicy({ approverUsers: [APPROVER], approverGroups: [] });
   const notifier = new RecordingNotifier();
   let ids = 0;
-  const workflow = new DeployWorkflow({
+  const core = wireCore({
     store,
     databricks,
-    directory: { groupsOf: async () => [] },
-    clock,
-    policy,
-    newId: () => `req-${++ids}`,
-    logger,
-  });
-  const tracker = new Tracker({
-    store,
-    databricks,
-    workflow,
+    notifier,
     clock,
     policy,
     logger,
     owner: "chaos",
     pollIntervalMs: POLL_MS,
-    // Far away: a "stuck" notice would be a legitimate extra message, not what these cases are about.
-    provisioningLimitMs: 24 * 3_600_000,
+    newId: () => `req-${++ids}`,
   });
-  const dispatcher = new NoticeDispatcher({ store, notifier, clock, logger, owner: "chaos" });
-
-  const step = async (ms = POLL_MS) => {
-    clock.advance(ms);
-    await tracker.tick();
-    await dispatcher.drain();
-  };
+  const { workflow, dispatcher, step } = core;
   return {
+    ...core,
     clock,
     emu,
     store,
-    workflow,
-    tracker,
-    dispatcher,
     notifier,
     logs: lines,
     logger,
@@ -130,7 +105,6 @@ export async function startCoreWorld(options: { readonly timeoutMs?: number } = 
       await dispatcher.drain();
       return out;
     },
-    step,
     async settle(maxSteps = 100) {
       for (let i = 0; i < maxSteps; i++) {
         const counts = await store.countByState();

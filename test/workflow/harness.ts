@@ -2,9 +2,7 @@ import { createDatabricksClient, createPatCredentials } from "../../src/databric
 import { type ApprovalPolicy, approvalPolicy } from "../../src/domain/index.js";
 import { type DatabricksEmulator, startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
-import { Tracker } from "../../src/tracker/tracker.js";
-import { DeployWorkflow } from "../../src/workflow/deploy-workflow.js";
-import { NoticeDispatcher } from "../../src/workflow/notice-dispatcher.js";
+import { type Core, wireCore } from "../fakes/core.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { RecordingNotifier } from "../fakes/recording-notifier.js";
@@ -18,11 +16,8 @@ export const POLL_MS = 1000;
 export const PROVISIONING_MS = 60_000;
 
 /** One ptbot "process": workflow, tracker and dispatcher on a store, against a shared emulator and clock. */
-export interface Process {
+export interface Process extends Core {
   readonly store: SqliteRequestStore;
-  readonly workflow: DeployWorkflow;
-  readonly tracker: Tracker;
-  readonly dispatcher: NoticeDispatcher;
   readonly notifier: RecordingNotifier;
   close(): Promise<void>;
 }
@@ -63,43 +58,24 @@ export async function createWorld(policy: Partial<ApprovalPolicy> = {}): Promise
       });
       const store = await SqliteRequestStore.open(dbPath, { now: () => clock.now() });
       const notifier = new RecordingNotifier();
-      const workflow = new DeployWorkflow({
+      const core = wireCore({
         store,
         databricks,
-        directory: staticDirectory({ S0MLAPPROVE: ["U0GROUPMEMBER"] }),
-        clock,
-        policy: fullPolicy,
-        newId: () => `req-${owner}-${++ids}`,
-        logger,
-      });
-      const tracker = new Tracker({
-        store,
-        databricks,
-        workflow,
+        notifier,
         clock,
         policy: fullPolicy,
         logger,
         owner,
         pollIntervalMs: POLL_MS,
         provisioningLimitMs: 30 * 60_000,
+        directory: staticDirectory({ S0MLAPPROVE: ["U0GROUPMEMBER"] }),
+        newId: () => `req-${owner}-${++ids}`,
       });
-      const dispatcher = new NoticeDispatcher({ store, notifier, clock, logger, owner });
-      const p: Process = {
-        store,
-        workflow,
-        tracker,
-        dispatcher,
-        notifier,
-        close: () => store.close(),
-      };
+      const p: Process = { ...core, store, notifier, close: () => store.close() };
       processes.push(p);
       return p;
     },
-    async step(p, ms = POLL_MS) {
-      clock.advance(ms);
-      await p.tracker.tick();
-      await p.dispatcher.drain();
-    },
+    step: (p, ms = POLL_MS) => p.step(ms),
     async close() {
       for (const p of processes) await p.close();
       await emu.close();
