@@ -4,6 +4,17 @@ import type { EndpointStatus, EntityDeploymentState } from "./life-cycle.js";
 import type { ServingTask } from "./seed-schema.js";
 import type { ServedEntity } from "./served-entities.js";
 
+/** The fields the full endpoint and its list entry share. */
+function endpointHeader(record: EndpointRecord, status: EndpointStatus): Record<string, unknown> {
+  return {
+    name: record.name,
+    creator: record.creator,
+    creation_timestamp: record.creationTimestamp,
+    last_updated_timestamp: status.lastUpdated,
+    state: stateJson(status),
+  };
+}
+
 /**
  * `ServingEndpointDetailed`, the answer of GET, create and update. Carries, like the real service, fields no SDK
  * models (`state.suspend`, `endpoint_type`, `min_dbus`/`max_dbus`); PT entities have no `workload_size`/`workload_type`.
@@ -13,11 +24,7 @@ export function renderEndpoint(record: EndpointRecord, status: EndpointStatus): 
   const config = status.current;
   const pending = status.pending;
   return {
-    name: record.name,
-    creator: record.creator,
-    creation_timestamp: record.creationTimestamp,
-    last_updated_timestamp: status.lastUpdated,
-    state: stateJson(status),
+    ...endpointHeader(record, status),
     ...(config === undefined
       ? {}
       : {
@@ -58,11 +65,7 @@ export function renderEndpointSummary(
 ): Record<string, unknown> {
   const config = status.current?.deployment.config;
   return {
-    name: record.name,
-    creator: record.creator,
-    creation_timestamp: record.creationTimestamp,
-    last_updated_timestamp: status.lastUpdated,
-    state: stateJson(status),
+    ...endpointHeader(record, status),
     ...(config === undefined
       ? {}
       : {
