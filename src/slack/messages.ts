@@ -167,6 +167,12 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
       return `${endpoint} was changed by someone else while ptbot was working on it.${detail(reason.message)}`;
     case "endpoint_deleted":
       return `${endpoint} was deleted while it was provisioning.`;
+    case "endpoint_changed_elsewhere":
+      return (
+        `${endpoint} was changed outside ptbot while it was provisioning, so it does not serve what this request ` +
+        `asked for and ptbot stopped following it. Check with whoever changed it, then deploy again if needed.` +
+        detail(reason.message)
+      );
     case "deployment_failed":
       return `The deployment of ${endpoint} failed.${detail(reason.message)}`;
     case "rejected":

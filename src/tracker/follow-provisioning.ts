@@ -1,10 +1,13 @@
-import type { EndpointSummary } from "../databricks/index.js";
-import { type DeployRequest, isStuck } from "../domain/index.js";
+import type { EndpointSummary, ServedEntity } from "../databricks/index.js";
+import { type DeployRequest, type EndpointObservation, isStuck, toServedEntity } from "../domain/index.js";
 import { applyEvent } from "../workflow/apply-event.js";
 import {
+  describeEntities,
   followedEntity,
+  newestEntities,
   readyFromSummary,
   sameObservation,
+  servesSpec,
   summaryFingerprint,
   summaryMatches,
   toObservation,
@@ -29,10 +32,13 @@ export function logTail(logs: string): string {
 
 /**
  * One look at one provisioning request, given the workspace's endpoint list from this tick. The list alone answers
- * the common cases: unchanged since the last look (or, on a first look, in the state last recorded), or READY on
- * this model version. The endpoint's details are read only for anything else (progress, failure, a surprise), then
- * it applies what it sees: still going (progress, or stuck past the limit, reported once), ready, or failed with the
- * deployment message and the build-log tail. With a thousand endpoints provisioning, this keeps a tick at one call.
+ * the common cases: still in progress and unchanged since the last look (or, on a first look, in the in-progress
+ * state last recorded), READY on exactly this request's config, or READY on another model or version. The
+ * endpoint's details are read for anything else (progress, failure, a READY entry that does not show the band, a
+ * surprise), then it applies what it sees: still going (progress, or stuck past the limit, reported once), READY
+ * on this request's model, version and band, someone else's config (failed, saying what it serves now), or failed
+ * with the deployment message and the build-log tail. With a thousand endpoints provisioning, this keeps a tick at
+ * one list call, and a details read per endpoint when its state changes.
  */
 export async function followProvisioning(
   deps: FollowDeps,
@@ -40,25 +46,34 @@ export async function followProvisioning(
   summaries: ReadonlyMap<string, EndpointSummary>,
 ): Promise<void> {
   const name = request.endpointName;
-  if (name === undefined) return;
+  if (name === undefined || request.model === undefined || request.plan === undefined) return;
+  const spec = toServedEntity(request.model, request.plan, name);
   const summary = summaries.get(name);
   const fingerprint = summary === undefined ? "absent" : summaryFingerprint(summary);
   const seen = deps.fingerprints.get(request.id);
+  // Only an update still in progress can be left alone: anything settled is concluded now, even on a first look
+  // (a restart that finds the endpoint READY already must say so).
   if (
-    seen === fingerprint ||
-    (seen === undefined && summary !== undefined && summaryMatches(summary, request.endpoint))
+    summary !== undefined &&
+    summary.state.config_update === "IN_PROGRESS" &&
+    (seen === fingerprint || (seen === undefined && summaryMatches(summary, request.endpoint)))
   ) {
     deps.fingerprints.set(request.id, fingerprint);
     await reportIfStuck(deps, request);
     return;
   }
-  const ready =
-    summary === undefined || request.model === undefined
-      ? undefined
-      : readyFromSummary(summary, request.model, deps.clock.now());
-  if (ready !== undefined) {
-    await applyEvent(deps, request.id, { type: "provisioning_succeeded", endpoint: ready });
+  const fromList = summary === undefined ? undefined : readyFromSummary(summary, spec, deps.clock.now());
+  if (fromList?.kind === "ready") {
+    await applyEvent(deps, request.id, { type: "provisioning_succeeded", endpoint: fromList.endpoint });
     deps.fingerprints.delete(request.id);
+    return;
+  }
+  if (fromList?.kind === "other" && summary !== undefined) {
+    await changedElsewhere(deps, request, summary.config?.served_entities ?? [], {
+      ready: "READY",
+      configUpdate: "NOT_UPDATING",
+      observedAt: deps.clock.now(),
+    });
     return;
   }
   const endpoint = summary === undefined ? undefined : await readEndpoint(deps.databricks, name);
@@ -83,6 +98,9 @@ export async function followProvisioning(
       type: "provisioning_failed",
       endpoint: tail === undefined ? observation : { ...observation, buildLogTail: tail },
     });
+  } else if (servesSpec(newestEntities(endpoint), spec) === "no") {
+    await changedElsewhere(deps, request, newestEntities(endpoint), observation);
+    return;
   } else if (observation.ready === "READY" && observation.configUpdate === "NOT_UPDATING") {
     await applyEvent(deps, request.id, { type: "provisioning_succeeded", endpoint: observation });
   } else if (!sameObservation(request.endpoint, observation)) {
@@ -92,6 +110,22 @@ export async function followProvisioning(
     await reportIfStuck(deps, request);
   }
   deps.fingerprints.set(request.id, fingerprint);
+}
+
+/** The endpoint serves (or is deploying) a config that is not this request's: end it, saying what is there now. */
+async function changedElsewhere(
+  deps: FollowDeps,
+  request: DeployRequest,
+  entities: readonly ServedEntity[],
+  observation: EndpointObservation,
+): Promise<void> {
+  await applyEvent(deps, request.id, {
+    type: "provisioning_failed",
+    endpoint: observation,
+    code: "endpoint_changed_elsewhere",
+    message: `endpoint ${request.endpointName ?? "?"} now serves ${describeEntities(entities)}`,
+  });
+  deps.fingerprints.delete(request.id);
 }
 
 async function reportIfStuck(deps: FollowDeps, request: DeployRequest): Promise<void> {

@@ -3,7 +3,7 @@ import { type DeployRequest, type EndpointSpec, toServedEntity } from "../domain
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { type ApplyDeps, applyEvent } from "../workflow/apply-event.js";
-import { toObservation } from "../workflow/endpoint-views.js";
+import { describeEntities, newestEntities, servesSpec, toObservation } from "../workflow/endpoint-views.js";
 import type { DatabricksApi } from "../workflow/ports.js";
 import { readEndpoint } from "../workflow/resolve-deploy.js";
 
@@ -41,8 +41,10 @@ export async function startCreate(deps: CreateDeps, request: DeployRequest): Pro
 
 /**
  * A request found in `creating` (the process died mid-call, or the call failed transiently): read the endpoint back
- * and decide, never re-send blindly. Ours (by tag, or for an update the pending config serves our version) →
- * accepted; absent → send the create again; someone else's → failed.
+ * and decide, never re-send blindly. Ours (a create: tagged with this request; an update: the config it is heading
+ * for is exactly ours, model, version and band) → accepted; absent → send the create again; an update whose
+ * read-back shows another config and nothing in progress (the PUT never arrived) → send it again; someone else's
+ * change → failed, saying what the endpoint serves.
  */
 export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Promise<void> {
   if (request.model === undefined || request.plan === undefined || request.endpointName === undefined) return;
@@ -55,15 +57,14 @@ export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Pr
     if (isTransient(error)) return; // Try again at the next check.
     throw error;
   }
-  if (endpoint !== undefined && isOurs(endpoint, request, kind)) {
+  if (endpoint !== undefined && isOurs(endpoint, request, kind, spec)) {
     await accepted(deps, request, endpoint);
     return;
   }
-  if (endpoint === undefined && kind === "create") {
-    await send(deps, request, kind, spec);
-    return;
-  }
-  if (endpoint !== undefined && kind === "update" && endpoint.state.config_update !== "IN_PROGRESS") {
+  const resend =
+    (endpoint === undefined && kind === "create") ||
+    (endpoint !== undefined && kind === "update" && endpoint.state.config_update !== "IN_PROGRESS");
+  if (resend) {
     await send(deps, request, kind, spec);
     return;
   }
@@ -73,16 +74,19 @@ export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Pr
     message:
       endpoint === undefined
         ? `endpoint ${request.endpointName} disappeared before its config could be updated`
-        : `endpoint ${request.endpointName} was changed by someone else while ptbot was creating it`,
+        : `endpoint ${request.endpointName} was changed by someone else while ptbot was working on it: it is ` +
+          `deploying ${describeEntities(newestEntities(endpoint))}`,
   });
 }
 
-function isOurs(endpoint: ServingEndpoint, request: DeployRequest, kind: "create" | "update"): boolean {
+function isOurs(
+  endpoint: ServingEndpoint,
+  request: DeployRequest,
+  kind: "create" | "update",
+  spec: EndpointSpec,
+): boolean {
   if (kind === "create") return endpoint.tags.some((t) => t.key === REQUEST_ID_TAG && t.value === request.id);
-  const entities = endpoint.pending_config?.served_entities ?? endpoint.config?.served_entities ?? [];
-  return entities.some(
-    (e) => e.entity_name === request.model?.fullName && e.entity_version === String(request.model?.version),
-  );
+  return servesSpec(newestEntities(endpoint), spec) === "yes";
 }
 
 async function send(

@@ -3,7 +3,7 @@
  * Databricks type and the client never sees a domain one.
  */
 import type { EndpointSummary, ServedEntity, ServingEndpoint } from "../databricks/index.js";
-import type { EndpointObservation, ExistingEndpoint } from "../domain/index.js";
+import type { EndpointObservation, EndpointSpec, ExistingEndpoint } from "../domain/index.js";
 
 /** The entities the endpoint serves, or is about to: a pending config is the newest intent. */
 function currentEntities(endpoint: ServingEndpoint): readonly ServedEntity[] {
@@ -56,24 +56,78 @@ function toConfigUpdate(value: string | undefined): EndpointObservation["configU
   }
 }
 
-/** A cheap fingerprint of an endpoint's state from the list call: when it changes, read the details. */
 /**
- * The success a list entry alone proves: READY and NOT_UPDATING, serving exactly this model version. Anything less
- * (an entry without its served entities, another version after someone else's change) needs the endpoint's details.
+ * Whether `entities` are exactly the one served entity `spec` asks for: the model (Unity Catalog names compare
+ * case-insensitively), the version, and the band (min, max and scale to zero, or the model units). `unknown` when
+ * the entities carry no sizes (a list entry's summary config), so only the details can tell.
+ */
+export function servesSpec(entities: readonly ServedEntity[], spec: EndpointSpec): "yes" | "no" | "unknown" {
+  const [entity, ...others] = entities;
+  if (entity === undefined || others.length > 0) return "no";
+  const wanted = spec.servedEntity;
+  if (entity.entity_name?.toLowerCase() !== wanted.entity_name.toLowerCase()) return "no";
+  if (entity.entity_version !== wanted.entity_version) return "no";
+  if ("provisioned_model_units" in wanted) {
+    if (entity.provisioned_model_units === undefined) return "unknown";
+    return entity.provisioned_model_units === wanted.provisioned_model_units ? "yes" : "no";
+  }
+  if (entity.min_provisioned_throughput === undefined || entity.max_provisioned_throughput === undefined) {
+    return "unknown";
+  }
+  return entity.min_provisioned_throughput === wanted.min_provisioned_throughput &&
+    entity.max_provisioned_throughput === wanted.max_provisioned_throughput &&
+    (entity.scale_to_zero_enabled ?? false) === wanted.scale_to_zero_enabled
+    ? "yes"
+    : "no";
+}
+
+/** What `entities` serve, in plain words for a reason message: `ml.x.y v2 at 1960–2940 tokens/s, scale to zero off`. */
+export function describeEntities(entities: readonly ServedEntity[]): string {
+  if (entities.length === 0) return "nothing";
+  return entities
+    .map((e) => {
+      const what = `${e.entity_name ?? e.name ?? "(unnamed)"} v${e.entity_version ?? "?"}`;
+      if (e.provisioned_model_units !== undefined)
+        return `${what} at ${e.provisioned_model_units} model units`;
+      if (e.min_provisioned_throughput === undefined || e.max_provisioned_throughput === undefined)
+        return what;
+      const scale = e.scale_to_zero_enabled === true ? "on" : "off";
+      return `${what} at ${e.min_provisioned_throughput}–${e.max_provisioned_throughput} tokens/s, scale to zero ${scale}`;
+    })
+    .join("; ");
+}
+
+/** The config an endpoint is heading for: the pending one while an update runs, else the one it serves. */
+export function newestEntities(endpoint: ServingEndpoint): readonly ServedEntity[] {
+  return endpoint.pending_config?.served_entities ?? endpoint.config?.served_entities ?? [];
+}
+
+/**
+ * What a list entry alone proves about the request's config when the endpoint is READY and NOT_UPDATING: `ready`
+ * when it shows exactly this model, version and band; `other` when it shows another model or version (someone
+ * changed it); undefined for anything else (still going, a failure, an entry without sizes): read the details.
  */
 export function readyFromSummary(
   summary: EndpointSummary,
-  model: { readonly fullName: string; readonly version: number },
+  spec: EndpointSpec,
   observedAt: number,
-): EndpointObservation | undefined {
+):
+  | { readonly kind: "ready"; readonly endpoint: EndpointObservation }
+  | { readonly kind: "other" }
+  | undefined {
   if (summary.state.ready !== "READY" || toConfigUpdate(summary.state.config_update) !== "NOT_UPDATING") {
     return undefined;
   }
   const entities = summary.config?.served_entities ?? [];
-  const serves =
-    entities.length > 0 &&
-    entities.every((e) => e.entity_name === model.fullName && e.entity_version === String(model.version));
-  return serves ? { ready: "READY", configUpdate: "NOT_UPDATING", observedAt } : undefined;
+  if (entities.length === 0) return undefined;
+  switch (servesSpec(entities, spec)) {
+    case "yes":
+      return { kind: "ready", endpoint: { ready: "READY", configUpdate: "NOT_UPDATING", observedAt } };
+    case "no":
+      return { kind: "other" };
+    case "unknown":
+      return undefined;
+  }
 }
 
 /** Whether a list entry shows the same coarse state as the last observation (nothing a person would be told). */
@@ -85,6 +139,7 @@ export function summaryMatches(summary: EndpointSummary, last: EndpointObservati
   );
 }
 
+/** A cheap fingerprint of an endpoint's state from the list call: when it changes, read the details. */
 export function summaryFingerprint(summary: EndpointSummary): string {
   return `${summary.state.ready}|${summary.state.config_update ?? ""}|${summary.last_updated_timestamp ?? ""}`;
 }

@@ -378,7 +378,7 @@ describe("the deploy workflow against the Databricks emulator", () => {
     expect((await state(p, request.id)).state).toBe("ready");
   });
 
-  it("follows endpoints to READY with one list call per tick and no detail reads", async () => {
+  it("follows endpoints to READY with one list call per tick and one detail read each, to check the band", async () => {
     world = await createWorld();
     const p = await world.start();
     const ids: string[] = [];
@@ -393,8 +393,9 @@ describe("the deploy workflow against the Databricks emulator", () => {
     await world.step(p, PROVISIONING_MS);
     for (const id of ids) expect((await state(p, id)).state).toBe("ready");
     expect(world.emu.requestsTo("GET", CREATE_PATH)).toHaveLength(2);
-    // The list shows both "still provisioning, as last seen" and "READY on this version": no detail is needed.
-    expect(world.emu.requestsTo("GET", /^\/api\/2\.0\/serving-endpoints\/llama-v/)).toHaveLength(0);
+    // The list shows "still provisioning, as last seen" and "READY on this version", but not the band: READY is
+    // proven by one detail read per endpoint, at the end.
+    expect(world.emu.requestsTo("GET", /^\/api\/2\.0\/serving-endpoints\/llama-v/)).toHaveLength(3);
     for (const id of ids) expect(p.notifier.thread(id)).toContain("ready");
   });
 });

@@ -7,6 +7,11 @@ interface FaultMatch {
   readonly path: string | RegExp;
   /** How many matching requests it hits; default 1, `Infinity` for all. */
   readonly times?: number;
+  /**
+   * Only requests about this endpoint: the `name` in a create's JSON body, or the endpoint segment of a
+   * `/serving-endpoints/{name}…` path. Any endpoint when absent.
+   */
+  readonly endpointName?: string;
 }
 
 /**
@@ -15,7 +20,9 @@ interface FaultMatch {
  * - `delay`: wait `ms` of real time (network time, not the emulator's clock), then answer normally;
  * - `drop`: destroy the connection without answering or processing;
  * - `drop-after`: process the request fully, then destroy the connection: a create the workspace accepted
- *   but whose answer never arrived.
+ *   but whose answer never arrived;
+ * - `delay-after`: process the request fully, then wait `ms` of real time before answering: a slow answer to a
+ *   call the workspace already carried out.
  */
 export type FaultSpec = FaultMatch &
   (
@@ -26,7 +33,7 @@ export type FaultSpec = FaultMatch &
         readonly errorCode?: string;
         readonly message?: string;
       }
-    | { readonly kind: "delay"; readonly ms: number }
+    | { readonly kind: "delay" | "delay-after"; readonly ms: number }
     | { readonly kind: "drop" }
     | { readonly kind: "drop-after" }
   );
@@ -71,7 +78,10 @@ export class FaultQueue {
         `fault times must be a positive integer; got ${times}`,
       );
     }
-    if (spec.kind === "delay" && !(Number.isFinite(spec.ms) && spec.ms >= 0)) {
+    if (
+      (spec.kind === "delay" || spec.kind === "delay-after") &&
+      !(Number.isFinite(spec.ms) && spec.ms >= 0)
+    ) {
       throw new DatabricksEmulatorError(
         "emulator_fault_invalid",
         `delay ms must be a non-negative number; got ${spec.ms}`,
@@ -90,9 +100,9 @@ export class FaultQueue {
     this.#faults.length = 0;
   }
 
-  /** The first fault matching the request, counted as used. */
-  take(method: string, path: string): FaultSpec | undefined {
-    const index = this.#faults.findIndex((f) => matches(f.spec, method, path));
+  /** The first fault matching the request (`body` is its raw text), counted as used. */
+  take(method: string, path: string, body = ""): FaultSpec | undefined {
+    const index = this.#faults.findIndex((f) => matches(f.spec, method, path, body));
     const found = this.#faults[index];
     if (found === undefined) return undefined;
     found.remaining -= 1;
@@ -101,9 +111,29 @@ export class FaultQueue {
   }
 }
 
-function matches(spec: FaultSpec, method: string, path: string): boolean {
+function matches(spec: FaultSpec, method: string, path: string, body: string): boolean {
   if (spec.method !== undefined && spec.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (spec.endpointName !== undefined && endpointOf(path, body) !== spec.endpointName) return false;
   return pathMatches(spec.path, path);
+}
+
+/** The endpoint a serving-endpoints request is about: from the path, or from a create's body. */
+function endpointOf(path: string, body: string): string | undefined {
+  const inPath = /^\/api\/2\.0\/serving-endpoints\/(?:pt\/)?([^/]+)/.exec(path)?.[1];
+  if (inPath !== undefined && inPath !== "pt" && inPath !== "get-model-optimization-info") {
+    try {
+      return decodeURIComponent(inPath);
+    } catch {
+      return inPath;
+    }
+  }
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const name = (parsed as { name?: unknown } | null)?.name;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Exact equality for strings; for a RegExp, a test that ignores any `g`/`y` state. */

@@ -198,7 +198,7 @@ async function handle(ctx: HandleContext): Promise<void> {
   }
   entry.setBody(bodyForLog(raw, req.headers["content-type"]));
 
-  const fault = ctx.faults.take(method, target.pathname);
+  const fault = ctx.faults.take(method, target.pathname, raw);
   if (fault?.kind === "drop") {
     req.socket.destroy();
     entry.finish(0);
@@ -223,6 +223,7 @@ async function handle(ctx: HandleContext): Promise<void> {
     entry.finish(0);
     return;
   }
+  if (fault?.kind === "delay-after") await ctx.sleep(fault.ms);
   const requestId = randomUUID();
   sendJson(res, withRequestInfo(response, requestId), {
     "x-request-id": requestId,
