@@ -99,6 +99,22 @@ describe("drop", () => {
     expectErrorBody(await h.call("POST", API, llamaCreate("ep")), 409, "RESOURCE_ALREADY_EXISTS");
     expect(h.emulator.requestsTo("POST", API).map((r) => r.status)).toEqual([0, 409]);
   });
+
+  it("delay-after processes the create at once and answers it later", async () => {
+    h.emulator.injectFault({ method: "POST", path: API, kind: "delay-after", ms: 200 });
+    const answer = h.call("POST", API, llamaCreate("ep"));
+    await expect.poll(() => h.emulator.endpoint("ep")).toBeDefined();
+    expect(h.emulator.requestsTo("POST", API).map((r) => r.status)).toEqual([0]);
+    expect((await answer).status).toBe(200);
+  });
+
+  it("hits only the endpoint it names, by a create's body or by the path", async () => {
+    h.emulator.injectFault({ path: API, kind: "status", status: 429, endpointName: "slow", times: 2 });
+    expect((await h.call("POST", API, llamaCreate("fast"))).status).toBe(200);
+    expectErrorBody(await h.call("POST", API, llamaCreate("slow")), 429, "REQUEST_LIMIT_EXCEEDED");
+    h.emulator.injectFault({ path: `${API}/slow`, kind: "status", status: 503, endpointName: "slow" });
+    expectErrorBody(await h.call("GET", `${API}/slow`), 503, "TEMPORARILY_UNAVAILABLE");
+  });
 });
 
 describe("fault specs", () => {
