@@ -13,7 +13,12 @@ import { healthRoutes } from "./observability/health-routes.js";
 import { createMetrics } from "./observability/metrics.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
 import { SqliteRequestStore } from "./store/sqlite-request-store.js";
-import { Tracker } from "./tracker/tracker.js";
+import {
+  DEFAULT_CREATE_FAIL_AFTER_MS,
+  DEFAULT_CREATE_NOTICE_AFTER_MS,
+  DEFAULT_LEASE_MS,
+  Tracker,
+} from "./tracker/tracker.js";
 import { DeployWorkflow, type WorkSignal } from "./workflow/deploy-workflow.js";
 import { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
 import { type Clock, systemClock } from "./workflow/ports.js";
@@ -93,6 +98,11 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     owner,
     pollIntervalMs: config.pollIntervalMs,
     provisioningLimitMs: config.provisioningLimitMs,
+    leaseMs: DEFAULT_LEASE_MS,
+    createNoticeAfterMs: DEFAULT_CREATE_NOTICE_AFTER_MS,
+    createFailAfterMs: DEFAULT_CREATE_FAIL_AFTER_MS,
+    // One request's work may have written notices (ready, failed, a slow create): deliver them now.
+    onWorkDone: () => dispatcher.kick(),
     onTick: (stats) => {
       metrics.trackerTick(clock.now(), stats.durationMs);
       // A tick may have written notices (provisioning, ready, failed): deliver them now, not at the next idle poll.

@@ -44,5 +44,7 @@ export type Notice =
   | { readonly type: "provisioning" }
   | { readonly type: "ready" }
   | { readonly type: "failed"; readonly reason: Reason }
+  /** Databricks has not taken the create (or update) for `forMs`; ptbot keeps trying. */
+  | { readonly type: "create_slow"; readonly forMs: number }
   /** Provisioning for `forMs` already; still followed. */
   | { readonly type: "stuck"; readonly forMs: number };

@@ -49,6 +49,16 @@ export type DeployEvent =
   /** Databricks accepted the create or update; `endpoint` is what it answered. */
   | { readonly type: "create_accepted"; readonly endpoint: EndpointObservation }
   | { readonly type: "create_failed"; readonly code: string; readonly message: string }
+  /**
+   * The create (or update) call has not been taken yet: it failed transiently (`message` says how), or it is still
+   * waiting for an answer. `since` is when ptbot first tried; past `noticeAfterMs` the thread is told once.
+   */
+  | {
+      readonly type: "create_retrying";
+      readonly since: number;
+      readonly message: string;
+      readonly noticeAfterMs: number;
+    }
   /** The tracker saw the endpoint change but not finish. */
   | { readonly type: "provisioning_progress"; readonly endpoint: EndpointObservation }
   | { readonly type: "provisioning_succeeded"; readonly endpoint: EndpointObservation }
@@ -77,6 +87,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "create_started",
   "create_accepted",
   "create_failed",
+  "create_retrying",
   "provisioning_progress",
   "provisioning_succeeded",
   "provisioning_failed",

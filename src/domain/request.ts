@@ -113,6 +113,17 @@ export interface EndpointObservation {
   readonly observedAt: number;
 }
 
+/** A create (or update) call Databricks has not taken yet: kept on the request, so it survives restarts. */
+export interface CreateRetry {
+  /** When ptbot first tried the call. */
+  readonly since: number;
+  /** Transient failures and slow answers seen so far. */
+  readonly attempts: number;
+  readonly lastError: string;
+  /** Set once the thread was told the call is taking long, so it is told once. */
+  readonly reportedAt?: number;
+}
+
 /**
  * A deploy request. `model`, `plan`, `endpointName` and `mode` are unset while `resolving` (and when resolution
  * failed, or the request was cancelled or expired before it finished); every other state has them: use
@@ -140,6 +151,8 @@ export interface DeployRequest {
   readonly endpoint?: EndpointObservation;
   /** When Databricks accepted the config; the tracker measures "stuck" from here. */
   readonly provisioningStartedAt?: number;
+  /** While the create (or update) call has not been taken: since when, how often it failed, and the notice. */
+  readonly createRetry?: CreateRetry;
   /** Set once the request was reported stuck, so it is reported only once. */
   readonly stuckReportedAt?: number;
   readonly createdAt: number;

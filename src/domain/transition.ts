@@ -188,6 +188,29 @@ export function transition(
       return ok(request, now, { state: "failed", reason }, [notice({ type: "failed", reason })]);
     }
 
+    case "create_retrying": {
+      if (request.state !== "creating") return wrongState(request, event.type, ["creating"]);
+      const previous = request.createRetry;
+      const since = Math.min(previous?.since ?? event.since, event.since);
+      const report = previous?.reportedAt === undefined && now - since >= event.noticeAfterMs;
+      const createRetry = {
+        since,
+        attempts: (previous?.attempts ?? 0) + 1,
+        lastError: event.message,
+        ...(report
+          ? { reportedAt: now }
+          : previous?.reportedAt === undefined
+            ? {}
+            : { reportedAt: previous.reportedAt }),
+      };
+      // Bookkeeping only, unless the thread is told: the card does not change.
+      return {
+        ok: true,
+        request: bump(request, now, { createRetry }),
+        effects: report ? [notice({ type: "create_slow", forMs: now - since })] : [],
+      };
+    }
+
     case "provisioning_progress": {
       if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
       return ok(request, now, { endpoint: event.endpoint }, []);
@@ -238,6 +261,18 @@ export function isStuck(request: DeployRequest, now: number, limitMs: number): b
     request.state === "provisioning" &&
     request.stuckReportedAt === undefined &&
     now - provisioningSince(request) >= limitMs
+  );
+}
+
+/**
+ * Whether a create that keeps failing transiently should give up now: still creating, and trying since at least
+ * `limitMs` ago. The tracker asks before it sends the call again (after reading back that nothing landed).
+ */
+export function createRetriesExhausted(request: DeployRequest, now: number, limitMs: number): boolean {
+  return (
+    request.state === "creating" &&
+    request.createRetry !== undefined &&
+    now - request.createRetry.since >= limitMs
   );
 }
 

@@ -1,5 +1,10 @@
 import { isTransient, type ServingEndpoint } from "../databricks/index.js";
-import { type DeployRequest, type EndpointSpec, toServedEntity } from "../domain/index.js";
+import {
+  createRetriesExhausted,
+  type DeployRequest,
+  type EndpointSpec,
+  toServedEntity,
+} from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { type ApplyDeps, applyEvent } from "../workflow/apply-event.js";
@@ -10,6 +15,10 @@ import { readEndpoint } from "../workflow/resolve-deploy.js";
 export interface CreateDeps extends ApplyDeps {
   readonly databricks: DatabricksApi;
   readonly logger: Logger;
+  /** A create not taken for this long (failing transiently, or unanswered) is reported in its thread, once. */
+  readonly createNoticeAfterMs: number;
+  /** A create not taken for this long fails with the last error, once a read-back shows nothing landed. */
+  readonly createFailAfterMs: number;
 }
 
 /** The tag that ties an endpoint to the request that created it: how a restart recognises its own create. */
@@ -64,6 +73,17 @@ export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Pr
   const resend =
     (endpoint === undefined && kind === "create") ||
     (endpoint !== undefined && kind === "update" && endpoint.state.config_update !== "IN_PROGRESS");
+  if (resend && createRetriesExhausted(request, deps.clock.now(), deps.createFailAfterMs)) {
+    // Read back just now: nothing of ours landed, so saying "nothing was changed" is true.
+    await applyEvent(deps, request.id, {
+      type: "create_failed",
+      code: "databricks_unreachable",
+      message:
+        `Databricks did not take the ${kind} of endpoint ${request.endpointName} within ` +
+        `${Math.round(deps.createFailAfterMs / 60_000)} min; last error: ${request.createRetry?.lastError ?? "none"}`,
+    });
+    return;
+  }
   if (resend) {
     await send(deps, request, kind, spec);
     return;
@@ -96,6 +116,7 @@ async function send(
   spec: EndpointSpec,
 ): Promise<void> {
   const log = deps.logger.child({ requestId: request.id, endpoint: spec.endpointName });
+  const since = deps.clock.now();
   try {
     let endpoint: ServingEndpoint;
     if (kind === "create") {
@@ -116,6 +137,12 @@ async function send(
     if (isTransient(error)) {
       // The workspace did not say no: leave the request in `creating`; the next check reads back and decides.
       log.warn({ err: error }, "endpoint call failed transiently");
+      await applyEvent(deps, request.id, {
+        type: "create_retrying",
+        since,
+        message: error.message,
+        noticeAfterMs: deps.createNoticeAfterMs,
+      });
       return;
     }
     if (!(error instanceof PtbotError)) throw error;

@@ -2,6 +2,7 @@ import type { EndpointSummary } from "../databricks/index.js";
 import type { ApprovalPolicy, DeployRequest } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
+import { applyEvent } from "../workflow/apply-event.js";
 import type { DeployWorkflow } from "../workflow/deploy-workflow.js";
 import type { Clock, DatabricksApi } from "../workflow/ports.js";
 import { Rounds } from "../workflow/rounds.js";
@@ -19,12 +20,23 @@ export interface TrackerOptions {
   readonly owner: string;
   readonly pollIntervalMs: number;
   readonly provisioningLimitMs: number;
-  /** How long a claim lasts; longer than the slowest create call with its retries. Default 10 min. */
+  /**
+   * How long a claim lasts without renewal. Work in hand renews its lease every third of this, so it can be short:
+   * a dead replica's work is taken over once it runs out. Default 45 s.
+   */
   readonly leaseMs?: number;
   /** Requests claimed per tick. Default 1000. */
   readonly batchSize?: number;
-  /** Called after every tick (tests and metrics). */
+  /** A create Databricks has not taken for this long is reported in its thread, once. Default 5 min. */
+  readonly createNoticeAfterMs?: number;
+  /** A create Databricks has not taken for this long fails with the last error. Default 30 min. */
+  readonly createFailAfterMs?: number;
+  /** How long `stop()` waits for work in hand before it abandons it. Default 5 s. */
+  readonly stopWaitMs?: number;
+  /** Called after every tick, once the work it started has ended (tests and metrics). */
   readonly onTick?: (stats: TickStats) => void;
+  /** Called whenever one request's work has ended (it may have written notices). */
+  readonly onWorkDone?: () => void;
 }
 
 export interface TickStats {
@@ -36,26 +48,48 @@ export interface TickStats {
 
 const FOLLOWED = ["approved", "creating", "provisioning"] as const;
 
+export const DEFAULT_LEASE_MS = 45_000;
+export const DEFAULT_CREATE_NOTICE_AFTER_MS = 5 * 60_000;
+export const DEFAULT_CREATE_FAIL_AFTER_MS = 30 * 60_000;
+
+interface InFlight {
+  readonly done: Promise<void>;
+  /** When the work started, for creates (approved or creating): how long Databricks has not taken the call. */
+  readonly createSince?: number;
+  slowReported: boolean;
+}
+
 /**
  * Follows every request that has Databricks work in flight until it ends: starts approved creates, resumes creates
  * interrupted by a crash, and watches provisioning endpoints with one list call per tick for the whole workspace
  * (details only for endpoints whose state changed). Claims requests with a lease, so two replicas never follow the
- * same one. `tick()` is the unit of work; `start()` runs it every poll interval and whenever `kick()` is called.
+ * same one, and renews the leases of work in hand. Each claimed request's work runs on its own: a tick starts it and
+ * goes on, so one slow or throttled call never holds back another request, the expiry or the next tick. `tick()`
+ * runs one round and waits for the work it started; `start()` runs rounds every poll interval and whenever `kick()`
+ * is called, without waiting for their work.
  */
 export class Tracker {
   readonly #o: TrackerOptions;
   readonly #fingerprints = new Map<string, string>();
   readonly #rounds: Rounds;
+  readonly #inFlight = new Map<string, InFlight>();
+  #renewTimer: NodeJS.Timeout | undefined;
 
   constructor(options: TrackerOptions) {
     this.#o = options;
     this.#rounds = new Rounds(() => this.#loopOnce(), options.pollIntervalMs);
   }
 
+  get #leaseMs(): number {
+    return this.#o.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
   /** Releases leases this owner held before a restart, then ticks now and every poll interval. */
   async start(): Promise<void> {
     const released = await this.#o.store.releaseLeasesOf(this.#o.owner);
     if (released > 0) this.#o.logger.info({ released }, "resumed requests in flight");
+    this.#renewTimer = setInterval(() => void this.renewLeases(), Math.max(1, Math.floor(this.#leaseMs / 3)));
+    this.#renewTimer.unref();
     this.#rounds.start();
   }
 
@@ -64,29 +98,66 @@ export class Tracker {
     this.#rounds.kick();
   }
 
-  /** Stops ticking, waits for the tick in hand, and releases this owner's leases. */
+  /**
+   * Stops ticking, waits for the work in hand (at most `stopWaitMs`, then abandons it), and releases this owner's
+   * leases.
+   */
   async stop(): Promise<void> {
     await this.#rounds.stop();
+    const work = Promise.allSettled([...this.#inFlight.values()].map((w) => w.done));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<"abandoned">((resolve) => {
+      timer = setTimeout(() => resolve("abandoned"), this.#o.stopWaitMs ?? 5_000);
+    });
+    const outcome = await Promise.race([work, waited]);
+    clearTimeout(timer);
+    if (outcome === "abandoned") {
+      this.#o.logger.warn({ abandoned: this.#inFlight.size }, "tracker stopped with work in hand");
+    }
+    clearInterval(this.#renewTimer);
     await this.#o.store.releaseLeasesOf(this.#o.owner);
+  }
+
+  /** Extends the lease of every request whose work is in hand (every third of the lease while running). */
+  async renewLeases(): Promise<void> {
+    const { store, clock, owner, logger } = this.#o;
+    const until = clock.now() + this.#leaseMs;
+    for (const id of this.#inFlight.keys()) {
+      try {
+        if (!(await store.renewLease(id, owner, until))) logger.warn({ requestId: id }, "tracker lease lost");
+      } catch (error) {
+        logger.warn({ err: error, requestId: id }, "tracker lease not renewed");
+      }
+    }
   }
 
   async #loopOnce(): Promise<void> {
     try {
-      await this.tick();
+      const round = await this.#round();
+      void round.done.then((stats) => this.#o.onTick?.(stats));
     } catch (error) {
       this.#o.logger.error({ err: error }, "tracker tick failed");
     }
   }
 
-  /** One round: expire undecided requests, then claim and advance every due request. */
+  /** One round: expire undecided requests, then claim and advance every due request; resolves when its work ends. */
   async tick(): Promise<TickStats> {
+    const round = await this.#round();
+    const stats = await round.done;
+    this.#o.onTick?.(stats);
+    return stats;
+  }
+
+  /** Starts a round's work and returns once it is started; `done` resolves when all of it has ended. */
+  async #round(): Promise<{ done: Promise<TickStats> }> {
     const { store, clock, owner } = this.#o;
     const started = clock.now();
     const expired = await this.#o.workflow.expireDue();
+    await this.#reportSlowCreates();
     const claimed = await store.claimDue({
       owner,
       now: started,
-      leaseMs: this.#o.leaseMs ?? 10 * 60_000,
+      leaseMs: this.#leaseMs,
       limit: this.#o.batchSize ?? 1000,
       states: FOLLOWED,
     });
@@ -102,9 +173,16 @@ export class Tracker {
       }
       return listing;
     };
-    const deps = { ...this.#o, fingerprints: this.#fingerprints };
-    await Promise.all(
-      claimed.map(async (request) => {
+    const deps = {
+      ...this.#o,
+      fingerprints: this.#fingerprints,
+      createNoticeAfterMs: this.#o.createNoticeAfterMs ?? DEFAULT_CREATE_NOTICE_AFTER_MS,
+      createFailAfterMs: this.#o.createFailAfterMs ?? DEFAULT_CREATE_FAIL_AFTER_MS,
+    };
+    // A request whose work is still in hand (its lease re-taken by this owner after a jump of the clock) is skipped.
+    const fresh = claimed.filter((request) => !this.#inFlight.has(request.id));
+    const work = fresh.map((request) => {
+      const done = (async () => {
         try {
           if (request.state === "approved") await startCreate(deps, request);
           else if (request.state === "creating") await resumeCreate(deps, request);
@@ -112,13 +190,52 @@ export class Tracker {
         } catch (error) {
           this.#o.logger.warn({ err: error, requestId: request.id }, "request check failed");
         } finally {
-          await this.#release(request);
+          try {
+            await this.#release(request);
+          } catch (error) {
+            this.#o.logger.warn({ err: error, requestId: request.id }, "request lease not released");
+          }
+          this.#inFlight.delete(request.id);
+          this.#o.onWorkDone?.();
         }
-      }),
-    );
-    const stats = { claimed: claimed.length, listCalls, expired, durationMs: clock.now() - started };
-    this.#o.onTick?.(stats);
-    return stats;
+      })();
+      const create = request.state === "approved" || request.state === "creating";
+      this.#inFlight.set(request.id, {
+        done,
+        ...(create ? { createSince: clock.now() } : {}),
+        slowReported: false,
+      });
+      return done;
+    });
+    const done = Promise.allSettled(work).then(() => ({
+      claimed: fresh.length,
+      listCalls,
+      expired,
+      durationMs: clock.now() - started,
+    }));
+    return { done };
+  }
+
+  /** A create call in hand for longer than the notice bound (a client retrying a 429, say) is told in its thread. */
+  async #reportSlowCreates(): Promise<void> {
+    const now = this.#o.clock.now();
+    const noticeAfterMs = this.#o.createNoticeAfterMs ?? DEFAULT_CREATE_NOTICE_AFTER_MS;
+    for (const [id, work] of this.#inFlight) {
+      if (work.createSince === undefined || work.slowReported || now - work.createSince < noticeAfterMs)
+        continue;
+      work.slowReported = true;
+      try {
+        await applyEvent(this.#o, id, {
+          type: "create_retrying",
+          since: work.createSince,
+          message: "no answer from Databricks yet",
+          noticeAfterMs,
+        });
+        this.#o.onWorkDone?.();
+      } catch (error) {
+        this.#o.logger.warn({ err: error, requestId: id }, "slow create not recorded");
+      }
+    }
   }
 
   async #release(request: DeployRequest): Promise<void> {

@@ -52,6 +52,10 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     event: { type: "create_failed", code: "RESOURCE_ALREADY_EXISTS", message: "endpoint exists" },
     now: NOW,
   },
+  create_retrying: {
+    event: { type: "create_retrying", since: NOW - 10 * MINUTE, message: "429", noticeAfterMs: 5 * MINUTE },
+    now: NOW,
+  },
   provisioning_progress: {
     event: { type: "provisioning_progress", endpoint: observation({ configVersion: 2 }) },
     now: NOW,
@@ -119,6 +123,7 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   create_started: [I, I, to("creating", "create_endpoint", CARD, "notify:creating"), I, I, I, I, I, I, I, I],
   create_accepted: [I, I, I, to("provisioning", CARD, "notify:provisioning"), I, I, I, I, I, I, I],
   create_failed: [I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I],
+  create_retrying: [I, I, I, to("creating", "notify:create_slow"), I, I, I, I, I, I, I],
   provisioning_progress: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I],
   provisioning_succeeded: [I, I, I, I, to("ready", CARD, "notify:ready"), I, I, I, I, I, I],
   provisioning_failed: [I, I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I],

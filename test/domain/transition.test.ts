@@ -4,7 +4,12 @@ import { eventActor } from "../../src/domain/events.js";
 import { openRequest } from "../../src/domain/open-request.js";
 import { type Actor, approvalPolicy } from "../../src/domain/policy.js";
 import { isResolved } from "../../src/domain/request.js";
-import { isStuck, type TransitionResult, transition } from "../../src/domain/transition.js";
+import {
+  createRetriesExhausted,
+  isStuck,
+  type TransitionResult,
+  transition,
+} from "../../src/domain/transition.js";
 import {
   apply,
   approver,
@@ -625,6 +630,38 @@ describe("transition", () => {
     // open(1) resolved(2) approved(3) create_started(4) create_accepted(5) provisioning_succeeded(6)
     expect(ready.version).toBe(6);
     expect(ready.state).toBe("ready");
+  });
+});
+
+describe("a create Databricks has not taken yet", () => {
+  const retrying = (since: number): DeployEvent => ({
+    type: "create_retrying",
+    since,
+    message: "429 REQUEST_LIMIT_EXCEEDED",
+    noticeAfterMs: 5 * MINUTE,
+  });
+
+  it("counts the attempts from the first try, tells the thread once past the bound, and gives up past the limit", () => {
+    const creating = requestIn("creating");
+    const first = success(transition(creating, retrying(NOW), { now: NOW, policy }));
+    expect(first.effects).toEqual([]);
+    expect(first.request.createRetry).toEqual({
+      since: NOW,
+      attempts: 1,
+      lastError: "429 REQUEST_LIMIT_EXCEEDED",
+    });
+    const later = NOW + 6 * MINUTE;
+    const second = success(transition(first.request, retrying(later), { now: later, policy }));
+    expect(second.effects).toEqual([{ type: "notify", notice: { type: "create_slow", forMs: 6 * MINUTE } }]);
+    expect(second.request.createRetry).toMatchObject({ since: NOW, attempts: 2, reportedAt: later });
+    const third = success(
+      transition(second.request, retrying(later + MINUTE), { now: later + MINUTE, policy }),
+    );
+    expect(third.effects).toEqual([]);
+    expect(third.request.createRetry?.reportedAt).toBe(later);
+    expect(createRetriesExhausted(third.request, NOW + 29 * MINUTE, 30 * MINUTE)).toBe(false);
+    expect(createRetriesExhausted(third.request, NOW + 30 * MINUTE, 30 * MINUTE)).toBe(true);
+    expect(createRetriesExhausted(creating, NOW + 30 * MINUTE, 30 * MINUTE)).toBe(false);
   });
 });
 

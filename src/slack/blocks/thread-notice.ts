@@ -92,6 +92,12 @@ export function threadNotice(
     }
     case "failed":
       return failed(request, notice.reason, requester);
+    case "create_slow":
+      return text(
+        `⏳ Databricks has not taken the ${request.mode?.kind === "update" ? "config update" : "create"} of ${endpoint} ` +
+          `for ${formatDuration(notice.forMs)}; ptbot is still trying and will post here when it goes through or ` +
+          `gives up. ${requester}`,
+      );
     case "stuck":
       return text(
         `🐢 ${endpoint} has been provisioning for ${formatDuration(notice.forMs)}. That can mean Databricks is short ` +
