@@ -331,6 +331,11 @@ export const REQUEST_NOT_FOUND_TEXT =
 export const UNEXPECTED_ERROR_TEXT =
   "Something went wrong on ptbot's side and nothing was changed. Try again in a moment; if it keeps happening, tell the ptbot admins.";
 
+/** The first line of a thread notice sent to the requester's DM because the card's thread cannot be reached. */
+export function threadUnreachableText(channelId: string, slackError: string): string {
+  return `I cannot post in the thread of your deploy request in <#${channelId}> any more (Slack answered \`${slackError}\`: I may have been removed from the channel), so I am telling you here:`;
+}
+
 /** A click refused because Slack could not say whether the user is in an approvers' group; nothing changed. */
 export function groupLookupFailedText(groupId: string, reason: ApproverLookupReason): string {
   return `ptbot could not check your membership of <!subteam^${groupId}>: ${groupLookupReasonText(reason)}; try again in a moment. Nothing was changed.`;
