@@ -49,6 +49,10 @@ describe("SIGTERM and restarts", () => {
     expect(code).toBe(0);
     expect(tookMs).toBeLessThan(10_000);
     expect(w.bot.logs.some((l) => l.msg === "ptbot stopped")).toBe(true);
+    // The drain really had hanging work to give up on (so the test cannot pass vacuously).
+    expect(w.bot.logs.filter((l) => l.msg === "shutdown step abandoned").map((l) => l.part)).toContain(
+      "tracker",
+    );
     watcher.close();
   }, 30_000);
 
