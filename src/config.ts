@@ -15,6 +15,11 @@ export interface Config {
   /** A request still provisioning after this long is reported as stuck (and still followed). */
   readonly provisioningLimitMs: number;
   readonly policy: ApprovalPolicy;
+  /**
+   * `PTBOT_INSTANCE_ID`: this instance's lease owner, to be kept across its restarts (a restarted instance takes its
+   * own leases back at once). Undefined: a name unique to each process (see `startPtbot`).
+   */
+  readonly instanceId: string | undefined;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -141,9 +146,18 @@ const EnvSchema = z.object({
   PTBOT_REQUIRED_APPROVALS: int(1, 1, 10),
   PTBOT_ALLOWED_CHANNELS: list(/^[CGD][A-Z0-9]{2,}$/, "Slack channel ids (C…, G…)"),
   PTBOT_REQUEST_TTL_MS: int(24 * 3_600_000, 60_000),
-  PTBOT_DEFAULT_MIN_MULTIPLE: int(2, 0, 1000),
+  // A default min of 0 would need scale to zero, which a default request does not ask for: every one would be refused.
+  PTBOT_DEFAULT_MIN_MULTIPLE: int(2, 1, 1000),
   PTBOT_DEFAULT_MAX_MULTIPLE: int(3, 1, 1000),
   PTBOT_MAX_MULTIPLE: int(20, 1, 1000),
+  PTBOT_INSTANCE_ID: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v))
+    .refine(
+      (v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(v),
+      "must be 1 to 100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
+    ),
 });
 
 /**
@@ -201,6 +215,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       defaultMaxMultiple: e.PTBOT_DEFAULT_MAX_MULTIPLE,
       maxMultipleLimit: e.PTBOT_MAX_MULTIPLE,
     },
+    instanceId: e.PTBOT_INSTANCE_ID,
   });
 }
 

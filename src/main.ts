@@ -2,7 +2,7 @@
  * The one wiring point: configuration → logger → store → Databricks client → workflow → tracker → Slack app → HTTP.
  * Everything else in ptbot takes its dependencies as arguments; only this file builds the real ones.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
@@ -28,7 +28,11 @@ export interface PtbotOptions {
   readonly logger: Logger;
   /** Defaults to the system clock; tests and the sandbox may pass their own. */
   readonly clock?: Clock;
-  /** Lease owner for this replica; stable across its restarts. Defaults to the host name. */
+  /**
+   * Lease owner for this instance. Defaults to `PTBOT_INSTANCE_ID` (keep it across restarts: a restarted instance
+   * takes its own leases back at once), else to a name unique to this process (host, pid and a random part), so that
+   * two processes on one host, or an old and a new container, never share leases.
+   */
   readonly owner?: string;
 }
 
@@ -46,7 +50,7 @@ export interface RunningPtbot {
 export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const owner = options.owner ?? hostname();
+  const owner = options.owner ?? config.instanceId ?? uniqueInstanceId();
   const auth = await resolveDatabricksAuth(config.databricks, { logger });
   logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
   const store = await SqliteRequestStore.open(config.databasePath);
@@ -117,7 +121,10 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   await slack.start();
   await tracker.start();
   await dispatcher.start();
-  logger.info({ port: slack.port, socketMode: config.slack.appToken !== undefined }, "ptbot started");
+  logger.info(
+    { port: slack.port, socketMode: config.slack.appToken !== undefined, instance: owner },
+    "ptbot started",
+  );
   return {
     get port() {
       return slack.port;
@@ -127,13 +134,43 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     dispatcher,
     async stop() {
       draining = true;
-      await slack.stop();
-      await tracker.stop();
-      await dispatcher.stop();
+      // Each part is bounded so the whole drain ends within Docker's default stop timeout (10 s) even while a
+      // Databricks or Slack call hangs. Work abandoned this way is safe: its leases expire (and this instance takes
+      // them back at once when restarted with the same PTBOT_INSTANCE_ID), a create whose answer never came is
+      // reconciled by reading the endpoint back, and undelivered notices stay in the outbox.
+      await bounded(slack.stop(), STOP_BOUNDS_MS.slack, "slack", logger);
+      await Promise.all([
+        bounded(tracker.stop(), STOP_BOUNDS_MS.workers, "tracker", logger),
+        bounded(dispatcher.stop(), STOP_BOUNDS_MS.workers, "dispatcher", logger),
+      ]);
       await store.close();
       logger.info({}, "ptbot stopped");
     },
   };
+}
+
+/** How long each part of `stop()` may take: 7 s in all (then closing the store), within Docker's 10 s stop timeout. */
+const STOP_BOUNDS_MS = { slack: 2_000, workers: 5_000 } as const;
+
+/** A lease owner no other process shares: the host name (for people reading leases), the pid and a random part. */
+function uniqueInstanceId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Waits for `part` to finish, or gives up on it after `ms` (logged, not thrown: the drain goes on). */
+async function bounded(part: Promise<void>, ms: number, name: string, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    const outcome = await Promise.race([part.then(() => "done" as const), gaveUp]);
+    if (outcome === "timeout") logger.warn({ part: name, boundMs: ms }, "shutdown step abandoned");
+  } catch (error) {
+    logger.error({ err: error, part: name }, "shutdown step failed");
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What a process may set beyond the environment: test harnesses pin the lease owner and skew the clock. */
@@ -175,7 +212,7 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
     const deadline = setTimeout(() => {
       logger.error({ signal }, "shutdown took too long");
       process.exit(1);
-    }, 20_000);
+    }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     running.stop().then(
       () => process.exit(0),
@@ -188,5 +225,8 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
 }
+
+/** A backstop only: `stop()` bounds its own parts well within it, and Docker kills at 10 s. */
+const SHUTDOWN_DEADLINE_MS = 9_500;
 
 if (import.meta.main) await runProcess();

@@ -122,4 +122,36 @@ describe("loadConfig", () => {
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain(token);
     expect(error.message).not.toContain("xoxb-not-an-app-token");
   });
+
+  it("takes PTBOT_INSTANCE_ID as the instance's lease owner, and leaves it unset by default", () => {
+    expect(loadConfig(minimal).instanceId).toBeUndefined();
+    expect(loadConfig({ ...minimal, PTBOT_INSTANCE_ID: "ptbot-blue.1" }).instanceId).toBe("ptbot-blue.1");
+    for (const bad of ["has space", "-leading-dash", "x".repeat(101), "a/b"]) {
+      expect(problemsOf({ ...minimal, PTBOT_INSTANCE_ID: bad })).toEqual([
+        expect.stringContaining("PTBOT_INSTANCE_ID must be"),
+      ]);
+    }
+  });
+
+  it("refuses defaults that would make every default request invalid", () => {
+    expect(problemsOf({ ...minimal, PTBOT_DEFAULT_MIN_MULTIPLE: "0" })).toEqual([
+      expect.stringContaining("PTBOT_DEFAULT_MIN_MULTIPLE"),
+    ]);
+    expect(problemsOf({ ...minimal, PTBOT_DEFAULT_MAX_MULTIPLE: "0" })).toEqual([
+      expect.stringContaining("PTBOT_DEFAULT_MAX_MULTIPLE"),
+    ]);
+    expect(
+      problemsOf({ ...minimal, PTBOT_DEFAULT_MIN_MULTIPLE: "4", PTBOT_DEFAULT_MAX_MULTIPLE: "3" }),
+    ).toEqual([
+      expect.stringContaining(
+        "PTBOT_DEFAULT_MIN_MULTIPLE must not be greater than PTBOT_DEFAULT_MAX_MULTIPLE",
+      ),
+    ]);
+    expect(problemsOf({ ...minimal, PTBOT_DEFAULT_MAX_MULTIPLE: "21" })).toEqual([
+      expect.stringContaining("PTBOT_DEFAULT_MAX_MULTIPLE must not be greater than PTBOT_MAX_MULTIPLE"),
+    ]);
+    expect(problemsOf({ ...minimal, PTBOT_MAX_MULTIPLE: "2" })).toEqual([
+      expect.stringContaining("PTBOT_DEFAULT_MAX_MULTIPLE must not be greater than PTBOT_MAX_MULTIPLE"),
+    ]);
+  });
 });

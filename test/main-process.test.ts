@@ -112,4 +112,44 @@ describe("ptbot's process", () => {
     const [code] = await exit;
     expect(code).toBe(0);
   });
+
+  it("gives two processes on one host different lease owners, and uses PTBOT_INSTANCE_ID when set", async () => {
+    const { dbx, slack } = await emulators();
+    const env = (instanceId?: string) => ({
+      PORT: "0",
+      SLACK_BOT_TOKEN: defaultCredentials.botToken,
+      SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      DATABRICKS_HOST: dbx.url,
+      DATABRICKS_TOKEN: dbx.token,
+      PTBOT_APPROVERS: "U0APPROVER",
+      PTBOT_DATABASE: join(mkdtempSync(join(tmpdir(), "ptbot-")), "ptbot.db"),
+      ...(instanceId === undefined ? {} : { PTBOT_INSTANCE_ID: instanceId }),
+    });
+    const [a, b, named] = await Promise.all([
+      logLine(run(env()), "ptbot started"),
+      logLine(run(env()), "ptbot started"),
+      logLine(run(env("ptbot-green")), "ptbot started"),
+    ]);
+    expect(typeof a.instance).toBe("string");
+    expect(typeof b.instance).toBe("string");
+    expect(a.instance).not.toBe(b.instance);
+    expect(named.instance).toBe("ptbot-green");
+  });
+
+  it("refuses an invalid PTBOT_INSTANCE_ID", async () => {
+    const child = run({
+      SLACK_BOT_TOKEN: defaultCredentials.botToken,
+      SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
+      PTBOT_APPROVERS: "U0APPROVER",
+      PTBOT_INSTANCE_ID: "blue green/../x",
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(stderr).toContain("PTBOT_INSTANCE_ID must be");
+  });
 });

@@ -21,3 +21,12 @@ export interface ModelInfo {
   /** DBUs per chunk, when Databricks reports it (`dbus`). */
   readonly dbus?: number;
 }
+
+/**
+ * A Unity Catalog name as Unity Catalog keeps it: names are case-insensitive and stored in lower case, so
+ * `ML.LLM-Catalog.Llama-13B` is `ml.llm-catalog.llama-13b` (the card, the default endpoint name and every comparison
+ * use this form).
+ */
+export function canonicalModelName(fullName: string): string {
+  return fullName.toLowerCase();
+}

@@ -35,11 +35,18 @@ export function banner(facts: BannerFacts): string {
     row(
       "database",
       `${facts.databasePath} ${
-        facts.temporaryDatabase
-          ? "(temporary; --db PATH keeps one)"
-          : "(kept between runs, while the emulated workspaces start empty each time)"
+        facts.temporaryDatabase ? "(temporary; --db PATH keeps one)" : "(kept between runs)"
       }`,
     ),
+    ...(facts.temporaryDatabase
+      ? []
+      : [
+          row(
+            "",
+            "but the emulated Slack and Databricks start empty each run: requests kept from an earlier run refer to " +
+              `cards that no longer exist (and hold their endpoint names); ${s.bold("/pt cancel <endpoint>")} releases one`,
+          ),
+        ]),
     row("bot logs", facts.logPath),
   ];
   if (facts.interactive) {

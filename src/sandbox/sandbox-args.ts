@@ -3,7 +3,9 @@ import { parseArgs } from "node:util";
 
 export const USAGE = `Usage: npm run sandbox -- [options]
   --provisioning-ms N   how long the emulated Databricks takes to provision an endpoint (default 10000)
-  --db PATH             the SQLite file to use (default: a new one in a temporary directory)
+  --db PATH             the SQLite file to use (default: a new one in a temporary directory); only the bot's
+                        state is kept: the emulated workspaces are not kept, so release a request left from an
+                        earlier run with /pt cancel <endpoint>
   --log PATH            where the bot's logs go (default: sandbox.log beside the database)
   --idle-timeout-ms N   script mode: how long to wait, once input ends, for work in flight (default 120000)
   -h, --help            this text

@@ -23,6 +23,7 @@ import {
   slackDate,
   truncate,
 } from "./mrkdwn.js";
+import type { ApproverLookupReason } from "./slack-approver-directory.js";
 
 /** What a person tried to do when they were refused. */
 export type UserAction = "deploy" | "approve" | "reject" | "cancel" | "adjust";
@@ -336,5 +337,32 @@ export const REQUEST_NOT_FOUND_TEXT =
 export const UNEXPECTED_ERROR_TEXT =
   "Something went wrong on ptbot's side and nothing was changed. Try again in a moment; if it keeps happening, tell the ptbot admins.";
 
-export const GROUP_LOOKUP_FAILED_TEXT =
-  "I could not check your approver group membership with Slack just now, so nothing was changed. Try again in a moment.";
+/** The first line of a thread notice sent to the requester's DM because the card's thread cannot be reached. */
+export function threadUnreachableText(channelId: string, slackError: string): string {
+  return `I cannot post in the thread of your deploy request in <#${channelId}> any more (Slack answered \`${slackError}\`: I may have been removed from the channel), so I am telling you here:`;
+}
+
+/** A click refused because Slack could not say whether the user is in an approvers' group; nothing changed. */
+export function groupLookupFailedText(groupId: string, reason: ApproverLookupReason): string {
+  return `ptbot could not check your membership of <!subteam^${groupId}>: ${groupLookupReasonText(reason)}; try again in a moment. Nothing was changed.`;
+}
+
+function groupLookupReasonText(reason: ApproverLookupReason): string {
+  switch (reason.kind) {
+    case "rate_limited":
+      return "Slack is rate-limiting user group lookups";
+    case "no_answer":
+      return "Slack did not answer";
+    case "slack_error":
+      switch (reason.error) {
+        case "missing_scope":
+          return "ptbot lacks the `usergroups:read` scope (`missing_scope`), please tell the ptbot admins";
+        case "no_such_subteam":
+          return "Slack knows no such group (`no_such_subteam`), please tell the ptbot admins";
+        case "plan_upgrade_required":
+          return "this workspace has no user groups (`plan_upgrade_required`), please tell the ptbot admins";
+        default:
+          return `Slack answered \`${reason.error}\``;
+      }
+  }
+}

@@ -1,18 +1,32 @@
 /**
  * The ApproverDirectory on Slack: which approver groups a user belongs to, from `usergroups.users.list`. That method
- * is Tier 2 (about 20 calls a minute), so each group's members are cached for a while (by the injected clock) and
- * concurrent lookups of one group share one call.
+ * is Tier 2 (about 20 calls a minute), so each group's members are cached for a minute (by the injected clock) and
+ * concurrent lookups of one group share one call. It fails closed: while Slack cannot answer, members fetched less
+ * than a few minutes ago still answer, and after that the lookup fails with the reason (never "not a member"), so
+ * someone removed from the group stops approving within that bound whatever Slack does.
  */
 import type { webApi } from "@slack/bolt";
 import type { ApproverDirectory } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Clock } from "../workflow/ports.js";
+import { slackErrorCode } from "./slack-errors.js";
 
-/** Slack could not tell who is in a group, and nothing cached can answer instead. */
+/** Why Slack could not say who is in a group: its `ok: false` error code, or no answer at all. */
+export type ApproverLookupReason =
+  | { readonly kind: "slack_error"; readonly error: string }
+  | { readonly kind: "rate_limited" }
+  | { readonly kind: "no_answer" };
+
+/** Slack could not tell who is in a group, and nothing cached is recent enough to answer instead. */
 export class ApproverLookupError extends PtbotError {
-  constructor(groupId: string, options?: { cause?: unknown }) {
+  readonly groupId: string;
+  readonly reason: ApproverLookupReason;
+
+  constructor(groupId: string, reason: ApproverLookupReason, options?: { cause?: unknown }) {
     super("approver_lookup_failed", `could not read the members of user group ${groupId}`, options);
+    this.groupId = groupId;
+    this.reason = reason;
   }
 }
 
@@ -20,8 +34,10 @@ export interface SlackApproverDirectoryOptions {
   readonly client: Pick<webApi.WebClient, "usergroups">;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** How long a group's members are trusted. Default 5 minutes. */
+  /** How long a group's members are trusted before they are read again. Default 1 minute. */
   readonly ttlMs?: number;
+  /** While Slack fails, members read less than this long ago still answer; older ones never do. Default 3 minutes. */
+  readonly maxStaleMs?: number;
 }
 
 interface Entry {
@@ -29,7 +45,8 @@ interface Entry {
   readonly fetchedAt: number;
 }
 
-export const DEFAULT_DIRECTORY_TTL_MS = 5 * 60_000;
+export const DEFAULT_DIRECTORY_TTL_MS = 60_000;
+export const DEFAULT_DIRECTORY_MAX_STALE_MS = 3 * 60_000;
 
 export class SlackApproverDirectory implements ApproverDirectory {
   readonly #o: SlackApproverDirectoryOptions;
@@ -64,12 +81,20 @@ export class SlackApproverDirectory implements ApproverDirectory {
       this.#cache.set(groupId, entry);
       return entry;
     } catch (error) {
-      if (stale !== undefined) {
-        // Slack is briefly unavailable: yesterday's members are a better answer than none.
+      const maxStale = this.#o.maxStaleMs ?? DEFAULT_DIRECTORY_MAX_STALE_MS;
+      if (stale !== undefined && this.#o.clock.now() - stale.fetchedAt < maxStale) {
+        // Slack is briefly unavailable: members read a minute or two ago are a better answer than none.
         this.#o.logger.warn({ err: error, group: groupId }, "user group lookup failed; using cached members");
         return stale;
       }
-      throw new ApproverLookupError(groupId, { cause: error });
+      throw new ApproverLookupError(groupId, lookupReason(error), { cause: error });
     }
   }
+}
+
+function lookupReason(error: unknown): ApproverLookupReason {
+  const code = slackErrorCode(error);
+  if (code !== undefined) return { kind: "slack_error", error: code };
+  const clientCode = (error as { code?: unknown } | null)?.code;
+  return clientCode === "slack_webapi_rate_limited_error" ? { kind: "rate_limited" } : { kind: "no_answer" };
 }

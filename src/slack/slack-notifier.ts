@@ -3,15 +3,29 @@
  * one reply in the card's thread (`chat.postMessage` with `thread_ts`). The WebClient retries rate limits itself,
  * honouring `Retry-After`; any other failure is thrown so the notice dispatcher retries later, except answers no retry
  * can change (the card or the channel is gone), which are logged and dropped so they do not hold back the request's
- * later notices.
+ * later notices. A thread reply that cannot reach its thread (the bot was removed from the channel, the channel was
+ * archived or deleted) goes to the requester directly instead, in the app's DM with them (`chat.postMessage` to
+ * their user id), so that they still learn READY or the failure.
  */
 import type { webApi } from "@slack/bolt";
 import type { DeployRequest, Notice } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { Notifier } from "../workflow/ports.js";
 import { type CardContext, deployCard } from "./blocks/deploy-card.js";
+import { message, section } from "./blocks/limits.js";
 import { threadNotice } from "./blocks/thread-notice.js";
+import { threadUnreachableText } from "./messages.js";
 import { isPermanentSlackError, slackErrorCode } from "./slack-errors.js";
+
+/** Answers to a thread reply that mean the thread cannot be reached, however often it is tried. */
+const THREAD_UNREACHABLE = new Set([
+  "not_in_channel",
+  "channel_not_found",
+  "is_archived",
+  "thread_not_found",
+  "restricted_action",
+  "ekm_access_denied",
+]);
 
 export interface SlackNotifierOptions {
   readonly client: Pick<webApi.WebClient, "chat">;
@@ -41,11 +55,26 @@ export class SlackNotifier implements Notifier {
       }
       const reply = threadNotice(request, notice, this.#o.context());
       if (reply === undefined) return;
-      await this.#o.client.chat.postMessage({
-        channel: card.channelId,
-        thread_ts: String(card.ts),
-        ...reply,
-      });
+      try {
+        await this.#o.client.chat.postMessage({
+          channel: card.channelId,
+          thread_ts: String(card.ts),
+          ...reply,
+        });
+      } catch (error) {
+        const code = slackErrorCode(error);
+        if (code === undefined || !THREAD_UNREACHABLE.has(code)) throw error;
+        const lead = threadUnreachableText(card.channelId, code);
+        await this.#o.client.chat.postMessage({
+          channel: request.requester.id,
+          ...message(`${lead}\n${reply.text}`, [section(lead), ...reply.blocks]),
+        });
+        log.info(
+          { slackError: code, channel: card.channelId },
+          "thread unreachable; notice sent to the requester",
+        );
+        return;
+      }
       log.debug({}, "thread notice posted");
     } catch (error) {
       const code = slackErrorCode(error);

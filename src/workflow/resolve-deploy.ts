@@ -7,6 +7,7 @@ import {
   type OptimizationInfo,
 } from "../databricks/index.js";
 import {
+  canonicalModelName,
   type DeployEvent,
   type DeployRequest,
   decideCreateOrUpdate,
@@ -45,7 +46,7 @@ export async function resolveDeploy(deps: ResolveDeps, request: DeployRequest): 
     const { ask } = request;
     const version = await deps.databricks.resolveModelVersion(ask.model, ask.version);
     const info = await deps.databricks.getOptimizationInfo(ask.model, version.version);
-    const model = toModelInfo(ask.model, version.version, info);
+    const model = toModelInfo(canonicalModelName(ask.model), version.version, info);
     if (model === undefined) {
       return alone(
         failed(

@@ -34,7 +34,8 @@ export interface BotChild {
 /** Starts the bot and resolves once it logged `ptbot started`; rejects (with its stderr) if it exits first. */
 export async function startBotChild(options: {
   readonly env: Readonly<Record<string, string>>;
-  readonly owner: string;
+  /** The lease owner; absent: the one ptbot chooses (`PTBOT_INSTANCE_ID`, else unique per process). */
+  readonly owner?: string;
   readonly clockSkewMs: number;
 }): Promise<BotChild> {
   const child: ChildProcessWithoutNullStreams = spawn(
@@ -43,8 +44,7 @@ export async function startBotChild(options: {
       "--import",
       "tsx",
       "test/chaos/bot-process.ts",
-      "--owner",
-      options.owner,
+      ...(options.owner === undefined ? [] : ["--owner", options.owner]),
       "--clock-skew-ms",
       String(options.clockSkewMs),
     ],

@@ -26,12 +26,21 @@ export interface BotWorld {
   /** The running bot (a new one after each {@link restart}). */
   readonly bot: BotChild;
   readonly restarts: number;
-  /** Starts the bot again (after it died), its clock a further {@link SKEW_PER_RESTART_MS} ahead. */
+  /** Starts the bot again (after it died), its clock a further {@link SKEW_PER_RESTART_MS} ahead (unless `instanceId`). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startBotWorld(options: { readonly provisioningMs: number }): Promise<BotWorld> {
+export interface BotWorldOptions {
+  readonly provisioningMs: number;
+  /**
+   * Run the bot with `PTBOT_INSTANCE_ID` set to this (the same across restarts) instead of the test-only `--owner`,
+   * and without moving its clock ahead at each restart: the restarted process must take its leases back by itself.
+   */
+  readonly instanceId?: string;
+}
+
+export async function startBotWorld(options: BotWorldOptions): Promise<BotWorld> {
   const dbx = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs });
   const slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
   const dir = mkdtempSync(join(tmpdir(), "ptbot-chaos-"));
@@ -49,10 +58,14 @@ export async function startBotWorld(options: { readonly provisioningMs: number }
     PTBOT_APPROVERS: "U0APPROVER",
     PTBOT_DATABASE: dbPath,
     PTBOT_POLL_INTERVAL_MS: "100",
+    ...(options.instanceId === undefined ? {} : { PTBOT_INSTANCE_ID: options.instanceId }),
   };
+  const owner = options.instanceId === undefined ? "chaos-bot" : undefined;
+  const skewAt = (restarts: number) =>
+    options.instanceId === undefined ? restarts * SKEW_PER_RESTART_MS : 0;
   let bot: BotChild;
   try {
-    bot = await startBotChild({ env, owner: "chaos-bot", clockSkewMs: 0 });
+    bot = await startBotChild({ env, ...(owner === undefined ? {} : { owner }), clockSkewMs: 0 });
   } catch (error) {
     await Promise.all([slack.close(), dbx.close()]);
     throw error;
@@ -71,7 +84,11 @@ export async function startBotWorld(options: { readonly provisioningMs: number }
     },
     async restart() {
       restarts++;
-      bot = await startBotChild({ env, owner: "chaos-bot", clockSkewMs: restarts * SKEW_PER_RESTART_MS });
+      bot = await startBotChild({
+        env,
+        ...(owner === undefined ? {} : { owner }),
+        clockSkewMs: skewAt(restarts),
+      });
     },
     async close() {
       bot.kill("SIGKILL");

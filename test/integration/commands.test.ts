@@ -4,7 +4,16 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTIONS } from "../../src/slack/ids.js";
-import { APPROVER, CHANNEL, type Harness, isCard, LLAMA, REQUESTER, startHarness } from "./harness.js";
+import {
+  APPROVER,
+  blockText,
+  CHANNEL,
+  type Harness,
+  isCard,
+  LLAMA,
+  REQUESTER,
+  startHarness,
+} from "./harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -59,6 +68,13 @@ describe("/pt", () => {
     const text = await answer(h, `deploy ${LLAMA} 4`);
     expect(text).toContain("is not READY");
     expect(text).toContain("PENDING_REGISTRATION");
+  });
+
+  it("finds a model named in another case, as Unity Catalog does, and proposes its usual endpoint", async () => {
+    h = await startHarness();
+    const card = await h.deploy("deploy ML.LLM-Catalog.Llama-13B 3");
+    expect(blockText(card)).toContain("*Model*\\n`ml.llm-catalog.llama-13b`");
+    expect(blockText(card)).toContain("*Endpoint*\\n`llama-13b-3` (new)");
   });
 
   it("explains an unknown model", async () => {

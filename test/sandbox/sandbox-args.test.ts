@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { banner } from "../../src/sandbox/banner.js";
-import { parseSandboxArgs, SandboxUsageError } from "../../src/sandbox/sandbox-args.js";
+import { parseSandboxArgs, SandboxUsageError, USAGE } from "../../src/sandbox/sandbox-args.js";
 import { SANDBOX_USERS } from "../../src/sandbox/start-sandbox.js";
 
 describe("parseSandboxArgs", () => {
@@ -68,5 +68,14 @@ describe("banner", () => {
     expect(text).toContain("Try /pt deploy ml.llm-catalog.llama-13b 3");
     expect(banner({ ...facts, interactive: false, temporaryDatabase: false })).not.toContain("Try");
     expect(banner({ ...facts, interactive: false, temporaryDatabase: false })).toContain("kept between runs");
+  });
+
+  it("says plainly, with --db, that the emulated workspaces start empty and how to release a stale request", () => {
+    const text = banner({ ...facts, interactive: true, temporaryDatabase: false });
+    expect(text).toContain("the emulated Slack and Databricks start empty each run");
+    expect(text).toContain("cards that no longer exist");
+    expect(text).toContain("/pt cancel <endpoint>");
+    expect(banner({ ...facts, interactive: true })).not.toContain("/pt cancel");
+    expect(USAGE).toContain("the emulated workspaces are not kept");
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Group membership from `usergroups.users.list` on the Slack emulator: cached for its TTL by the injected clock,
- * one call for concurrent lookups, stale members rather than none when Slack fails, and a coded error otherwise.
+ * one call for concurrent lookups, recent stale members rather than none when Slack fails, and a coded error with
+ * the reason otherwise.
  */
 import { webApi } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -11,7 +12,11 @@ import {
   startSlackEmulator,
 } from "../../src/emulators/slack/index.js";
 import { hasCode } from "../../src/errors.js";
-import { SlackApproverDirectory } from "../../src/slack/slack-approver-directory.js";
+import {
+  ApproverLookupError,
+  DEFAULT_DIRECTORY_MAX_STALE_MS,
+  SlackApproverDirectory,
+} from "../../src/slack/slack-approver-directory.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 
@@ -59,6 +64,19 @@ describe("SlackApproverDirectory", () => {
     clock.advance(120_000);
     slack.failNext("usergroups.users.list", { error: "internal_error" });
     expect(await directory.groupsOf("U0APPROVER", ["S0MLAPPROVE"])).toEqual(["S0MLAPPROVE"]);
+  });
+
+  it("never answers from members older than the stale bound: it fails with Slack's reason", async () => {
+    await directory.groupsOf("U0APPROVER", ["S0MLAPPROVE"]);
+    clock.advance(DEFAULT_DIRECTORY_MAX_STALE_MS);
+    slack.failNext("usergroups.users.list", { error: "internal_error" });
+    const error = await directory.groupsOf("U0APPROVER", ["S0MLAPPROVE"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApproverLookupError);
+    expect(error).toMatchObject({
+      code: "approver_lookup_failed",
+      groupId: "S0MLAPPROVE",
+      reason: { kind: "slack_error", error: "internal_error" },
+    });
   });
 
   it("raises a coded error when Slack fails and nothing is cached", async () => {

@@ -12,19 +12,21 @@ const EMBEDDING_MODEL_TYPES = /^(gte|bge|e5|embed)/i;
 
 /**
  * The emulated Unity Catalog registry: read-only lookups over the seed's models, and the JSON Unity Catalog
- * answers for them. Lookups throw the {@link ApiError}s the real API answers (404 with UC's own wording).
+ * answers for them. Lookups throw the {@link ApiError}s the real API answers (404 with UC's own wording). Names are
+ * case-insensitive, as in Unity Catalog (which stores them in lower case): `ML.LLM-Catalog.Llama-13B` finds
+ * `ml.llm-catalog.llama-13b`, and answers carry the name as stored.
  */
 export class Catalog {
   readonly #models: ReadonlyMap<string, SeedModel>;
   readonly #metastoreId: string;
 
   constructor(models: readonly SeedModel[], metastoreId: string) {
-    this.#models = new Map(models.map((m) => [m.full_name, m]));
+    this.#models = new Map(models.map((m) => [m.full_name.toLowerCase(), m]));
     this.#metastoreId = metastoreId;
   }
 
   model(fullName: string): SeedModel {
-    const model = this.#models.get(fullName);
+    const model = this.#models.get(fullName.toLowerCase());
     if (model === undefined) throw notFound(`Routine or Model '${fullName}' does not exist.`);
     return model;
   }

@@ -3,12 +3,14 @@ import { loadSeed } from "./seed-schema.js";
 import { startDatabricksEmulator } from "./server.js";
 
 const USAGE = `Usage: npm run emulator:databricks -- [--port 8790] [--host 127.0.0.1] [--seed FILE]
-         [--provisioning-ms N] [--fail ENDPOINT_NAME]... [--token dapi...] [--client-id ID] [--client-secret SECRET]
-         [--quiet]`;
+         [--provisioning-ms N] [--fail ENDPOINT_NAME]... [--auth token|oauth] [--token dapi...] [--client-id ID]
+         [--client-secret SECRET] [--quiet]
+  --auth   which credentials to print (the emulator accepts both; ptbot takes one): token (default) or oauth`;
 
 /**
  * Runs the Databricks emulator from a terminal: prints the environment for a client (ready to paste into a
- * shell), logs each request to stderr, and stops cleanly on SIGINT/SIGTERM.
+ * shell: one way to authenticate, as ptbot refuses a token and an OAuth client together), logs each request to
+ * stderr, and stops cleanly on SIGINT/SIGTERM.
  */
 async function main(argv: readonly string[]): Promise<void> {
   const { values } = parseArgs({
@@ -22,6 +24,7 @@ async function main(argv: readonly string[]): Promise<void> {
       token: { type: "string" },
       "client-id": { type: "string" },
       "client-secret": { type: "string" },
+      auth: { type: "string", default: "token" },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -31,6 +34,8 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  const auth = values.auth;
+  if (auth !== "token" && auth !== "oauth") throw new Error(`--auth must be token or oauth; got ${auth}`);
   const port = wholeNumber(values.port, "--port");
   const provisioningMs =
     values["provisioning-ms"] === undefined
@@ -55,16 +60,18 @@ async function main(argv: readonly string[]): Promise<void> {
         }),
   });
   for (const name of values.fail) emulator.failProvisioning(name);
-  process.stdout.write(
-    [
-      `DATABRICKS_HOST=${emulator.url}`,
-      `DATABRICKS_TOKEN=${emulator.token}`,
-      `DATABRICKS_CLIENT_ID=${emulator.clientId}`,
-      `DATABRICKS_CLIENT_SECRET=${emulator.clientSecret}`,
-      "",
-    ].join("\n"),
+  const credentials =
+    auth === "token"
+      ? [`DATABRICKS_TOKEN=${emulator.token}`]
+      : [`DATABRICKS_CLIENT_ID=${emulator.clientId}`, `DATABRICKS_CLIENT_SECRET=${emulator.clientSecret}`];
+  process.stdout.write([`DATABRICKS_HOST=${emulator.url}`, ...credentials, ""].join("\n"));
+  process.stderr.write(
+    `Databricks emulator listening on ${emulator.url} (Ctrl-C to stop); printed ${
+      auth === "token"
+        ? "a token (--auth oauth prints an OAuth client instead)"
+        : "an OAuth client (--auth token prints a token instead)"
+    }\n`,
   );
-  process.stderr.write(`Databricks emulator listening on ${emulator.url} (Ctrl-C to stop)\n`);
   const stop = (signal: NodeJS.Signals) => {
     process.stderr.write(`${signal}: stopping the Databricks emulator\n`);
     void emulator.close().then(() => process.exit(0));

@@ -102,6 +102,13 @@ export class Directory {
     else channel.members.delete(userId);
   }
 
+  /** Replaces a user group's members, as an admin editing the group in Slack would (`usergroups.users.update`). */
+  setUsergroupMembers(groupId: string, users: readonly string[]): void {
+    const group = this.#usergroups.get(groupId);
+    if (group === undefined) throw new SlackEmulatorError("unknown_usergroup", `no user group ${groupId}`);
+    this.#usergroups.set(groupId, { ...group, users: [...users] });
+  }
+
   /** `users.info`'s `user` object. */
   wireUser(user: WorkspaceUser): Record<string, unknown> {
     const realName = user.realName ?? user.name;

@@ -267,6 +267,11 @@ export class SlackEmulator {
     this.#state.directory.setMember(channel, user, member);
   }
 
+  /** Replaces a user group's members (e.g. remove an approver from the approvers' group). */
+  setUsergroupMembers(groupId: string, users: readonly string[]): void {
+    this.#state.directory.setUsergroupMembers(groupId, users);
+  }
+
   // Socket Mode --------------------------------------------------------------------------------------------
 
   get socketConnectionCount(): number {

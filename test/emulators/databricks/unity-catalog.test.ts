@@ -50,6 +50,20 @@ describe("registered model", () => {
     expect(at(withAliases.body, "aliases")).toEqual([{ alias_name: "champion", version_num: 3 }]);
   });
 
+  it("finds a model whatever the case of its name, answering UC's lower-case name, as UC does", async () => {
+    const mixed = "ML.LLM-Catalog.Llama-13B";
+    const model = await h.call("GET", `${MODELS}/${mixed}`);
+    expect(model.status).toBe(200);
+    expect(model.body).toMatchObject({ full_name: LLAMA, name: "llama-13b" });
+    expect((await h.call("GET", `${MODELS}/${mixed}/versions/3`)).body).toMatchObject({
+      model_name: "llama-13b",
+      version: 3,
+    });
+    expect((await h.call("GET", `${MODELS}/${mixed}/aliases/champion`)).status).toBe(200);
+    const info = await h.call("GET", `/api/2.0/serving-endpoints/get-model-optimization-info/${mixed}/3`);
+    expect(info.body).toMatchObject({ optimizable: true, throughput_chunk_size: 980 });
+  });
+
   it("answers 404 RESOURCE_DOES_NOT_EXIST naming an unknown model", async () => {
     expectErrorBody(
       await h.call("GET", `${MODELS}/ml.nope.missing`),
