@@ -33,7 +33,11 @@ export type DeployEvent =
       readonly endpointName: string;
       readonly mode: DeployMode;
     }
-  | { readonly type: "approved"; readonly by: Actor }
+  /**
+   * `revision` is the request's revision the approver was shown (the card's): an approval for any other revision is
+   * refused (`request_changed`), so it never counts for settings the approver did not see.
+   */
+  | { readonly type: "approved"; readonly by: Actor; readonly revision: number }
   /** `note` is the approver's optional explanation. */
   | { readonly type: "rejected"; readonly by: Actor; readonly note?: string }
   | { readonly type: "cancelled"; readonly by: { readonly id: string } }

@@ -148,6 +148,11 @@ export interface DeployRequest {
   readonly expiresAt: number;
   /** Starts at 1 and grows by one on every transition; the store's compare-and-set key. */
   readonly version: number;
+  /**
+   * What an approver is shown: starts at 1 and grows by one only when the settings change (`adjusted`), so an
+   * approval can name the revision it was given for. Absent (requests stored before it existed) means 1.
+   */
+  readonly revision?: number;
 }
 
 /** A request whose model, plan, endpoint name and mode are known. */
@@ -157,6 +162,11 @@ export type ResolvedDeployRequest = DeployRequest & {
   readonly endpointName: string;
   readonly mode: DeployMode;
 };
+
+/** The request's {@link DeployRequest.revision}, 1 when it was stored without one. */
+export function requestRevision(request: DeployRequest): number {
+  return request.revision ?? 1;
+}
 
 export function isResolved(request: DeployRequest): request is ResolvedDeployRequest {
   return (

@@ -16,7 +16,7 @@ import type { DeployEvent } from "./events.js";
 import { normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
 import { type ApprovalPolicy, canApprove, isApprover } from "./policy.js";
 import type { Rejection, RejectionCode } from "./rejection.js";
-import { type DeployRequest, type DeployState, isResolved, type Reason } from "./request.js";
+import { type DeployRequest, type DeployState, isResolved, type Reason, requestRevision } from "./request.js";
 
 export interface TransitionContext {
   /** Milliseconds since the epoch. */
@@ -92,9 +92,9 @@ export function transition(
         return reject("nothing_changed", "the adjustment changes nothing");
       }
       const approvalsCleared = request.approvals.length;
-      return ok(request, now, { plan, endpointName: event.endpointName, mode: event.mode, approvals: [] }, [
-        notice({ type: "adjusted", by: actor.id, approvalsCleared }),
-      ]);
+      const revision = requestRevision(request) + 1;
+      const changes = { plan, endpointName: event.endpointName, mode: event.mode, approvals: [], revision };
+      return ok(request, now, changes, [notice({ type: "adjusted", by: actor.id, approvalsCleared })]);
     }
 
     case "approved": {
@@ -102,6 +102,12 @@ export function transition(
       if (blocked !== undefined) return blocked;
       const decision = canApprove(request, event.by, policy);
       if (!decision.ok) return { ok: false, rejection: decision.rejection };
+      if (event.revision !== requestRevision(request)) {
+        return reject(
+          "request_changed",
+          `approval given for revision ${event.revision}, but the request is at revision ${requestRevision(request)}`,
+        );
+      }
       const approvals = [...request.approvals, { by: event.by.id, at: now }];
       const required = policy.requiredApprovals;
       if (approvals.length < required) {

@@ -201,6 +201,11 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
         ? `You already approved this request; it needs ${remaining} more ${remaining === 1 ? "approval" : "approvals"} from someone else.`
         : "You already approved this request.";
     }
+    case "request_changed":
+      return (
+        "Nothing was approved: the request changed since you looked at it (its settings were adjusted). " +
+        "Please look at the card again: it shows the request as it is now, and you can approve that."
+      );
     case "already_approved": {
       const by = request?.approvals.map((a) => mention(a.by)) ?? [];
       return by.length > 0

@@ -9,6 +9,7 @@ import {
   openRequest,
   type Plan,
   type Requester,
+  requestRevision,
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
@@ -92,9 +93,17 @@ export class DeployWorkflow {
     return this.#apply(id, { type: "message_posted", message });
   }
 
-  async approve(id: string, userId: string): Promise<Applied> {
+  /**
+   * One approval, for `revision`: the request's revision the approver was shown (a card click always says which).
+   * Without it, the approval is for the request as it stands (callers that show nothing, such as the bench).
+   */
+  async approve(id: string, userId: string, revision?: number): Promise<Applied> {
     const by = await this.#actor(userId);
-    return this.#apply(id, { type: "approved", by });
+    return this.#apply(id, (current) => ({
+      type: "approved",
+      by,
+      revision: revision ?? requestRevision(current),
+    }));
   }
 
   async reject(id: string, userId: string, note?: string): Promise<Applied> {

@@ -125,7 +125,7 @@ describe("transition", () => {
   it("never mutates its input", () => {
     const request = deepFreeze(requestIn("awaiting_approval"));
     const before = structuredClone(request);
-    success(transition(request, { type: "approved", by: approver }, { now: NOW, policy }));
+    success(transition(request, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy }));
     expect(request).toEqual(before);
   });
 
@@ -192,7 +192,7 @@ describe("transition", () => {
     it("with a quorum of 2: counts the first, refuses the same person twice, approves on the second", () => {
       const start = requestIn("awaiting_approval", { policy: quorum2 });
       const first = success(
-        transition(start, { type: "approved", by: approver }, { now: NOW, policy: quorum2 }),
+        transition(start, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy: quorum2 }),
       );
       expect(first.request.state).toBe("awaiting_approval");
       expect(first.request.approvals).toEqual([{ by: approver.id, at: NOW }]);
@@ -202,13 +202,21 @@ describe("transition", () => {
       ]);
 
       const twice = rejection(
-        transition(first.request, { type: "approved", by: approver }, { now: NOW + 1, policy: quorum2 }),
+        transition(
+          first.request,
+          { type: "approved", by: approver, revision: 1 },
+          { now: NOW + 1, policy: quorum2 },
+        ),
       );
       expect(twice.code).toBe("duplicate_approval");
       expect(twice.message).toContain(approver.id);
 
       const second = success(
-        transition(first.request, { type: "approved", by: groupMember }, { now: NOW + 2, policy: quorum2 }),
+        transition(
+          first.request,
+          { type: "approved", by: groupMember, revision: 1 },
+          { now: NOW + 2, policy: quorum2 },
+        ),
       );
       expect(second.request.state).toBe("approved");
       expect(second.request.approvals.map((a) => a.by)).toEqual([approver.id, groupMember.id]);
@@ -221,7 +229,11 @@ describe("transition", () => {
 
     it("refuses a non-approver, naming who can approve", () => {
       const r = rejection(
-        transition(requestIn("awaiting_approval"), { type: "approved", by: stranger }, { now: NOW, policy }),
+        transition(
+          requestIn("awaiting_approval"),
+          { type: "approved", by: stranger, revision: 1 },
+          { now: NOW, policy },
+        ),
       );
       expect(r.code).toBe("not_an_approver");
       expect(r.message).toBe(
@@ -234,7 +246,7 @@ describe("transition", () => {
       const r = rejection(
         transition(
           requestIn("awaiting_approval"),
-          { type: "approved", by: selfApprover },
+          { type: "approved", by: selfApprover, revision: 1 },
           { now: NOW, policy },
         ),
       );
@@ -243,7 +255,7 @@ describe("transition", () => {
       const ok = success(
         transition(
           requestIn("awaiting_approval", { policy: lenient }),
-          { type: "approved", by: selfApprover },
+          { type: "approved", by: selfApprover, revision: 1 },
           { now: NOW, policy: lenient },
         ),
       );
@@ -253,17 +265,29 @@ describe("transition", () => {
     it("refuses after expiresAt even before the expiry sweep ran", () => {
       const request = requestIn("awaiting_approval");
       const r = rejection(
-        transition(request, { type: "approved", by: approver }, { now: request.expiresAt, policy }),
+        transition(
+          request,
+          { type: "approved", by: approver, revision: 1 },
+          { now: request.expiresAt, policy },
+        ),
       );
       expect(r).toEqual({ code: "expired", message: "request expired at 2025-01-02T12:00:00.000Z" });
       expect(
-        transition(request, { type: "approved", by: approver }, { now: request.expiresAt - 1, policy }).ok,
+        transition(
+          request,
+          { type: "approved", by: approver, revision: 1 },
+          { now: request.expiresAt - 1, policy },
+        ).ok,
       ).toBe(true);
     });
 
     it("says who approved when the request is past approval", () => {
       const r = rejection(
-        transition(requestIn("provisioning"), { type: "approved", by: approver2 }, { now: NOW, policy }),
+        transition(
+          requestIn("provisioning"),
+          { type: "approved", by: approver2, revision: 1 },
+          { now: NOW, policy },
+        ),
       );
       expect(r).toEqual({ code: "already_approved", message: "already approved by U_APPROVER" });
     });
@@ -271,12 +295,20 @@ describe("transition", () => {
     it("says who rejected or cancelled a closed request", () => {
       expect(
         rejection(
-          transition(requestIn("rejected"), { type: "approved", by: approver }, { now: NOW, policy }),
+          transition(
+            requestIn("rejected"),
+            { type: "approved", by: approver, revision: 1 },
+            { now: NOW, policy },
+          ),
         ),
       ).toEqual({ code: "already_decided", message: "request was rejected by U_APPROVER2" });
       expect(
         rejection(
-          transition(requestIn("cancelled"), { type: "approved", by: approver }, { now: NOW, policy }),
+          transition(
+            requestIn("cancelled"),
+            { type: "approved", by: approver, revision: 1 },
+            { now: NOW, policy },
+          ),
         ),
       ).toEqual({ code: "already_decided", message: "request was cancelled by U_REQ" });
     });
@@ -341,7 +373,7 @@ describe("transition", () => {
     it("takes the new plan and name and clears approvals given so far", () => {
       const partly = apply(
         requestIn("awaiting_approval", { policy: quorum2 }),
-        { type: "approved", by: approver },
+        { type: "approved", by: approver, revision: 1 },
         NOW,
         quorum2,
       );
@@ -630,11 +662,55 @@ describe("transition", () => {
 
 describe("eventActor", () => {
   it.each<[DeployEvent, string]>([
-    [{ type: "approved", by: approver }, "U_APPROVER"],
+    [{ type: "approved", by: approver, revision: 1 }, "U_APPROVER"],
     [{ type: "cancelled", by: { id: "U_REQ" } }, "U_REQ"],
     [{ type: "expired" }, "system"],
     [{ type: "create_started" }, "system"],
   ])("%j → %s", (event, actor) => {
     expect(eventActor(event)).toBe(actor);
+  });
+});
+
+describe("revisions: an approval counts only for what the approver saw", () => {
+  const adjustTo20 = {
+    type: "adjusted",
+    by: requester,
+    plan: { minMultiple: 2, maxMultiple: 20, scaleToZero: false },
+    endpointName: "llama-13b-3",
+    mode: { kind: "create" },
+  } as const;
+
+  it("bumps the revision on an adjustment only, not on a posted card or an approval", () => {
+    const start = requestIn("awaiting_approval");
+    expect(start.revision ?? 1).toBe(1);
+    const posted = success(
+      transition(
+        start,
+        { type: "message_posted", message: { channelId: "C1", ts: "1.2" } },
+        { now: NOW, policy },
+      ),
+    ).request;
+    expect(posted.revision ?? 1).toBe(1);
+    const approvedOnce = success(
+      transition(posted, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy: quorum2 }),
+    ).request;
+    expect(approvedOnce.revision ?? 1).toBe(1);
+    const adjusted = success(transition(approvedOnce, adjustTo20, { now: NOW, policy: quorum2 })).request;
+    expect(adjusted.revision).toBe(2);
+    expect(adjusted.version).toBe(approvedOnce.version + 1);
+  });
+
+  it("refuses an approval for an earlier revision as request_changed, and accepts the current one", () => {
+    const adjusted = success(
+      transition(requestIn("awaiting_approval"), adjustTo20, { now: NOW, policy }),
+    ).request;
+    const stale = rejection(
+      transition(adjusted, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy }),
+    );
+    expect(stale.code).toBe("request_changed");
+    const fresh = success(
+      transition(adjusted, { type: "approved", by: approver, revision: 2 }, { now: NOW, policy }),
+    );
+    expect(fresh.request.state).toBe("approved");
   });
 });
