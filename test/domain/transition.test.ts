@@ -674,7 +674,7 @@ describe("eventActor", () => {
 describe("revisions: an approval counts only for what the approver saw", () => {
   const adjustTo20 = {
     type: "adjusted",
-    by: requester,
+    by: { id: requester.id, groups: [] },
     plan: { minMultiple: 2, maxMultiple: 20, scaleToZero: false },
     endpointName: "llama-13b-3",
     mode: { kind: "create" },
