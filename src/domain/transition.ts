@@ -13,7 +13,7 @@
 import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
-import { normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
+import { askViolations, normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
 import { type ApprovalPolicy, canApprove, isApprover } from "./policy.js";
 import type { Rejection, RejectionCode } from "./rejection.js";
 import { type DeployRequest, type DeployState, isResolved, type Reason, requestRevision } from "./request.js";
@@ -39,7 +39,10 @@ export function transition(
       if (request.state !== "resolving") return wrongState(request, event.type, ["resolving"]);
       const plan = normalizePlan(event.model, event.plan);
       const resolved = { model: event.model, plan, endpointName: event.endpointName, mode: event.mode };
-      const violations = validateDeploySettings(event.model, plan, event.endpointName, policy);
+      const violations = [
+        ...askViolations(event.model, request.ask),
+        ...validateDeploySettings(event.model, plan, event.endpointName, policy),
+      ];
       if (violations.length > 0) {
         const reason: Reason = {
           code: "invalid_plan",

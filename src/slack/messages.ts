@@ -12,7 +12,7 @@ import type {
   Rejection,
   VersionAsk,
 } from "../domain/index.js";
-import type { ParseProblem } from "./command-parser.js";
+import { MAX_COMMAND_LENGTH, type ParseProblem } from "./command-parser.js";
 import {
   channelMention,
   code,
@@ -68,7 +68,16 @@ function endpointText(request: DeployRequest): string {
 
 /** One bullet per violation, escaped. */
 export function violationLines(violations: readonly PlanViolation[]): string {
-  return violations.map((v) => `• ${escapeMrkdwn(v.message)}`).join("\n");
+  return violations.map((v) => `• ${violationText(v)}`).join("\n");
+}
+
+function violationText(violation: PlanViolation): string {
+  switch (violation.code) {
+    case "min_not_applicable":
+      return "`--min` does not apply to this model: model-unit models run at one fixed size, set by `--max` alone. Drop `--min`.";
+    default:
+      return escapeMrkdwn(violation.message);
+  }
 }
 
 /** A state in words, for cards, `/pt status` and `/pt list`. */
@@ -245,6 +254,10 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
   }
 }
 
+function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
 /** What was wrong with the command text; the user's own words are escaped. */
 export function parseProblemText(problem: ParseProblem): string {
   const what = problem.detail === undefined ? "" : code(problem.detail);
@@ -260,9 +273,17 @@ export function parseProblemText(problem: ParseProblem): string {
     case "alias_and_version":
       return `${what}: give either an alias (\`model@champion\`) or a version number, not both.`;
     case "unknown_flag":
-      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\` and \`--scale-to-zero\`.`;
+      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\` and \`--scale-to-zero\` (or \`--no-scale-to-zero\`).`;
     case "missing_flag_value":
       return `${what} needs a value, e.g. \`--max 4\`.`;
+    case "repeated_flag":
+      return `${what} is given twice: give each option once (\`--scale-to-zero\` and \`--no-scale-to-zero\` are one option).`;
+    case "invalid_flag_value":
+      return `${what}: \`--scale-to-zero\` takes \`true\` or \`false\` (or use \`--no-scale-to-zero\`), and \`--no-scale-to-zero\` takes no value.`;
+    case "max_zero":
+      return `${what}: an endpoint with \`--max 0\` could never serve a request. \`--max\` is at least 1; to let it scale down when idle, use \`--min 0 --scale-to-zero\`.`;
+    case "too_long":
+      return `That command is ${problem.detail ?? "too many"} characters long; I read commands of at most ${formatCount(MAX_COMMAND_LENGTH)} characters, so I did nothing. Shorten it (an endpoint name is at most 63 characters).`;
     case "invalid_multiple":
       return `${what}: \`--min\` and \`--max\` take whole multiples of the model's chunk, e.g. \`--max 4\`.`;
     case "unexpected_argument":

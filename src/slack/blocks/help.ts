@@ -45,7 +45,9 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         (policy === undefined
           ? "."
           : ` (default ${policy.defaultMinMultiple}× to ${policy.defaultMaxMultiple}×, at most ${policy.maxMultipleLimit}×).`) +
-        " No version means the latest READY one. Model-unit models are sized by `--max` alone.",
+        " No version means the latest READY one. Model-unit models are sized by `--max` alone." +
+        " `--scale-to-zero=false` (or `--no-scale-to-zero`) keeps scale to zero off; every option takes" +
+        " `--option value` or `--option=value`, once.",
     ]),
   );
   const text = lead === undefined ? "How to use /pt" : `${lead} See /pt help for usage.`;
