@@ -40,7 +40,14 @@ export type DeployEvent =
   | { readonly type: "approved"; readonly by: Actor; readonly revision: number }
   /** `note` is the approver's optional explanation. */
   | { readonly type: "rejected"; readonly by: Actor; readonly note?: string }
-  | { readonly type: "cancelled"; readonly by: { readonly id: string } }
+  /**
+   * By the requester or an approver; `groups` are the approver groups the person belongs to (as on {@link Actor}),
+   * absent when none were looked up.
+   */
+  | {
+      readonly type: "cancelled";
+      readonly by: { readonly id: string; readonly groups?: readonly string[] };
+    }
   /**
    * The expiry sweep found the request past `expiresAt` while still undecided: awaiting approval, or stuck in
    * `resolving` (say, the process died mid-lookup), so no request waits forever.

@@ -14,7 +14,7 @@ import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
 import { askViolations, normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
-import { type ApprovalPolicy, canApprove, isApprover } from "./policy.js";
+import { type ApprovalPolicy, canApprove, isApprover, mayCancel } from "./policy.js";
 import type { Rejection, RejectionCode } from "./rejection.js";
 import { type DeployRequest, type DeployState, isResolved, type Reason, requestRevision } from "./request.js";
 
@@ -143,10 +143,10 @@ export function transition(
     case "cancelled": {
       const blocked = blockedUserAction(request, now, ["resolving", "awaiting_approval"], "cancelled");
       if (blocked !== undefined) return blocked;
-      if (event.by.id !== request.requester.id) {
+      if (!mayCancel(request, { id: event.by.id, groups: event.by.groups ?? [] }, policy)) {
         return reject(
-          "not_requester",
-          `only the requester ${request.requester.id} can cancel this request, not ${event.by.id}`,
+          "not_requester_or_approver",
+          `only the requester ${request.requester.id} or an approver can cancel this request, not ${event.by.id}`,
         );
       }
       const reason: Reason = { code: "cancelled", message: `cancelled by ${event.by.id}` };

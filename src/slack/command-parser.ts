@@ -17,6 +17,8 @@ export type ParsedCommand =
       readonly scaleToZero: boolean;
     }
   | { readonly kind: "status"; readonly endpoint: string }
+  /** `target` is an endpoint name or a request id. */
+  | { readonly kind: "cancel"; readonly target: string }
   | { readonly kind: "list" }
   | { readonly kind: "help"; readonly problem?: ParseProblem };
 
@@ -39,6 +41,7 @@ export interface ParseProblem {
     | "max_zero"
     | "unexpected_argument"
     | "missing_endpoint"
+    | "missing_cancel_target"
     /** Longer than {@link MAX_COMMAND_LENGTH}; `detail` is the length. */
     | "too_long";
   readonly detail?: string;
@@ -157,6 +160,12 @@ export function parseCommand(text: string): ParsedCommand {
       if (endpoint === undefined) return problem("missing_endpoint");
       if (extra !== undefined) return problem("unexpected_argument", extra);
       return { kind: "status", endpoint };
+    }
+    case "cancel": {
+      const [target, extra] = args;
+      if (target === undefined) return problem("missing_cancel_target");
+      if (extra !== undefined) return problem("unexpected_argument", extra);
+      return { kind: "cancel", target };
     }
     case "list":
       return args.length === 0 ? { kind: "list" } : problem("unexpected_argument", args[0]);

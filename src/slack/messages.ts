@@ -234,7 +234,9 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
     case "not_requester":
       return `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this deploy, can cancel it. Approvers can reject it instead.`;
     case "not_requester_or_approver":
-      return `Only ${request === undefined ? "the requester" : mention(request.requester.id)} or an approver (${approversText(policy)}) can adjust this request.`;
+      return action === "cancel"
+        ? `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this deploy, or an approver (${approversText(policy)}) can cancel it.`
+        : `Only ${request === undefined ? "the requester" : mention(request.requester.id)} or an approver (${approversText(policy)}) can adjust this request.`;
     case "channel_not_allowed":
       return policy.allowedChannels.length > 0
         ? `Deploys cannot be requested in this channel. Use ${joinWords(policy.allowedChannels.map(channelMention), "or")}.`
@@ -290,6 +292,8 @@ export function parseProblemText(problem: ParseProblem): string {
       return `I did not expect ${what} there.`;
     case "missing_endpoint":
       return "`/pt status` needs an endpoint name, e.g. `/pt status llama-13b-3`.";
+    case "missing_cancel_target":
+      return "`/pt cancel` needs the endpoint name or the request id, e.g. `/pt cancel llama-13b-3`.";
   }
 }
 
@@ -358,3 +362,26 @@ export const UNEXPECTED_ERROR_TEXT =
 
 export const GROUP_LOOKUP_FAILED_TEXT =
   "I could not check your approver group membership with Slack just now, so nothing was changed. Try again in a moment.";
+
+/** `/pt cancel` found nothing under `target`. */
+export function nothingHeldText(target: string): string {
+  return (
+    `Nothing is held under ${code(target)}: no request in progress has that endpoint name or id, so there is ` +
+    "nothing to cancel. `/pt list` shows the requests in flight."
+  );
+}
+
+/** `/pt cancel` worked: the request is cancelled and its name is free. */
+export function cancelledText(request: DeployRequest): string {
+  const name = request.endpointName ?? request.ask.endpointName;
+  const what =
+    name === undefined
+      ? `request ${code(request.id)}`
+      : `the request for ${code(name)} (${code(request.id)})`;
+  return `🚫 Cancelled ${what}.${name === undefined ? "" : ` The name ${code(name)} is free again.`}`;
+}
+
+/** `/pt cancel` matched several requests by name: ask for the id. */
+export function severalHeldText(target: string, ids: readonly string[]): string {
+  return `Several requests hold ${code(target)}; cancel one by its id: ${joinWords(ids.map(code), "or")}.`;
+}

@@ -1,4 +1,5 @@
 import {
+  ACTIVE_STATES,
   type Actor,
   type ApprovalPolicy,
   type ApproverDirectory,
@@ -111,8 +112,24 @@ export class DeployWorkflow {
     return this.#apply(id, note === undefined ? { type: "rejected", by } : { type: "rejected", by, note });
   }
 
-  cancel(id: string, userId: string): Promise<Applied> {
-    return this.#apply(id, { type: "cancelled", by: { id: userId } });
+  /** Cancels a request not applied yet, for its requester or an approver (audited with who). */
+  async cancel(id: string, userId: string): Promise<Applied> {
+    // The requester needs no group lookup (nor a Slack call that could fail).
+    const current = await this.#deps.store.get(id);
+    const by = current?.requester.id === userId ? { id: userId } : await this.#actor(userId);
+    return this.#apply(id, { type: "cancelled", by });
+  }
+
+  /**
+   * The requests `/pt cancel <target>` may mean: the one with that id, else those still in progress (not in a
+   * final state) that hold `target` as their endpoint name, or asked for it while resolving. Empty when nothing
+   * matches.
+   */
+  async findCancellable(target: string): Promise<DeployRequest[]> {
+    const byId = await this.#deps.store.get(target);
+    if (byId !== undefined) return [byId];
+    const active = await this.#deps.store.listByStates(ACTIVE_STATES, { limit: 1000 });
+    return active.filter((r) => (r.endpointName ?? r.ask.endpointName) === target);
   }
 
   /**

@@ -340,11 +340,19 @@ describe("transition", () => {
   });
 
   describe("cancelled", () => {
-    it("is for the requester only", () => {
-      const r = rejection(
+    it("is for the requester or an approver (issue 9: approvers may release a request too)", () => {
+      const byApprover = success(
         transition(requestIn("awaiting_approval"), { type: "cancelled", by: approver }, { now: NOW, policy }),
+      ).request;
+      expect(byApprover.closedBy?.by).toBe(approver.id);
+      const byGroup = success(
+        transition(requestIn("resolving"), { type: "cancelled", by: groupMember }, { now: NOW, policy }),
+      ).request;
+      expect(byGroup.state).toBe("cancelled");
+      const r = rejection(
+        transition(requestIn("awaiting_approval"), { type: "cancelled", by: stranger }, { now: NOW, policy }),
       );
-      expect(r.code).toBe("not_requester");
+      expect(r.code).toBe("not_requester_or_approver");
       expect(r.message).toContain("U_REQ");
     });
 

@@ -41,6 +41,8 @@ describe("parseCommand", () => {
     ],
     ["status llama-13b-3", { kind: "status", endpoint: "llama-13b-3" }],
     ["list", { kind: "list" }],
+    ["cancel llama-13b-3", { kind: "cancel", target: "llama-13b-3" }],
+    ["CANCEL 0b8e-uuid-like", { kind: "cancel", target: "0b8e-uuid-like" }],
     ["", { kind: "help" }],
     ["help", { kind: "help" }],
   ])("parses %j", (text, expected) => {
@@ -65,6 +67,8 @@ describe("parseCommand", () => {
     ["status", "missing_endpoint", undefined],
     ["status a b", "unexpected_argument", "b"],
     ["list all", "unexpected_argument", "all"],
+    ["cancel", "missing_cancel_target", undefined],
+    ["cancel a b", "unexpected_argument", "b"],
   ])("answers %j with help and %s", (text, code, detail) => {
     const parsed = parseCommand(text);
     expect(parsed).toEqual({ kind: "help", problem: detail === undefined ? { code } : { code, detail } });

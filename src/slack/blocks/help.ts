@@ -28,6 +28,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         "    propose a deploy; an approver confirms it on the card I post here",
         `\`${COMMAND} status <endpoint>\`    state, model, throughput, who asked and who approved`,
         `\`${COMMAND} list\`    endpoints ptbot manages and requests in flight`,
+        `\`${COMMAND} cancel <endpoint or request id>\`    withdraw a request not yet applied (requester or approvers), even when its card is gone`,
         `\`${COMMAND} help\`    this message`,
       ].join("\n"),
     ),
