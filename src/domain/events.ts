@@ -21,7 +21,14 @@ export type DeployEvent =
       readonly mode: DeployMode;
     }
   /** The model could not be resolved, or the endpoint is refused (code e.g. `model_not_found`, `endpoint_busy`). */
-  | { readonly type: "resolution_failed"; readonly code: string; readonly message: string }
+  | {
+      readonly type: "resolution_failed";
+      readonly code: string;
+      readonly message: string;
+      /** For `endpoint_in_use`: the endpoint and the requester of the request that holds it. */
+      readonly endpointName?: string;
+      readonly heldBy?: string;
+    }
   /**
    * New settings from the requester or an approver. Carries the whole plan, name and mode: when the name changes the
    * workflow must look the new endpoint up again, so it always passes the mode it just decided.

@@ -98,6 +98,10 @@ export interface Reason {
   readonly code: string;
   readonly message: string;
   readonly violations?: readonly PlanViolation[];
+  /** The endpoint name the reason is about, when the request itself may not carry it (`endpoint_in_use`). */
+  readonly endpointName?: string;
+  /** Who holds the endpoint with another request (`endpoint_in_use`): their user id. */
+  readonly heldBy?: string;
 }
 
 /** What the tracker (or the create call) last saw of the endpoint. */

@@ -14,7 +14,14 @@ import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
 import { askViolations, normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
-import { type ApprovalPolicy, canApprove, isApprover, mayCancel } from "./policy.js";
+import {
+  type Actor,
+  type ApprovalPolicy,
+  canApprove,
+  isApprover,
+  mayCancel,
+  type PolicyDecision,
+} from "./policy.js";
 import type { Rejection, RejectionCode } from "./rejection.js";
 import { type DeployRequest, type DeployState, isResolved, type Reason, requestRevision } from "./request.js";
 
@@ -60,20 +67,19 @@ export function transition(
 
     case "resolution_failed": {
       if (request.state !== "resolving") return wrongState(request, event.type, ["resolving"]);
-      const reason: Reason = { code: event.code, message: event.message };
+      const reason: Reason = {
+        code: event.code,
+        message: event.message,
+        ...(event.endpointName === undefined ? {} : { endpointName: event.endpointName }),
+        ...(event.heldBy === undefined ? {} : { heldBy: event.heldBy }),
+      };
       return ok(request, now, { state: "unresolvable", reason }, [notice({ type: "unresolvable", reason })]);
     }
 
     case "adjusted": {
-      const blocked = blockedUserAction(request, now, ["awaiting_approval"], "adjusted");
-      if (blocked !== undefined) return blocked;
       const actor = event.by;
-      if (actor.id !== request.requester.id && !isApprover(actor, policy)) {
-        return reject(
-          "not_requester_or_approver",
-          `only the requester ${request.requester.id} or an approver can adjust this request, not ${actor.id}`,
-        );
-      }
+      const allowed = mayAdjust(request, actor, policy, now);
+      if (!allowed.ok) return allowed;
       if (!isResolved(request)) return wrongState(request, event.type, ["awaiting_approval"]);
       const plan = normalizePlan(request.model, event.plan);
       const violations = validateDeploySettings(request.model, plan, event.endpointName, policy);
@@ -236,6 +242,31 @@ export function transition(
       return ok(request, now, { stuckReportedAt: now }, [notice({ type: "stuck", forMs })]);
     }
   }
+}
+
+/**
+ * Whether `actor` may adjust `request` now: it awaits approval, its time has not run out, and `actor` is its
+ * requester or an approver. The one rule behind both the Adjust button (asked before the form opens) and the
+ * `adjusted` event.
+ */
+export function mayAdjust(
+  request: DeployRequest,
+  actor: Actor,
+  policy: ApprovalPolicy,
+  now: number,
+): PolicyDecision {
+  const blocked = blockedUserAction(request, now, ["awaiting_approval"], "adjusted");
+  if (blocked !== undefined && !blocked.ok) return blocked;
+  if (actor.id !== request.requester.id && !isApprover(actor, policy)) {
+    return {
+      ok: false,
+      rejection: {
+        code: "not_requester_or_approver",
+        message: `only the requester ${request.requester.id} or an approver can adjust this request, not ${actor.id}`,
+      },
+    };
+  }
+  return { ok: true };
 }
 
 /**

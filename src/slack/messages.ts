@@ -37,11 +37,14 @@ function detail(message: string | undefined): string {
 }
 
 /** "any of @grace, or members of @ml-approvers", with mentions Slack renders as names. */
-export function approversText(policy: ApprovalPolicy): string {
+export function approversText(policy: ApprovalPolicy, except: readonly string[] = []): string {
   const parts = [
-    ...policy.approverUsers.map(mention),
+    ...policy.approverUsers.filter((u) => !except.includes(u)).map(mention),
     ...policy.approverGroups.map((g) => `members of ${groupMention(g)}`),
   ];
+  if (parts.length === 0 && except.length > 0) {
+    return "nobody else (every named approver has approved; ask the ptbot admins)";
+  }
   if (parts.length === 0) return "nobody (no approvers are configured; ask the ptbot admins)";
   return parts.length === 1 ? (parts[0] ?? "") : `any of ${joinWords(parts, "or")}`;
 }
@@ -146,11 +149,15 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
       );
     case "endpoint_busy":
       return `${endpoint} is being updated right now. Try again once that update has finished.${detail(reason.message)}`;
-    case "endpoint_in_use":
-      return (
-        `Another request for ${endpoint} is still in progress. Wait for it to finish, or pick another name ` +
-        `with \`--name\`.${detail(reason.message)}`
-      );
+    case "endpoint_in_use": {
+      const held = reason.endpointName === undefined ? endpoint : `endpoint ${code(reason.endpointName)}`;
+      // Old stored reasons carry only the message (raw ids); newer ones name the person, so the ids stay out.
+      return reason.heldBy === undefined
+        ? `Another request for ${held} is still in progress. Wait for it to finish, or pick another name ` +
+            `with \`--name\`.${detail(reason.message)}`
+        : `${mention(reason.heldBy)} already has a request in progress for ${held}. Wait for it to finish ` +
+            "(or ask them, or an approver, to `/pt cancel` it), or pick another name with `--name`.";
+    }
     case "invalid_plan":
       return (
         `These settings are not valid:\n${violationLines(reason.violations ?? [])}\n` +

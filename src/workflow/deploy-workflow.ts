@@ -185,6 +185,11 @@ export class DeployWorkflow {
     return this.#deps.store.get(id);
   }
 
+  /** The person as the domain judges them: their id and the approver groups they belong to (looked up, cached). */
+  actor(userId: string): Promise<Actor> {
+    return this.#actor(userId);
+  }
+
   async #actor(userId: string): Promise<Actor> {
     const groups = this.#deps.policy.approverGroups;
     return {

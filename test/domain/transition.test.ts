@@ -4,7 +4,7 @@ import { eventActor } from "../../src/domain/events.js";
 import { openRequest } from "../../src/domain/open-request.js";
 import { type Actor, approvalPolicy } from "../../src/domain/policy.js";
 import { isResolved } from "../../src/domain/request.js";
-import { isStuck, type TransitionResult, transition } from "../../src/domain/transition.js";
+import { isStuck, mayAdjust, type TransitionResult, transition } from "../../src/domain/transition.js";
 import {
   apply,
   approver,
@@ -720,5 +720,24 @@ describe("revisions: an approval counts only for what the approver saw", () => {
       transition(adjusted, { type: "approved", by: approver, revision: 2 }, { now: NOW, policy }),
     );
     expect(fresh.request.state).toBe("approved");
+  });
+});
+
+describe("mayAdjust: the one rule behind the Adjust button and the adjusted event", () => {
+  it("allows the requester and approvers while the request awaits approval, and no one else", () => {
+    const request = requestIn("awaiting_approval");
+    expect(mayAdjust(request, { id: requester.id, groups: [] }, policy, NOW).ok).toBe(true);
+    expect(mayAdjust(request, approver, policy, NOW).ok).toBe(true);
+    expect(mayAdjust(request, groupMember, policy, NOW).ok).toBe(true);
+    const refused = mayAdjust(request, stranger, policy, NOW);
+    expect(!refused.ok && refused.rejection.code).toBe("not_requester_or_approver");
+  });
+
+  it("refuses once the request is decided or out of time, as transition does", () => {
+    const decided = mayAdjust(requestIn("provisioning"), approver, policy, NOW);
+    expect(!decided.ok && decided.rejection.code).toBe("already_approved");
+    const request = requestIn("awaiting_approval");
+    const late = mayAdjust(request, approver, policy, request.expiresAt);
+    expect(!late.ok && late.rejection.code).toBe("expired");
   });
 });

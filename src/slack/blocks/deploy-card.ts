@@ -82,13 +82,14 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
         status.given.length === 0
           ? ""
           : ` · ${approvedBy(request)} (${status.given.length} of ${status.required})`;
+      // Someone who approved already cannot give the next approval: they are not listed again.
       return (
-        `⏳ *Waiting for approval*: needs ${needs} from ${approversText(ctx.policy)}${given}` +
+        `⏳ *Waiting for approval*: needs ${needs} from ${approversText(ctx.policy, status.given)}${given}` +
         ` · expires ${slackDate(request.expiresAt)}`
       );
     }
     case "approved":
-      return `${approvedHeadline(request)}. Creating the endpoint next.`;
+      return `${approvedHeadline(request)}. ${request.mode?.kind === "update" ? "Updating" : "Creating"} the endpoint next.`;
     case "creating":
       return `${approvedHeadline(request)}. ⏳ Sending the config to Databricks…`;
     case "provisioning":

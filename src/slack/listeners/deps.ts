@@ -14,7 +14,7 @@ import { BUTTON_VALUE } from "../ids.js";
 export interface ListenerDeps {
   readonly workflow: Pick<
     DeployWorkflow,
-    "request" | "attachCard" | "approve" | "reject" | "cancel" | "adjust" | "findCancellable"
+    "request" | "attachCard" | "approve" | "reject" | "cancel" | "adjust" | "findCancellable" | "actor"
   >;
   readonly store: Pick<RequestStore, "get" | "findByEndpointName" | "listByStates">;
   readonly databricks: Pick<DatabricksApi, "getServingEndpoint" | "listServingEndpoints" | "endpointUrl">;
