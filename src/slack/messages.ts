@@ -155,8 +155,9 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
       return reason.heldBy === undefined
         ? `Another request for ${held} is still in progress. Wait for it to finish, or pick another name ` +
             `with \`--name\`.${detail(reason.message)}`
-        : `${mention(reason.heldBy)} already has a request in progress for ${held}. Wait for it to finish ` +
-            "(or ask them, or an approver, to `/pt cancel` it), or pick another name with `--name`.";
+        : `Another request for ${held}, by ${reason.heldBy === request.requester.id ? "you" : mention(reason.heldBy)}, ` +
+            "is still in progress. Wait for it to finish (or have it cancelled with `/pt cancel`), or pick another " +
+            "name with `--name`.";
     }
     case "invalid_plan":
       return (
