@@ -80,6 +80,16 @@ describe("/pt cancel", () => {
     expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(0);
   });
 
+  it("is in /pt help, and asks for a target when given none", async () => {
+    h = await startHarness();
+    const help = await h.driver.slashCommand({ user: REQUESTER, channel: CHANNEL, text: "help" });
+    expect(JSON.stringify(help.body)).toContain("/pt cancel <endpoint or request id>");
+    const bare = await h.driver.slashCommand({ user: REQUESTER, channel: CHANNEL, text: "cancel" });
+    expect((bare.body as { text: string }).text).toContain(
+      "`/pt cancel` needs the endpoint name or the request id",
+    );
+  });
+
   it("lets an approver press Cancel on the card too", async () => {
     h = await startHarness();
     const card = await h.deploy(`deploy ${LLAMA} 3 --name by-button`);
