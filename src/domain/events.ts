@@ -21,7 +21,14 @@ export type DeployEvent =
       readonly mode: DeployMode;
     }
   /** The model could not be resolved, or the endpoint is refused (code e.g. `model_not_found`, `endpoint_busy`). */
-  | { readonly type: "resolution_failed"; readonly code: string; readonly message: string }
+  | {
+      readonly type: "resolution_failed";
+      readonly code: string;
+      readonly message: string;
+      /** For `endpoint_in_use`: the endpoint and the requester of the request that holds it. */
+      readonly endpointName?: string;
+      readonly heldBy?: string;
+    }
   /**
    * New settings from the requester or an approver. Carries the whole plan, name and mode: when the name changes the
    * workflow must look the new endpoint up again, so it always passes the mode it just decided.
@@ -33,10 +40,21 @@ export type DeployEvent =
       readonly endpointName: string;
       readonly mode: DeployMode;
     }
-  | { readonly type: "approved"; readonly by: Actor }
+  /**
+   * `revision` is the request's revision the approver was shown (the card's): an approval for any other revision is
+   * refused (`request_changed`), so it never counts for settings the approver did not see.
+   */
+  | { readonly type: "approved"; readonly by: Actor; readonly revision: number }
   /** `note` is the approver's optional explanation. */
   | { readonly type: "rejected"; readonly by: Actor; readonly note?: string }
-  | { readonly type: "cancelled"; readonly by: { readonly id: string } }
+  /**
+   * By the requester or an approver; `groups` are the approver groups the person belongs to (as on {@link Actor}),
+   * absent when none were looked up.
+   */
+  | {
+      readonly type: "cancelled";
+      readonly by: { readonly id: string; readonly groups?: readonly string[] };
+    }
   /**
    * The expiry sweep found the request past `expiresAt` while still undecided: awaiting approval, or stuck in
    * `resolving` (say, the process died mid-lookup), so no request waits forever.

@@ -118,6 +118,21 @@ export function validateDeploySettings(
   return [...validatePlan(model, plan, policy), ...validateEndpointName(endpointName)];
 }
 
+/**
+ * What the requester asked that means nothing for `model` (known only once the model is resolved): a min for a
+ * model-unit model, which runs at one fixed size set by max alone. Refused rather than silently dropped.
+ */
+export function askViolations(model: ModelInfo, ask: PlanAsk): PlanViolation[] {
+  if (model.unit !== "model_units" || ask.min === undefined) return [];
+  return [
+    {
+      field: "min",
+      code: "min_not_applicable",
+      message: `min (${ask.min}×) does not apply to model-unit models: they run at one fixed size, set by max alone`,
+    },
+  ];
+}
+
 /** A render-ready amount: `multiple` chunks, that is `value` `unit` (and `dbus` DBUs when the model reports them). */
 export interface PlanAmount {
   readonly multiple: number;

@@ -83,6 +83,11 @@ export function canApprove(request: DeployRequest, actor: Actor, policy: Approva
   return { ok: true };
 }
 
+/** Whether `actor` may cancel `request` (its state aside): the requester, or an approver. */
+export function mayCancel(request: DeployRequest, actor: Actor, policy: ApprovalPolicy): boolean {
+  return actor.id === request.requester.id || isApprover(actor, policy);
+}
+
 export function isChannelAllowed(channelId: string, policy: ApprovalPolicy): boolean {
   return policy.allowedChannels.length === 0 || policy.allowedChannels.includes(channelId);
 }

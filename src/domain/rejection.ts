@@ -19,6 +19,8 @@ export type RejectionCode =
   /** Only the requester or an approver may adjust a request. */
   | "not_requester_or_approver"
   | "duplicate_approval"
+  /** The approval was given for an earlier revision of the request (its settings changed since). */
+  | "request_changed"
   | "channel_not_allowed"
   /** The plan or endpoint name breaks a rule; `violations` lists every one. */
   | "invalid_plan"

@@ -98,6 +98,10 @@ export interface Reason {
   readonly code: string;
   readonly message: string;
   readonly violations?: readonly PlanViolation[];
+  /** The endpoint name the reason is about, when the request itself may not carry it (`endpoint_in_use`). */
+  readonly endpointName?: string;
+  /** Who holds the endpoint with another request (`endpoint_in_use`): their user id. */
+  readonly heldBy?: string;
 }
 
 /** What the tracker (or the create call) last saw of the endpoint. */
@@ -161,6 +165,11 @@ export interface DeployRequest {
   readonly expiresAt: number;
   /** Starts at 1 and grows by one on every transition; the store's compare-and-set key. */
   readonly version: number;
+  /**
+   * What an approver is shown: starts at 1 and grows by one only when the settings change (`adjusted`), so an
+   * approval can name the revision it was given for. Absent (requests stored before it existed) means 1.
+   */
+  readonly revision?: number;
 }
 
 /** A request whose model, plan, endpoint name and mode are known. */
@@ -170,6 +179,11 @@ export type ResolvedDeployRequest = DeployRequest & {
   readonly endpointName: string;
   readonly mode: DeployMode;
 };
+
+/** The request's {@link DeployRequest.revision}, 1 when it was stored without one. */
+export function requestRevision(request: DeployRequest): number {
+  return request.revision ?? 1;
+}
 
 export function isResolved(request: DeployRequest): request is ResolvedDeployRequest {
   return (

@@ -13,10 +13,17 @@
 import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
-import { normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
-import { type ApprovalPolicy, canApprove, isApprover } from "./policy.js";
+import { askViolations, normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
+import {
+  type Actor,
+  type ApprovalPolicy,
+  canApprove,
+  isApprover,
+  mayCancel,
+  type PolicyDecision,
+} from "./policy.js";
 import type { Rejection, RejectionCode } from "./rejection.js";
-import { type DeployRequest, type DeployState, isResolved, type Reason } from "./request.js";
+import { type DeployRequest, type DeployState, isResolved, type Reason, requestRevision } from "./request.js";
 
 export interface TransitionContext {
   /** Milliseconds since the epoch. */
@@ -39,7 +46,10 @@ export function transition(
       if (request.state !== "resolving") return wrongState(request, event.type, ["resolving"]);
       const plan = normalizePlan(event.model, event.plan);
       const resolved = { model: event.model, plan, endpointName: event.endpointName, mode: event.mode };
-      const violations = validateDeploySettings(event.model, plan, event.endpointName, policy);
+      const violations = [
+        ...askViolations(event.model, request.ask),
+        ...validateDeploySettings(event.model, plan, event.endpointName, policy),
+      ];
       if (violations.length > 0) {
         const reason: Reason = {
           code: "invalid_plan",
@@ -57,20 +67,19 @@ export function transition(
 
     case "resolution_failed": {
       if (request.state !== "resolving") return wrongState(request, event.type, ["resolving"]);
-      const reason: Reason = { code: event.code, message: event.message };
+      const reason: Reason = {
+        code: event.code,
+        message: event.message,
+        ...(event.endpointName === undefined ? {} : { endpointName: event.endpointName }),
+        ...(event.heldBy === undefined ? {} : { heldBy: event.heldBy }),
+      };
       return ok(request, now, { state: "unresolvable", reason }, [notice({ type: "unresolvable", reason })]);
     }
 
     case "adjusted": {
-      const blocked = blockedUserAction(request, now, ["awaiting_approval"], "adjusted");
-      if (blocked !== undefined) return blocked;
       const actor = event.by;
-      if (actor.id !== request.requester.id && !isApprover(actor, policy)) {
-        return reject(
-          "not_requester_or_approver",
-          `only the requester ${request.requester.id} or an approver can adjust this request, not ${actor.id}`,
-        );
-      }
+      const allowed = mayAdjust(request, actor, policy, now);
+      if (!allowed.ok) return allowed;
       if (!isResolved(request)) return wrongState(request, event.type, ["awaiting_approval"]);
       const plan = normalizePlan(request.model, event.plan);
       const violations = validateDeploySettings(request.model, plan, event.endpointName, policy);
@@ -92,9 +101,9 @@ export function transition(
         return reject("nothing_changed", "the adjustment changes nothing");
       }
       const approvalsCleared = request.approvals.length;
-      return ok(request, now, { plan, endpointName: event.endpointName, mode: event.mode, approvals: [] }, [
-        notice({ type: "adjusted", by: actor.id, approvalsCleared }),
-      ]);
+      const revision = requestRevision(request) + 1;
+      const changes = { plan, endpointName: event.endpointName, mode: event.mode, approvals: [], revision };
+      return ok(request, now, changes, [notice({ type: "adjusted", by: actor.id, approvalsCleared })]);
     }
 
     case "approved": {
@@ -102,6 +111,12 @@ export function transition(
       if (blocked !== undefined) return blocked;
       const decision = canApprove(request, event.by, policy);
       if (!decision.ok) return { ok: false, rejection: decision.rejection };
+      if (event.revision !== requestRevision(request)) {
+        return reject(
+          "request_changed",
+          `approval given for revision ${event.revision}, but the request is at revision ${requestRevision(request)}`,
+        );
+      }
       const approvals = [...request.approvals, { by: event.by.id, at: now }];
       const required = policy.requiredApprovals;
       if (approvals.length < required) {
@@ -134,10 +149,10 @@ export function transition(
     case "cancelled": {
       const blocked = blockedUserAction(request, now, ["resolving", "awaiting_approval"], "cancelled");
       if (blocked !== undefined) return blocked;
-      if (event.by.id !== request.requester.id) {
+      if (!mayCancel(request, { id: event.by.id, groups: event.by.groups ?? [] }, policy)) {
         return reject(
-          "not_requester",
-          `only the requester ${request.requester.id} can cancel this request, not ${event.by.id}`,
+          "not_requester_or_approver",
+          `only the requester ${request.requester.id} or an approver can cancel this request, not ${event.by.id}`,
         );
       }
       const reason: Reason = { code: "cancelled", message: `cancelled by ${event.by.id}` };
@@ -250,6 +265,31 @@ export function transition(
       return ok(request, now, { stuckReportedAt: now }, [notice({ type: "stuck", forMs })]);
     }
   }
+}
+
+/**
+ * Whether `actor` may adjust `request` now: it awaits approval, its time has not run out, and `actor` is its
+ * requester or an approver. The one rule behind both the Adjust button (asked before the form opens) and the
+ * `adjusted` event.
+ */
+export function mayAdjust(
+  request: DeployRequest,
+  actor: Actor,
+  policy: ApprovalPolicy,
+  now: number,
+): PolicyDecision {
+  const blocked = blockedUserAction(request, now, ["awaiting_approval"], "adjusted");
+  if (blocked !== undefined && !blocked.ok) return blocked;
+  if (actor.id !== request.requester.id && !isApprover(actor, policy)) {
+    return {
+      ok: false,
+      rejection: {
+        code: "not_requester_or_approver",
+        message: `only the requester ${request.requester.id} or an approver can adjust this request, not ${actor.id}`,
+      },
+    };
+  }
+  return { ok: true };
 }
 
 /**

@@ -26,6 +26,8 @@ export type PlanViolationCode =
   | "above_limit"
   /** scale to zero was asked for a model-unit model, which the `/pt` route provisions at one fixed size. */
   | "scale_to_zero_unsupported"
+  /** a min was asked for a model-unit model, which is sized by max alone. */
+  | "min_not_applicable"
   | "name_empty"
   | "name_too_long"
   | "name_bad_characters";

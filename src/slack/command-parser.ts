@@ -17,6 +17,8 @@ export type ParsedCommand =
       readonly scaleToZero: boolean;
     }
   | { readonly kind: "status"; readonly endpoint: string }
+  /** `target` is an endpoint name or a request id. */
+  | { readonly kind: "cancel"; readonly target: string }
   | { readonly kind: "list" }
   | { readonly kind: "help"; readonly problem?: ParseProblem };
 
@@ -30,16 +32,26 @@ export interface ParseProblem {
     | "alias_and_version"
     | "unknown_flag"
     | "missing_flag_value"
+    /** A flag given twice (`--scale-to-zero` and `--no-scale-to-zero` count as one). */
+    | "repeated_flag"
+    /** A value a flag does not take: `--scale-to-zero=maybe`, `--no-scale-to-zero=true`. */
+    | "invalid_flag_value"
     | "invalid_multiple"
+    /** `--max 0`: an endpoint that can never serve. */
+    | "max_zero"
     | "unexpected_argument"
-    | "missing_endpoint";
+    | "missing_endpoint"
+    | "missing_cancel_target"
+    /** Longer than {@link MAX_COMMAND_LENGTH}; `detail` is the length. */
+    | "too_long";
   readonly detail?: string;
 }
 
 const MODEL_PART = "[A-Za-z0-9_][A-Za-z0-9_-]*";
 const MODEL_NAME = new RegExp(`^${MODEL_PART}\\.${MODEL_PART}\\.${MODEL_PART}$`);
 const ALIAS = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
-const MAX_TEXT = 1000;
+/** The longest command text read; a longer one is refused as a whole, never cut. */
+export const MAX_COMMAND_LENGTH = 1000;
 
 /** Slack clients may "smarten" `--` into an em or en dash; accept them as the flag prefix people meant to type. */
 function normaliseFlag(token: string): string {
@@ -55,9 +67,15 @@ function parseMultiple(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
+/** `true`/`false` (any case) as a boolean, else undefined. */
+function parseBoolean(raw: string | undefined): boolean | undefined {
+  const word = raw?.toLowerCase();
+  return word === "true" ? true : word === "false" ? false : undefined;
+}
+
 function parseDeploy(args: readonly string[]): ParsedCommand {
   const positional: string[] = [];
-  const flags: { name?: string; min?: number; max?: number; scaleToZero: boolean } = { scaleToZero: false };
+  const flags: { name?: string; min?: number; max?: number; scaleToZero?: boolean } = {};
   for (let i = 0; i < args.length; i++) {
     const raw = args[i] ?? "";
     const token = normaliseFlag(raw);
@@ -66,20 +84,38 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
       continue;
     }
     const [flag = "", inline] = token.split(/=(.*)/s, 2);
-    if (flag === "--scale-to-zero") {
-      flags.scaleToZero = true;
+    if (flag === "--scale-to-zero" || flag === "--no-scale-to-zero") {
+      if (flags.scaleToZero !== undefined) return problem("repeated_flag", flag);
+      if (flag === "--no-scale-to-zero") {
+        if (inline !== undefined) return problem("invalid_flag_value", `${flag}=${inline}`);
+        flags.scaleToZero = false;
+        continue;
+      }
+      if (inline !== undefined) {
+        const on = parseBoolean(inline);
+        if (on === undefined) return problem("invalid_flag_value", `${flag}=${inline}`);
+        flags.scaleToZero = on;
+        continue;
+      }
+      // `--scale-to-zero false` means what it says; any other next word is not the flag's.
+      const next = parseBoolean(args[i + 1]);
+      if (next !== undefined) i++;
+      flags.scaleToZero = next ?? true;
       continue;
     }
     if (flag !== "--name" && flag !== "--min" && flag !== "--max") return problem("unknown_flag", raw);
+    const key = flag === "--name" ? "name" : flag === "--min" ? "min" : "max";
+    if (flags[key] !== undefined) return problem("repeated_flag", flag);
     const value = inline ?? args[++i];
     if (value === undefined || value === "") return problem("missing_flag_value", flag);
-    if (flag === "--name") {
+    if (key === "name") {
       flags.name = value;
       continue;
     }
     const multiple = parseMultiple(value);
     if (multiple === undefined) return problem("invalid_multiple", `${flag} ${value}`);
-    flags[flag === "--min" ? "min" : "max"] = multiple;
+    if (key === "max" && multiple === 0) return problem("max_zero", `${flag} ${value}`);
+    flags[key] = multiple;
   }
   const [target, versionText, extra] = positional;
   if (target === undefined) return problem("missing_model");
@@ -99,7 +135,7 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
     kind: "deploy",
     model,
     version,
-    scaleToZero: flags.scaleToZero,
+    scaleToZero: flags.scaleToZero ?? false,
     ...(flags.name === undefined ? {} : { name: flags.name }),
     ...(flags.min === undefined ? {} : { min: flags.min }),
     ...(flags.max === undefined ? {} : { max: flags.max }),
@@ -108,7 +144,8 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
 
 /** Parses `/pt` text such as `deploy ml.llm-catalog.llama-13b 3 --max 4`. */
 export function parseCommand(text: string): ParsedCommand {
-  const tokens = text.slice(0, MAX_TEXT).trim().split(/\s+/).filter(Boolean);
+  if (text.length > MAX_COMMAND_LENGTH) return problem("too_long", String(text.length));
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
   const [sub, ...args] = tokens;
   switch (sub?.toLowerCase()) {
     case undefined:
@@ -123,6 +160,12 @@ export function parseCommand(text: string): ParsedCommand {
       if (endpoint === undefined) return problem("missing_endpoint");
       if (extra !== undefined) return problem("unexpected_argument", extra);
       return { kind: "status", endpoint };
+    }
+    case "cancel": {
+      const [target, extra] = args;
+      if (target === undefined) return problem("missing_cancel_target");
+      if (extra !== undefined) return problem("unexpected_argument", extra);
+      return { kind: "cancel", target };
     }
     case "list":
       return args.length === 0 ? { kind: "list" } : problem("unexpected_argument", args[0]);

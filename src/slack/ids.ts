@@ -6,13 +6,24 @@
 /** The slash command (as in `manifest.yml`). */
 export const COMMAND = "/pt";
 
-/** Button `action_id`s on the deploy card. Each button's `value` is the request id. */
+/**
+ * Button `action_id`s on the deploy card. Each button's `value` is the request id; Approve's is `<id>@<revision>`,
+ * the request revision the card shows.
+ */
 export const ACTIONS = {
   approve: "ptbot_approve",
   adjust: "ptbot_adjust",
   reject: "ptbot_reject",
   cancel: "ptbot_cancel",
 } as const;
+
+/** A card button's value: `<request id>`, or on the Approve button `<request id>@<revision>`. */
+export const BUTTON_VALUE = /^([A-Za-z0-9_.:-]{1,200})(?:@([1-9]\d{0,8}))?$/;
+
+/** The Approve button's value: the request and the revision the card shows. */
+export function approveButtonValue(requestId: string, revision: number): string {
+  return `${requestId}@${revision}`;
+}
 
 /** `block_id`s of the deploy card's blocks that a listener or a test looks for. */
 export const CARD_BLOCKS = {

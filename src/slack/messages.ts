@@ -12,7 +12,7 @@ import type {
   Rejection,
   VersionAsk,
 } from "../domain/index.js";
-import type { ParseProblem } from "./command-parser.js";
+import { MAX_COMMAND_LENGTH, type ParseProblem } from "./command-parser.js";
 import {
   channelMention,
   code,
@@ -38,11 +38,14 @@ function detail(message: string | undefined): string {
 }
 
 /** "any of @grace, or members of @ml-approvers", with mentions Slack renders as names. */
-export function approversText(policy: ApprovalPolicy): string {
+export function approversText(policy: ApprovalPolicy, except: readonly string[] = []): string {
   const parts = [
-    ...policy.approverUsers.map(mention),
+    ...policy.approverUsers.filter((u) => !except.includes(u)).map(mention),
     ...policy.approverGroups.map((g) => `members of ${groupMention(g)}`),
   ];
+  if (parts.length === 0 && except.length > 0) {
+    return "nobody else (every named approver has approved; ask the ptbot admins)";
+  }
   if (parts.length === 0) return "nobody (no approvers are configured; ask the ptbot admins)";
   return parts.length === 1 ? (parts[0] ?? "") : `any of ${joinWords(parts, "or")}`;
 }
@@ -69,7 +72,16 @@ function endpointText(request: DeployRequest): string {
 
 /** One bullet per violation, escaped. */
 export function violationLines(violations: readonly PlanViolation[]): string {
-  return violations.map((v) => `• ${escapeMrkdwn(v.message)}`).join("\n");
+  return violations.map((v) => `• ${violationText(v)}`).join("\n");
+}
+
+function violationText(violation: PlanViolation): string {
+  switch (violation.code) {
+    case "min_not_applicable":
+      return "`--min` does not apply to this model: model-unit models run at one fixed size, set by `--max` alone. Drop `--min`.";
+    default:
+      return escapeMrkdwn(violation.message);
+  }
 }
 
 /** A state in words, for cards, `/pt status` and `/pt list`. */
@@ -138,11 +150,16 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
       );
     case "endpoint_busy":
       return `${endpoint} is being updated right now. Try again once that update has finished.${detail(reason.message)}`;
-    case "endpoint_in_use":
-      return (
-        `Another request for ${endpoint} is still in progress. Wait for it to finish, or pick another name ` +
-        `with \`--name\`.${detail(reason.message)}`
-      );
+    case "endpoint_in_use": {
+      const held = reason.endpointName === undefined ? endpoint : `endpoint ${code(reason.endpointName)}`;
+      // Old stored reasons carry only the message (raw ids); newer ones name the person, so the ids stay out.
+      return reason.heldBy === undefined
+        ? `Another request for ${held} is still in progress. Wait for it to finish, or pick another name ` +
+            `with \`--name\`.${detail(reason.message)}`
+        : `Another request for ${held}, by ${reason.heldBy === request.requester.id ? "you" : mention(reason.heldBy)}, ` +
+            "is still in progress. Wait for it to finish (or have it cancelled with `/pt cancel`), or pick another " +
+            "name with `--name`.";
+    }
     case "invalid_plan":
       return (
         `These settings are not valid:\n${violationLines(reason.violations ?? [])}\n` +
@@ -208,6 +225,11 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
         ? `You already approved this request; it needs ${remaining} more ${remaining === 1 ? "approval" : "approvals"} from someone else.`
         : "You already approved this request.";
     }
+    case "request_changed":
+      return (
+        "Nothing was approved: the request changed since you looked at it (its settings were adjusted). " +
+        "Please look at the card again: it shows the request as it is now, and you can approve that."
+      );
     case "already_approved": {
       const by = request?.approvals.map((a) => mention(a.by)) ?? [];
       return by.length > 0
@@ -227,7 +249,9 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
     case "not_requester":
       return `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this deploy, can cancel it. Approvers can reject it instead.`;
     case "not_requester_or_approver":
-      return `Only ${request === undefined ? "the requester" : mention(request.requester.id)} or an approver (${approversText(policy)}) can adjust this request.`;
+      return action === "cancel"
+        ? `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this deploy, or an approver (${approversText(policy)}) can cancel it.`
+        : `Only ${request === undefined ? "the requester" : mention(request.requester.id)} or an approver (${approversText(policy)}) can adjust this request.`;
     case "channel_not_allowed":
       return policy.allowedChannels.length > 0
         ? `Deploys cannot be requested in this channel. Use ${joinWords(policy.allowedChannels.map(channelMention), "or")}.`
@@ -247,6 +271,10 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
   }
 }
 
+function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
 /** What was wrong with the command text; the user's own words are escaped. */
 export function parseProblemText(problem: ParseProblem): string {
   const what = problem.detail === undefined ? "" : code(problem.detail);
@@ -262,15 +290,25 @@ export function parseProblemText(problem: ParseProblem): string {
     case "alias_and_version":
       return `${what}: give either an alias (\`model@champion\`) or a version number, not both.`;
     case "unknown_flag":
-      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\` and \`--scale-to-zero\`.`;
+      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\` and \`--scale-to-zero\` (or \`--no-scale-to-zero\`).`;
     case "missing_flag_value":
       return `${what} needs a value, e.g. \`--max 4\`.`;
+    case "repeated_flag":
+      return `${what} is given twice: give each option once (\`--scale-to-zero\` and \`--no-scale-to-zero\` are one option).`;
+    case "invalid_flag_value":
+      return `${what}: \`--scale-to-zero\` takes \`true\` or \`false\` (or use \`--no-scale-to-zero\`), and \`--no-scale-to-zero\` takes no value.`;
+    case "max_zero":
+      return `${what}: an endpoint with \`--max 0\` could never serve a request. \`--max\` is at least 1; to let it scale down when idle, use \`--min 0 --scale-to-zero\`.`;
+    case "too_long":
+      return `That command is ${problem.detail ?? "too many"} characters long; I read commands of at most ${formatCount(MAX_COMMAND_LENGTH)} characters, so I did nothing. Shorten it (an endpoint name is at most 63 characters).`;
     case "invalid_multiple":
       return `${what}: \`--min\` and \`--max\` take whole multiples of the model's chunk, e.g. \`--max 4\`.`;
     case "unexpected_argument":
       return `I did not expect ${what} there.`;
     case "missing_endpoint":
       return "`/pt status` needs an endpoint name, e.g. `/pt status llama-13b-3`.";
+    case "missing_cancel_target":
+      return "`/pt cancel` needs the endpoint name or the request id, e.g. `/pt cancel llama-13b-3`.";
   }
 }
 
@@ -365,4 +403,27 @@ function groupLookupReasonText(reason: ApproverLookupReason): string {
           return `Slack answered \`${reason.error}\``;
       }
   }
+}
+
+/** `/pt cancel` found nothing under `target`. */
+export function nothingHeldText(target: string): string {
+  return (
+    `Nothing is held under ${code(target)}: no request in progress has that endpoint name or id, so there is ` +
+    "nothing to cancel. `/pt list` shows the requests in flight."
+  );
+}
+
+/** `/pt cancel` worked: the request is cancelled and its name is free. */
+export function cancelledText(request: DeployRequest): string {
+  const name = request.endpointName ?? request.ask.endpointName;
+  const what =
+    name === undefined
+      ? `request ${code(request.id)}`
+      : `the request for ${code(name)} (${code(request.id)})`;
+  return `🚫 Cancelled ${what}.${name === undefined ? "" : ` The name ${code(name)} is free again.`}`;
+}
+
+/** `/pt cancel` matched several requests by name: ask for the id. */
+export function severalHeldText(target: string, ids: readonly string[]): string {
+  return `Several requests hold ${code(target)}; cancel one by its id: ${joinWords(ids.map(code), "or")}.`;
 }

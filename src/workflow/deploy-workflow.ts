@@ -1,4 +1,5 @@
 import {
+  ACTIVE_STATES,
   type Actor,
   type ApprovalPolicy,
   type ApproverDirectory,
@@ -9,6 +10,7 @@ import {
   openRequest,
   type Plan,
   type Requester,
+  requestRevision,
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
@@ -92,9 +94,17 @@ export class DeployWorkflow {
     return this.#apply(id, { type: "message_posted", message });
   }
 
-  async approve(id: string, userId: string): Promise<Applied> {
+  /**
+   * One approval, for `revision`: the request's revision the approver was shown (a card click always says which).
+   * Without it, the approval is for the request as it stands (callers that show nothing, such as the bench).
+   */
+  async approve(id: string, userId: string, revision?: number): Promise<Applied> {
     const by = await this.#actor(userId);
-    return this.#apply(id, { type: "approved", by });
+    return this.#apply(id, (current) => ({
+      type: "approved",
+      by,
+      revision: revision ?? requestRevision(current),
+    }));
   }
 
   async reject(id: string, userId: string, note?: string): Promise<Applied> {
@@ -102,8 +112,24 @@ export class DeployWorkflow {
     return this.#apply(id, note === undefined ? { type: "rejected", by } : { type: "rejected", by, note });
   }
 
-  cancel(id: string, userId: string): Promise<Applied> {
-    return this.#apply(id, { type: "cancelled", by: { id: userId } });
+  /** Cancels a request not applied yet, for its requester or an approver (audited with who). */
+  async cancel(id: string, userId: string): Promise<Applied> {
+    // The requester needs no group lookup (nor a Slack call that could fail).
+    const current = await this.#deps.store.get(id);
+    const by = current?.requester.id === userId ? { id: userId } : await this.#actor(userId);
+    return this.#apply(id, { type: "cancelled", by });
+  }
+
+  /**
+   * The requests `/pt cancel <target>` may mean: the one with that id, else those still in progress (not in a
+   * final state) that hold `target` as their endpoint name, or asked for it while resolving. Empty when nothing
+   * matches.
+   */
+  async findCancellable(target: string): Promise<DeployRequest[]> {
+    const byId = await this.#deps.store.get(target);
+    if (byId !== undefined) return [byId];
+    const active = await this.#deps.store.listByStates(ACTIVE_STATES, { limit: 1000 });
+    return active.filter((r) => (r.endpointName ?? r.ask.endpointName) === target);
   }
 
   /**
@@ -157,6 +183,11 @@ export class DeployWorkflow {
 
   get(id: string): Promise<DeployRequest | undefined> {
     return this.#deps.store.get(id);
+  }
+
+  /** The person as the domain judges them: their id and the approver groups they belong to (looked up, cached). */
+  actor(userId: string): Promise<Actor> {
+    return this.#actor(userId);
   }
 
   async #actor(userId: string): Promise<Actor> {

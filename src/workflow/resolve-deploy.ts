@@ -62,12 +62,13 @@ export async function resolveDeploy(deps: ResolveDeps, request: DeployRequest): 
     const superseded = others.filter((r) => supersedes(request, r)).map((r) => r.id);
     const other = others.find((r) => !superseded.includes(r.id));
     if (other !== undefined) {
-      return alone(
-        failed(
-          "endpoint_in_use",
-          `request ${other.id} by ${other.requester.id} is already ${other.state.replace("_", " ")} for endpoint ${endpointName}`,
-        ),
-      );
+      return alone({
+        type: "resolution_failed",
+        code: "endpoint_in_use",
+        message: `request ${other.id} by ${other.requester.id} is already ${other.state.replace("_", " ")} for endpoint ${endpointName}`,
+        endpointName,
+        heldBy: other.requester.id,
+      });
     }
     const existing = await readEndpoint(deps.databricks, endpointName);
     const decision = decideCreateOrUpdate(

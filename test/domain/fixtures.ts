@@ -131,7 +131,7 @@ export function requestIn(state: DeployState, options: FixtureOptions = {}): Dep
     default:
       break;
   }
-  r = apply(r, { type: "approved", by: approver }, tick(), usePolicy);
+  r = apply(r, { type: "approved", by: approver, revision: 1 }, tick(), usePolicy);
   if (state === "approved") return r;
   r = apply(r, { type: "create_started" }, tick(), usePolicy);
   if (state === "creating") return r;

@@ -78,7 +78,7 @@ describe("canApprove", () => {
     const quorum2: ApprovalPolicy = { ...policy, requiredApprovals: 2 };
     const once = apply(
       requestIn("awaiting_approval", { policy: quorum2 }),
-      { type: "approved", by: approver },
+      { type: "approved", by: approver, revision: 1 },
       T0 + 5000,
       quorum2,
     );
@@ -121,7 +121,7 @@ describe("approvalStatus", () => {
     const quorum2: ApprovalPolicy = { ...policy, requiredApprovals: 2 };
     const once = apply(
       requestIn("awaiting_approval", { policy: quorum2 }),
-      { type: "approved", by: approver },
+      { type: "approved", by: approver, revision: 1 },
       T0 + 5000,
       quorum2,
     );

@@ -38,7 +38,7 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     },
     now: NOW,
   },
-  approved: { event: { type: "approved", by: approver }, now: NOW },
+  approved: { event: { type: "approved", by: approver, revision: 1 }, now: NOW },
   rejected: { event: { type: "rejected", by: approver }, now: NOW },
   cancelled: { event: { type: "cancelled", by: { id: requester.id } }, now: NOW },
   expired: { event: { type: "expired" }, now: T0 + 25 * HOUR },

@@ -7,6 +7,7 @@ import { isResolved } from "../../src/domain/request.js";
 import {
   createRetriesExhausted,
   isStuck,
+  mayAdjust,
   type TransitionResult,
   transition,
 } from "../../src/domain/transition.js";
@@ -130,7 +131,7 @@ describe("transition", () => {
   it("never mutates its input", () => {
     const request = deepFreeze(requestIn("awaiting_approval"));
     const before = structuredClone(request);
-    success(transition(request, { type: "approved", by: approver }, { now: NOW, policy }));
+    success(transition(request, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy }));
     expect(request).toEqual(before);
   });
 
@@ -197,7 +198,7 @@ describe("transition", () => {
     it("with a quorum of 2: counts the first, refuses the same person twice, approves on the second", () => {
       const start = requestIn("awaiting_approval", { policy: quorum2 });
       const first = success(
-        transition(start, { type: "approved", by: approver }, { now: NOW, policy: quorum2 }),
+        transition(start, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy: quorum2 }),
       );
       expect(first.request.state).toBe("awaiting_approval");
       expect(first.request.approvals).toEqual([{ by: approver.id, at: NOW }]);
@@ -207,13 +208,21 @@ describe("transition", () => {
       ]);
 
       const twice = rejection(
-        transition(first.request, { type: "approved", by: approver }, { now: NOW + 1, policy: quorum2 }),
+        transition(
+          first.request,
+          { type: "approved", by: approver, revision: 1 },
+          { now: NOW + 1, policy: quorum2 },
+        ),
       );
       expect(twice.code).toBe("duplicate_approval");
       expect(twice.message).toContain(approver.id);
 
       const second = success(
-        transition(first.request, { type: "approved", by: groupMember }, { now: NOW + 2, policy: quorum2 }),
+        transition(
+          first.request,
+          { type: "approved", by: groupMember, revision: 1 },
+          { now: NOW + 2, policy: quorum2 },
+        ),
       );
       expect(second.request.state).toBe("approved");
       expect(second.request.approvals.map((a) => a.by)).toEqual([approver.id, groupMember.id]);
@@ -226,7 +235,11 @@ describe("transition", () => {
 
     it("refuses a non-approver, naming who can approve", () => {
       const r = rejection(
-        transition(requestIn("awaiting_approval"), { type: "approved", by: stranger }, { now: NOW, policy }),
+        transition(
+          requestIn("awaiting_approval"),
+          { type: "approved", by: stranger, revision: 1 },
+          { now: NOW, policy },
+        ),
       );
       expect(r.code).toBe("not_an_approver");
       expect(r.message).toBe(
@@ -239,7 +252,7 @@ describe("transition", () => {
       const r = rejection(
         transition(
           requestIn("awaiting_approval"),
-          { type: "approved", by: selfApprover },
+          { type: "approved", by: selfApprover, revision: 1 },
           { now: NOW, policy },
         ),
       );
@@ -248,7 +261,7 @@ describe("transition", () => {
       const ok = success(
         transition(
           requestIn("awaiting_approval", { policy: lenient }),
-          { type: "approved", by: selfApprover },
+          { type: "approved", by: selfApprover, revision: 1 },
           { now: NOW, policy: lenient },
         ),
       );
@@ -258,17 +271,29 @@ describe("transition", () => {
     it("refuses after expiresAt even before the expiry sweep ran", () => {
       const request = requestIn("awaiting_approval");
       const r = rejection(
-        transition(request, { type: "approved", by: approver }, { now: request.expiresAt, policy }),
+        transition(
+          request,
+          { type: "approved", by: approver, revision: 1 },
+          { now: request.expiresAt, policy },
+        ),
       );
       expect(r).toEqual({ code: "expired", message: "request expired at 2025-01-02T12:00:00.000Z" });
       expect(
-        transition(request, { type: "approved", by: approver }, { now: request.expiresAt - 1, policy }).ok,
+        transition(
+          request,
+          { type: "approved", by: approver, revision: 1 },
+          { now: request.expiresAt - 1, policy },
+        ).ok,
       ).toBe(true);
     });
 
     it("says who approved when the request is past approval", () => {
       const r = rejection(
-        transition(requestIn("provisioning"), { type: "approved", by: approver2 }, { now: NOW, policy }),
+        transition(
+          requestIn("provisioning"),
+          { type: "approved", by: approver2, revision: 1 },
+          { now: NOW, policy },
+        ),
       );
       expect(r).toEqual({ code: "already_approved", message: "already approved by U_APPROVER" });
     });
@@ -276,12 +301,20 @@ describe("transition", () => {
     it("says who rejected or cancelled a closed request", () => {
       expect(
         rejection(
-          transition(requestIn("rejected"), { type: "approved", by: approver }, { now: NOW, policy }),
+          transition(
+            requestIn("rejected"),
+            { type: "approved", by: approver, revision: 1 },
+            { now: NOW, policy },
+          ),
         ),
       ).toEqual({ code: "already_decided", message: "request was rejected by U_APPROVER2" });
       expect(
         rejection(
-          transition(requestIn("cancelled"), { type: "approved", by: approver }, { now: NOW, policy }),
+          transition(
+            requestIn("cancelled"),
+            { type: "approved", by: approver, revision: 1 },
+            { now: NOW, policy },
+          ),
         ),
       ).toEqual({ code: "already_decided", message: "request was cancelled by U_REQ" });
     });
@@ -313,11 +346,19 @@ describe("transition", () => {
   });
 
   describe("cancelled", () => {
-    it("is for the requester only", () => {
-      const r = rejection(
+    it("is for the requester or an approver (issue 9: approvers may release a request too)", () => {
+      const byApprover = success(
         transition(requestIn("awaiting_approval"), { type: "cancelled", by: approver }, { now: NOW, policy }),
+      ).request;
+      expect(byApprover.closedBy?.by).toBe(approver.id);
+      const byGroup = success(
+        transition(requestIn("resolving"), { type: "cancelled", by: groupMember }, { now: NOW, policy }),
+      ).request;
+      expect(byGroup.state).toBe("cancelled");
+      const r = rejection(
+        transition(requestIn("awaiting_approval"), { type: "cancelled", by: stranger }, { now: NOW, policy }),
       );
-      expect(r.code).toBe("not_requester");
+      expect(r.code).toBe("not_requester_or_approver");
       expect(r.message).toContain("U_REQ");
     });
 
@@ -346,7 +387,7 @@ describe("transition", () => {
     it("takes the new plan and name and clears approvals given so far", () => {
       const partly = apply(
         requestIn("awaiting_approval", { policy: quorum2 }),
-        { type: "approved", by: approver },
+        { type: "approved", by: approver, revision: 1 },
         NOW,
         quorum2,
       );
@@ -667,11 +708,74 @@ describe("a create Databricks has not taken yet", () => {
 
 describe("eventActor", () => {
   it.each<[DeployEvent, string]>([
-    [{ type: "approved", by: approver }, "U_APPROVER"],
+    [{ type: "approved", by: approver, revision: 1 }, "U_APPROVER"],
     [{ type: "cancelled", by: { id: "U_REQ" } }, "U_REQ"],
     [{ type: "expired" }, "system"],
     [{ type: "create_started" }, "system"],
   ])("%j → %s", (event, actor) => {
     expect(eventActor(event)).toBe(actor);
+  });
+});
+
+describe("revisions: an approval counts only for what the approver saw", () => {
+  const adjustTo20 = {
+    type: "adjusted",
+    by: { id: requester.id, groups: [] },
+    plan: { minMultiple: 2, maxMultiple: 20, scaleToZero: false },
+    endpointName: "llama-13b-3",
+    mode: { kind: "create" },
+  } as const;
+
+  it("bumps the revision on an adjustment only, not on a posted card or an approval", () => {
+    const start = requestIn("awaiting_approval");
+    expect(start.revision ?? 1).toBe(1);
+    const posted = success(
+      transition(
+        start,
+        { type: "message_posted", message: { channelId: "C1", ts: "1.2" } },
+        { now: NOW, policy },
+      ),
+    ).request;
+    expect(posted.revision ?? 1).toBe(1);
+    const approvedOnce = success(
+      transition(posted, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy: quorum2 }),
+    ).request;
+    expect(approvedOnce.revision ?? 1).toBe(1);
+    const adjusted = success(transition(approvedOnce, adjustTo20, { now: NOW, policy: quorum2 })).request;
+    expect(adjusted.revision).toBe(2);
+    expect(adjusted.version).toBe(approvedOnce.version + 1);
+  });
+
+  it("refuses an approval for an earlier revision as request_changed, and accepts the current one", () => {
+    const adjusted = success(
+      transition(requestIn("awaiting_approval"), adjustTo20, { now: NOW, policy }),
+    ).request;
+    const stale = rejection(
+      transition(adjusted, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy }),
+    );
+    expect(stale.code).toBe("request_changed");
+    const fresh = success(
+      transition(adjusted, { type: "approved", by: approver, revision: 2 }, { now: NOW, policy }),
+    );
+    expect(fresh.request.state).toBe("approved");
+  });
+});
+
+describe("mayAdjust: the one rule behind the Adjust button and the adjusted event", () => {
+  it("allows the requester and approvers while the request awaits approval, and no one else", () => {
+    const request = requestIn("awaiting_approval");
+    expect(mayAdjust(request, { id: requester.id, groups: [] }, policy, NOW).ok).toBe(true);
+    expect(mayAdjust(request, approver, policy, NOW).ok).toBe(true);
+    expect(mayAdjust(request, groupMember, policy, NOW).ok).toBe(true);
+    const refused = mayAdjust(request, stranger, policy, NOW);
+    expect(!refused.ok && refused.rejection.code).toBe("not_requester_or_approver");
+  });
+
+  it("refuses once the request is decided or out of time, as transition does", () => {
+    const decided = mayAdjust(requestIn("provisioning"), approver, policy, NOW);
+    expect(!decided.ok && decided.rejection.code).toBe("already_approved");
+    const request = requestIn("awaiting_approval");
+    const late = mayAdjust(request, approver, policy, request.expiresAt);
+    expect(!late.ok && late.rejection.code).toBe("expired");
   });
 });

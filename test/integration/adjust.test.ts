@@ -122,14 +122,19 @@ describe("adjusting a request", () => {
     expect(h.slack.views()).toHaveLength(0);
   });
 
-  it("refuses a group stranger's submission with an error in the form", async () => {
+  it("refuses a group stranger before the form opens (issue 9: no longer only on Save)", async () => {
     h = await startHarness();
     const card = await h.deploy(`deploy ${LLAMA} 3`);
-    const view = await openModal(h, STRANGER, card.ts);
-    const refused = await h.driver.submitView({ user: STRANGER, viewId: view.id, values: { max: 5 } });
-    expect(Object.values(refused.view?.errors ?? {}).join(" ")).toContain(
-      "Only the requester or an approver",
-    );
+    const since = h.slack.lastSeq;
+    await h.driver.clickButton({
+      user: STRANGER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.adjust,
+    });
+    const answer = await h.waitForEphemeral(STRANGER, (t) => t.includes("can adjust this request"), since);
+    expect(answer).toContain("or an approver");
+    expect(h.slack.views()).toHaveLength(0);
     expect(h.slack.calls("chat.update")).toHaveLength(0);
   });
 });

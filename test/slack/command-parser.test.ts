@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../src/slack/command-parser.js";
+import { MAX_COMMAND_LENGTH, parseCommand } from "../../src/slack/command-parser.js";
 
 describe("parseCommand", () => {
   it.each([
@@ -41,6 +41,8 @@ describe("parseCommand", () => {
     ],
     ["status llama-13b-3", { kind: "status", endpoint: "llama-13b-3" }],
     ["list", { kind: "list" }],
+    ["cancel llama-13b-3", { kind: "cancel", target: "llama-13b-3" }],
+    ["CANCEL 0b8e-uuid-like", { kind: "cancel", target: "0b8e-uuid-like" }],
     ["", { kind: "help" }],
     ["help", { kind: "help" }],
   ])("parses %j", (text, expected) => {
@@ -65,9 +67,59 @@ describe("parseCommand", () => {
     ["status", "missing_endpoint", undefined],
     ["status a b", "unexpected_argument", "b"],
     ["list all", "unexpected_argument", "all"],
+    ["cancel", "missing_cancel_target", undefined],
+    ["cancel a b", "unexpected_argument", "b"],
   ])("answers %j with help and %s", (text, code, detail) => {
     const parsed = parseCommand(text);
     expect(parsed).toEqual({ kind: "help", problem: detail === undefined ? { code } : { code, detail } });
+  });
+
+  it.each([
+    ["deploy a.b.c --scale-to-zero", true],
+    ["deploy a.b.c --scale-to-zero=true", true],
+    ["deploy a.b.c --scale-to-zero=TRUE", true],
+    ["deploy a.b.c --scale-to-zero true", true],
+    ["deploy a.b.c --scale-to-zero=false", false],
+    ["deploy a.b.c --scale-to-zero false", false],
+    ["deploy a.b.c --no-scale-to-zero", false],
+    ["deploy a.b.c —no-scale-to-zero", false],
+    ["deploy a.b.c", false],
+  ])("reads %j as scale to zero %s", (text, scaleToZero) => {
+    expect(parseCommand(text)).toMatchObject({ kind: "deploy", model: "a.b.c", scaleToZero });
+  });
+
+  it.each([
+    ["deploy a.b.c 3 --scale-to-zero=false", { version: 3, scaleToZero: false }],
+    ["deploy a.b.c --min=0 --max=2 --scale-to-zero=true", { min: 0, max: 2, scaleToZero: true }],
+    ["deploy a.b.c --name=x-1 --max=4", { name: "x-1", max: 4 }],
+  ])("takes --flag=value for every flag: %j", (text, expected) => {
+    expect(parseCommand(text)).toMatchObject({ kind: "deploy", ...expected });
+  });
+
+  it.each([
+    ["deploy a.b.c --max 2 --max 3", "repeated_flag", "--max"],
+    ["deploy a.b.c --min=1 --min 1", "repeated_flag", "--min"],
+    ["deploy a.b.c --name a --name=b", "repeated_flag", "--name"],
+    ["deploy a.b.c --scale-to-zero --scale-to-zero", "repeated_flag", "--scale-to-zero"],
+    ["deploy a.b.c --scale-to-zero --no-scale-to-zero", "repeated_flag", "--no-scale-to-zero"],
+    ["deploy a.b.c --scale-to-zero=maybe", "invalid_flag_value", "--scale-to-zero=maybe"],
+    ["deploy a.b.c --no-scale-to-zero=true", "invalid_flag_value", "--no-scale-to-zero=true"],
+    ["deploy a.b.c --max 0", "max_zero", "--max 0"],
+    ["deploy a.b.c --max=0000", "max_zero", "--max 0000"],
+    ["deploy a.b.c --name=", "missing_flag_value", "--name"],
+  ])("answers %j with its own problem %s", (text, code, detail) => {
+    expect(parseCommand(text)).toEqual({ kind: "help", problem: { code, detail } });
+  });
+
+  it("refuses a command longer than it accepts as too long, saying how long, instead of cutting it", () => {
+    const text = `deploy a.b.c --name ${"n".repeat(10_000)}`;
+    expect(parseCommand(text)).toEqual({
+      kind: "help",
+      problem: { code: "too_long", detail: String(text.length) },
+    });
+    const longest = `deploy a.b.c --name ${"n".repeat(MAX_COMMAND_LENGTH - 20)}`;
+    expect(longest).toHaveLength(MAX_COMMAND_LENGTH);
+    expect(parseCommand(longest)).toMatchObject({ kind: "deploy" });
   });
 
   it("bounds the echoed detail so a huge input cannot make a huge answer", () => {
@@ -129,6 +181,38 @@ describe("parseCommand fuzz", () => {
       if (parsed.kind === "deploy") {
         expect(parsed.model).toMatch(/^[^.]+\.[^.]+\.[^.]+$/);
       }
+    }
+  });
+
+  it("reads every flag as written, in any form and order, for 2000 generated deploy commands", () => {
+    const next = random(20261201);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+    for (let i = 0; i < 2000; i++) {
+      const expected: Record<string, unknown> = { kind: "deploy", model: "a.b.c", version: "latest" };
+      const tokens: string[] = [];
+      const dash = () => pick(["--", "—", "–"]);
+      if (next() < 0.5) {
+        const name = `ep-${Math.floor(next() * 1000)}`;
+        tokens.push(next() < 0.5 ? `${dash()}name=${name}` : `${dash()}name ${name}`);
+        expected.name = name;
+      }
+      for (const flag of ["min", "max"] as const) {
+        if (next() < 0.5) continue;
+        const n = 1 + Math.floor(next() * 20);
+        tokens.push(next() < 0.5 ? `${dash()}${flag}=${n}` : `${dash()}${flag} ${n}`);
+        expected[flag] = n;
+      }
+      const stz = pick([undefined, true, false]);
+      if (stz !== undefined) {
+        const forms = stz
+          ? ["scale-to-zero", "scale-to-zero=true", "scale-to-zero true"]
+          : ["no-scale-to-zero", "scale-to-zero=false", "scale-to-zero false"];
+        tokens.push(`${dash()}${pick(forms)}`);
+      }
+      expected.scaleToZero = stz ?? false;
+      tokens.sort(() => next() - 0.5);
+      const text = ["deploy", "a.b.c", ...tokens].join(" ");
+      expect(parseCommand(text), `input ${JSON.stringify(text)}`).toEqual(expected);
     }
   });
 });

@@ -119,7 +119,7 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
       const store = await create();
       const base = requestIn("awaiting_approval", { id: "r-1" });
       await store.insert(base, OPENED);
-      const a = transition(base, { type: "approved", by: approver }, { now: T0 + 10, policy });
+      const a = transition(base, { type: "approved", by: approver, revision: 1 }, { now: T0 + 10, policy });
       const b = transition(base, { type: "cancelled", by: { id: "U_REQ" } }, { now: T0 + 11, policy });
       if (!a.ok || !b.ok) throw new Error("fixture");
       expect(
@@ -135,7 +135,11 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
     it("save of an unknown id is false and writes nothing", async () => {
       const store = await create();
       const ghost = requestIn("awaiting_approval", { id: "ghost" });
-      const next = transition(ghost, { type: "approved", by: approver }, { now: T0 + 10, policy });
+      const next = transition(
+        ghost,
+        { type: "approved", by: approver, revision: 1 },
+        { now: T0 + 10, policy },
+      );
       if (!next.ok) throw new Error("fixture");
       expect(await store.save(next.request, ghost.version, OPENED)).toBe(false);
       expect(await store.get("ghost")).toBeUndefined();
@@ -171,7 +175,7 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
           endpointName: "llama-13b-3",
           mode: { kind: "create" },
         },
-        { type: "approved", by: approver },
+        { type: "approved", by: approver, revision: 1 },
         { type: "create_started" },
       ];
       for (const [i, event] of path.entries()) r = await step(store, r, event, T0 + (i + 1) * 1000);
@@ -408,7 +412,11 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
       ) {
         const base = requestIn("awaiting_approval", { id });
         await store.insert(base, OPENED, onInsert);
-        const next = transition(base, { type: "approved", by: approver }, { now: T0 + 10, policy });
+        const next = transition(
+          base,
+          { type: "approved", by: approver, revision: 1 },
+          { now: T0 + 10, policy },
+        );
         if (!next.ok) throw new Error("fixture");
         expect(
           await store.save(
@@ -448,7 +456,11 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
         const store = await create();
         const base = requestIn("awaiting_approval", { id: "r-1" });
         await store.insert(base, OPENED);
-        const won = transition(base, { type: "approved", by: approver }, { now: T0 + 10, policy });
+        const won = transition(
+          base,
+          { type: "approved", by: approver, revision: 1 },
+          { now: T0 + 10, policy },
+        );
         const lost = transition(base, { type: "rejected", by: approver }, { now: T0 + 11, policy });
         if (!won.ok || !lost.ok) throw new Error("fixture");
         expect(await store.save(won.request, base.version, OPENED, [card])).toBe(true);
@@ -539,7 +551,11 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
           const base = requestIn("awaiting_approval", { id: "r-1" });
           await a.insert(base, OPENED);
           expect(await b.get("r-1")).toEqual(base);
-          const viaA = transition(base, { type: "approved", by: approver }, { now: T0 + 10, policy });
+          const viaA = transition(
+            base,
+            { type: "approved", by: approver, revision: 1 },
+            { now: T0 + 10, policy },
+          );
           const viaB = transition(base, { type: "rejected", by: approver }, { now: T0 + 11, policy });
           if (!viaA.ok || !viaB.ok) throw new Error("fixture");
           const results = await Promise.all([

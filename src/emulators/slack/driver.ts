@@ -31,6 +31,11 @@ export interface ClickButtonInput {
   readonly actionId: string;
   /** Needed only when several blocks hold a button with the same action_id. */
   readonly blockId?: string;
+  /**
+   * Click the message as it was in an earlier version (0 = as first posted, 1 = after its first edit, …): a client
+   * that has not re-rendered yet, or a confirm dialog left open across an edit, still sends that version's button.
+   */
+  readonly version?: number;
 }
 
 export interface SubmitViewInput {
@@ -181,7 +186,8 @@ export class SlackDriver {
         `no message ${input.messageTs} in ${channel.id} for ${user.id}`,
       );
     }
-    const buttons = findButtons(target.blocks as readonly SlackBlock[]);
+    const shown = input.version === undefined ? target.blocks : shownBlocks(target, input.version);
+    const buttons = findButtons(shown as readonly SlackBlock[]);
     const hit = buttons.find(
       (b) =>
         b.button.action_id === input.actionId && (input.blockId === undefined || b.blockId === input.blockId),
@@ -344,4 +350,24 @@ export class SlackDriver {
       request.contentType === undefined ? options : { ...options, contentType: request.contentType },
     );
   }
+}
+
+/** A message's blocks as they were in `version` (its edits keep every earlier version, oldest first). */
+function shownBlocks(
+  message: {
+    readonly blocks: readonly unknown[];
+    readonly edits?: readonly { readonly blocks: readonly unknown[] }[];
+  },
+  version: number,
+): readonly unknown[] {
+  const edits = message.edits ?? [];
+  if (version === edits.length) return message.blocks;
+  const earlier = edits[version];
+  if (earlier === undefined) {
+    throw new SlackEmulatorError(
+      "message_not_found",
+      `the message has no version ${version} (it has ${edits.length + 1})`,
+    );
+  }
+  return earlier.blocks;
 }

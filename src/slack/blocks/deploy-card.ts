@@ -4,8 +4,14 @@
  * there only while a decision is open.
  */
 import type { types } from "@slack/bolt";
-import { type ApprovalPolicy, approvalStatus, type DeployRequest, isResolved } from "../../domain/index.js";
-import { ACTIONS, CARD_BLOCKS } from "../ids.js";
+import {
+  type ApprovalPolicy,
+  approvalStatus,
+  type DeployRequest,
+  isResolved,
+  requestRevision,
+} from "../../domain/index.js";
+import { ACTIONS, approveButtonValue, CARD_BLOCKS } from "../ids.js";
 import { approversText, reasonText, versionAskText } from "../messages.js";
 import { code, escapeMrkdwn, formatNumber, joinWords, link, mention, slackDate } from "../mrkdwn.js";
 import {
@@ -76,13 +82,14 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
         status.given.length === 0
           ? ""
           : ` · ${approvedBy(request)} (${status.given.length} of ${status.required})`;
+      // Someone who approved already cannot give the next approval: they are not listed again.
       return (
-        `⏳ *Waiting for approval*: needs ${needs} from ${approversText(ctx.policy)}${given}` +
+        `⏳ *Waiting for approval*: needs ${needs} from ${approversText(ctx.policy, status.given)}${given}` +
         ` · expires ${slackDate(request.expiresAt)}`
       );
     }
     case "approved":
-      return `${approvedHeadline(request)}. Creating the endpoint next.`;
+      return `${approvedHeadline(request)}. ${request.mode?.kind === "update" ? "Updating" : "Creating"} the endpoint next.`;
     case "creating":
       return `${approvedHeadline(request)}. ⏳ Sending the config to Databricks…`;
     case "provisioning":
@@ -152,6 +159,8 @@ function changeLine(request: DeployRequest): string | undefined {
 
 function actions(request: DeployRequest): types.ActionsBlock {
   const value = request.id.slice(0, LIMITS.buttonValue);
+  // The Approve button names the revision this card shows: an approval confirmed on an older card is refused.
+  const approveValue = approveButtonValue(request.id, requestRevision(request)).slice(0, LIMITS.buttonValue);
   const what = isResolved(request)
     ? `${request.mode.kind === "create" ? "Create" : "Update"} endpoint ${request.endpointName} serving ` +
       `${request.model.fullName} v${request.model.version} at ${planValues(request.model, request.plan)}. ` +
@@ -166,7 +175,7 @@ function actions(request: DeployRequest): types.ActionsBlock {
         action_id: ACTIONS.approve,
         text: plain("Approve", LIMITS.buttonText),
         style: "primary",
-        value,
+        value: approveValue,
         confirm: {
           title: plain("Approve this deploy?", LIMITS.confirmTitle),
           text: plain(what, LIMITS.confirmText),

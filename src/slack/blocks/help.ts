@@ -28,6 +28,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         "    propose a deploy; an approver confirms it on the card I post here",
         `\`${COMMAND} status <endpoint>\`    state, model, throughput, who asked and who approved`,
         `\`${COMMAND} list\`    endpoints ptbot manages and requests in flight`,
+        `\`${COMMAND} cancel <endpoint or request id>\`    withdraw a request not yet applied (requester or approvers), even when its card is gone`,
         `\`${COMMAND} help\`    this message`,
       ].join("\n"),
     ),
@@ -45,7 +46,9 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         (policy === undefined
           ? "."
           : ` (default ${policy.defaultMinMultiple}× to ${policy.defaultMaxMultiple}×, at most ${policy.maxMultipleLimit}×).`) +
-        " No version means the latest READY one. Model-unit models are sized by `--max` alone.",
+        " No version means the latest READY one. Model-unit models are sized by `--max` alone." +
+        " `--scale-to-zero=false` (or `--no-scale-to-zero`) keeps scale to zero off; every option takes" +
+        " `--option value` or `--option=value`, once.",
     ]),
   );
   const text = lead === undefined ? "How to use /pt" : `${lead} See /pt help for usage.`;

@@ -1,10 +1,11 @@
 /**
- * Adjust: opens the modal. Slack's trigger_id expires about 3 s after the click, so the modal is built from the
- * request as stored (a fast, local read) and opened before anything slow; whether a group member may adjust is
- * judged when the form is submitted.
+ * Adjust: opens the modal for whoever may adjust (the domain's {@link mayAdjust}, asked before the form opens, and
+ * again when it is submitted). Slack's trigger_id expires about 3 s after the click, so the modal is built from the
+ * request as stored (a fast, local read); the only other call is the (cached) approver-group lookup, and only for
+ * someone who is not the requester.
  */
 import type { App, BlockButtonAction, types } from "@slack/bolt";
-import { type DeployRequest, isResolved, type Rejection } from "../../domain/index.js";
+import { type DeployRequest, isResolved, mayAdjust, type Rejection } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import { adjustModal } from "../blocks/adjust-modal.js";
 import { ACTIONS } from "../ids.js";
@@ -27,7 +28,7 @@ export async function handleAdjust(args: ButtonArgs, deps: ListenerDeps): Promis
   let answer: string | undefined;
   try {
     const request = await deps.store.get(requestId);
-    const refusal = request === undefined ? undefined : refuse(request, user, deps);
+    const refusal = request === undefined ? undefined : await refuse(request, user, deps);
     if (request === undefined) answer = REQUEST_NOT_FOUND_TEXT;
     else if (refusal !== undefined) {
       log.info({ code: refusal.code }, "adjust refused");
@@ -60,39 +61,15 @@ async function openModal(args: ButtonArgs, view: types.ModalView, log: Logger): 
   }
 }
 
-/**
- * Why `user` cannot adjust `request` now, judged without a slow call: the request is decided or out of time, or the
- * user is neither the requester nor a named approver while no approver groups could make them one.
- */
-function refuse(request: DeployRequest, user: string, deps: ListenerDeps): Rejection | undefined {
-  switch (request.state) {
-    case "awaiting_approval":
-      break;
-    case "approved":
-    case "creating":
-    case "provisioning":
-    case "ready":
-    case "failed":
-      return { code: "already_approved", message: "already approved" };
-    case "rejected":
-    case "cancelled":
-      return { code: "already_decided", message: `request was ${request.state}` };
-    case "expired":
-      return { code: "expired", message: "request expired" };
-    case "resolving":
-    case "unresolvable":
-      return { code: "invalid_transition", message: `request is ${request.state}` };
-  }
-  if (deps.clock.now() >= request.expiresAt) return { code: "expired", message: "request expired" };
-  const { policy } = deps;
-  if (
-    user !== request.requester.id &&
-    !policy.approverUsers.includes(user) &&
-    policy.approverGroups.length === 0
-  ) {
-    return { code: "not_requester_or_approver", message: `${user} may not adjust` };
-  }
-  return undefined;
+/** Why `user` cannot adjust `request` now, as the domain judges it; undefined when they may. */
+async function refuse(
+  request: DeployRequest,
+  user: string,
+  deps: ListenerDeps,
+): Promise<Rejection | undefined> {
+  const actor = user === request.requester.id ? { id: user, groups: [] } : await deps.workflow.actor(user);
+  const decision = mayAdjust(request, actor, deps.policy, deps.clock.now());
+  return decision.ok ? undefined : decision.rejection;
 }
 
 export function register(app: App, deps: ListenerDeps): void {

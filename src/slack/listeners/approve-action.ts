@@ -2,10 +2,12 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { ACTIONS } from "../ids.js";
 import { handleDecision } from "./card-decision.js";
-import { type ButtonArgs, type ListenerDeps, timed } from "./deps.js";
+import { type ButtonArgs, buttonRevision, type ListenerDeps, timed } from "./deps.js";
 
+/** The button carries the revision the card showed: an approval never counts for settings the approver did not see. */
 export function handleApprove(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
-  return handleDecision("approve", args, deps, (id, user) => deps.workflow.approve(id, user));
+  const revision = buttonRevision(args.body);
+  return handleDecision("approve", args, deps, (id, user) => deps.workflow.approve(id, user, revision));
 }
 
 export function register(app: App, deps: ListenerDeps): void {

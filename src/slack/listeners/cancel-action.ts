@@ -1,4 +1,4 @@
-/** Cancel: the requester withdraws the request. Everyone sees the button; anyone else who presses it is told why nothing happened. */
+/** Cancel: the requester (or an approver) withdraws the request. Everyone sees the button; anyone else who presses it is told why nothing happened. */
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { ACTIONS } from "../ids.js";
 import { handleDecision } from "./card-decision.js";

@@ -9,11 +9,12 @@ import type { Logger } from "../../logger.js";
 import type { RequestStore } from "../../store/request-store.js";
 import type { DeployWorkflow } from "../../workflow/deploy-workflow.js";
 import type { Clock, DatabricksApi } from "../../workflow/ports.js";
+import { BUTTON_VALUE } from "../ids.js";
 
 export interface ListenerDeps {
   readonly workflow: Pick<
     DeployWorkflow,
-    "request" | "attachCard" | "approve" | "reject" | "cancel" | "adjust"
+    "request" | "attachCard" | "approve" | "reject" | "cancel" | "adjust" | "findCancellable" | "actor"
   >;
   readonly store: Pick<RequestStore, "get" | "findByEndpointName" | "listByStates">;
   readonly databricks: Pick<DatabricksApi, "getServingEndpoint" | "listServingEndpoints" | "endpointUrl">;
@@ -76,8 +77,16 @@ export interface ButtonArgs {
 
 /** The request id a card button carries as its value, if it looks like one. */
 export function buttonRequestId(body: ButtonArgs["body"]): string | undefined {
-  const value = body.actions[0]?.value;
-  return value !== undefined && /^[A-Za-z0-9_.:-]{1,200}$/.test(value) ? value : undefined;
+  return BUTTON_VALUE.exec(body.actions[0]?.value ?? "")?.[1];
+}
+
+/**
+ * The request revision the card showed when its button was pressed (the Approve button carries it). A value without
+ * one comes from a card posted before revisions existed, which showed revision 1.
+ */
+export function buttonRevision(body: ButtonArgs["body"]): number {
+  const revision = BUTTON_VALUE.exec(body.actions[0]?.value ?? "")?.[2];
+  return revision === undefined ? 1 : Number(revision);
 }
 
 /** A private answer to whoever clicked, leaving the card as it is. */

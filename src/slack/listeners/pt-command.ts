@@ -1,5 +1,5 @@
 /**
- * `/pt`: deploy, status, list and help. Every answer is acknowledged at once (Slack allows 3 s) and everything slow
+ * `/pt`: deploy, status, list, cancel and help. Every answer is acknowledged at once (Slack allows 3 s) and everything slow
  * runs after the ack; answers go privately to whoever typed the command, through the command's response_url. A
  * deploy that awaits approval gets its card posted in the channel, where everyone can see and act on it.
  */
@@ -13,9 +13,12 @@ import { statusMessage } from "../blocks/status.js";
 import { type ParsedCommand, parseCommand } from "../command-parser.js";
 import { COMMAND } from "../ids.js";
 import {
+  cancelledText,
   cardPostFailureText,
+  nothingHeldText,
   reasonText,
   rejectionText,
+  severalHeldText,
   UNEXPECTED_ERROR_TEXT,
   versionAskText,
   violationLines,
@@ -88,11 +91,44 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
       case "deploy":
         await deploy(parsed, args, deps, log, reply);
         return;
+      case "cancel":
+        await args.ack({ response_type: "ephemeral", text: `Cancelling ${code(parsed.target)}…` });
+        await afterAck(deps, async () =>
+          reply({ text: await cancel(parsed.target, command.user_id, deps, log) }),
+        );
+        return;
     }
   } catch (error) {
     log.error({ err: error }, "command failed");
     await reply({ text: UNEXPECTED_ERROR_TEXT });
   }
+}
+
+/**
+ * `/pt cancel <endpoint or request id>`: the same rule and the same card and thread updates as the Cancel button,
+ * for a request whose card may be gone. The answer goes only to whoever typed it.
+ */
+async function cancel(target: string, user: string, deps: ListenerDeps, log: Logger): Promise<string> {
+  const found = await deps.workflow.findCancellable(target);
+  const [request, ...others] = found;
+  if (request === undefined) return nothingHeldText(target);
+  if (others.length > 0)
+    return severalHeldText(
+      target,
+      found.map((r) => r.id),
+    );
+  const applied = await deps.workflow.cancel(request.id, user);
+  const rlog = log.child({ requestId: request.id });
+  if (!applied.ok) {
+    rlog.info({ code: applied.rejection.code }, "cancel refused");
+    return rejectionText(applied.rejection, {
+      action: "cancel",
+      policy: deps.policy,
+      ...(applied.request === undefined ? {} : { request: applied.request }),
+    });
+  }
+  rlog.info({}, "request cancelled by command");
+  return cancelledText(applied.request);
 }
 
 /** Queued behind a bound: in a burst, the acks still to come go before the work of the commands already acked. */

@@ -46,7 +46,7 @@ describe("deployCard", () => {
     }
   });
 
-  it("has Approve (primary, confirmed), Adjust, Reject (danger) and Cancel, each carrying the request id", () => {
+  it("has Approve (primary, confirmed), Adjust, Reject (danger) and Cancel, each carrying the request id (Approve also its revision)", () => {
     const request = requestIn("awaiting_approval");
     const actions = deployCard(request, ctx).blocks.find((b) => b.block_id === CARD_BLOCKS.actions);
     expect(actions).toMatchObject({
@@ -55,7 +55,7 @@ describe("deployCard", () => {
         {
           action_id: ACTIONS.approve,
           style: "primary",
-          value: request.id,
+          value: `${request.id}@1`,
           confirm: { title: expect.any(Object) },
         },
         { action_id: ACTIONS.adjust, value: request.id },
@@ -63,6 +63,12 @@ describe("deployCard", () => {
         { action_id: ACTIONS.cancel, value: request.id },
       ],
     });
+  });
+
+  it("puts the revision it shows on the Approve button, so an approval names what was seen", () => {
+    const request = { ...requestIn("awaiting_approval"), revision: 3 };
+    const actions = deployCard(request, ctx).blocks.find((b) => b.block_id === CARD_BLOCKS.actions);
+    expect(JSON.stringify(actions)).toContain(`"value":"${request.id}@3"`);
   });
 
   it("names the approvers after approval, and drops the buttons", () => {

@@ -14,7 +14,7 @@ import { policy } from "../blocks/fixtures.js";
 
 function harness(
   request: DeployRequest | undefined,
-  options: { user?: string; openError?: string; groups?: boolean; now?: number } = {},
+  options: { user?: string; openError?: string; groups?: boolean; now?: number; memberOf?: string[] } = {},
 ) {
   const opened: { trigger_id: string; view: { callback_id?: string } }[] = [];
   const answers: { text?: string; response_type?: string; replace_original?: boolean }[] = [];
@@ -33,7 +33,9 @@ function harness(
     },
   } as unknown as ListenerClient;
   const deps = {
-    workflow: {} as ListenerDeps["workflow"],
+    workflow: {
+      actor: async (id: string) => ({ id, groups: options.memberOf ?? [] }),
+    } as unknown as ListenerDeps["workflow"],
     store: { get: async () => request } as unknown as ListenerDeps["store"],
     databricks: {} as ListenerDeps["databricks"],
     policy: options.groups === false ? approvalPolicy({ approverUsers: ["U0APPROVER"] }) : policy,
@@ -84,6 +86,19 @@ describe("handleAdjust", () => {
     await h.run();
     expect(h.opened).toEqual([]);
     expect(h.answers[0]?.text).toContain("can adjust this request");
+  });
+
+  it("refuses at once someone outside the approver groups, before any form opens", async () => {
+    const h = harness(requestIn("awaiting_approval"), { user: "U0STRANGER", memberOf: [] });
+    await h.run();
+    expect(h.opened).toEqual([]);
+    expect(h.answers[0]?.text).toContain("can adjust this request");
+  });
+
+  it("opens the form for a member of an approver group", async () => {
+    const h = harness(requestIn("awaiting_approval"), { user: "U0MEMBER", memberOf: ["S0MLAPPROVE"] });
+    await h.run();
+    expect(h.opened).toHaveLength(1);
   });
 
   it("asks to press again when Slack let the trigger expire", async () => {
