@@ -51,12 +51,14 @@ export async function followProvisioning(
   const summary = summaries.get(name);
   const fingerprint = summary === undefined ? "absent" : summaryFingerprint(summary);
   const seen = deps.fingerprints.get(request.id);
-  // Only an update still in progress can be left alone: anything settled is concluded now, even on a first look
-  // (a restart that finds the endpoint READY already must say so).
+  // Unchanged since the last look; or a first look at an update still in progress as last recorded. A first look
+  // at a settled endpoint is concluded now (a restart that finds it READY already must say so).
   if (
     summary !== undefined &&
-    summary.state.config_update === "IN_PROGRESS" &&
-    (seen === fingerprint || (seen === undefined && summaryMatches(summary, request.endpoint)))
+    (seen === fingerprint ||
+      (seen === undefined &&
+        summary.state.config_update === "IN_PROGRESS" &&
+        summaryMatches(summary, request.endpoint)))
   ) {
     deps.fingerprints.set(request.id, fingerprint);
     await reportIfStuck(deps, request);
