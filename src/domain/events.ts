@@ -6,7 +6,7 @@ import type { DeployMode } from "./create-or-update.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
 import type { Actor } from "./policy.js";
-import type { EndpointObservation, MessageRef } from "./request.js";
+import type { EndpointObservation, MessageRef, NameHolder } from "./request.js";
 
 export type DeployEvent =
   /**
@@ -21,7 +21,14 @@ export type DeployEvent =
       readonly mode: DeployMode;
     }
   /** The model could not be resolved, or the endpoint is refused (code e.g. `model_not_found`, `endpoint_busy`). */
-  | { readonly type: "resolution_failed"; readonly code: string; readonly message: string }
+  | {
+      readonly type: "resolution_failed";
+      readonly code: string;
+      readonly message: string;
+      /** For a refusal about the endpoint name (`endpoint_in_use`, `duplicate_request`): the name, and who holds it. */
+      readonly endpointName?: string;
+      readonly holder?: NameHolder;
+    }
   /**
    * New settings from the requester or an approver. Carries the whole plan, name and mode: when the name changes the
    * workflow must look the new endpoint up again, so it always passes the mode it just decided.
@@ -37,6 +44,11 @@ export type DeployEvent =
   /** `note` is the approver's optional explanation. */
   | { readonly type: "rejected"; readonly by: Actor; readonly note?: string }
   | { readonly type: "cancelled"; readonly by: { readonly id: string } }
+  /**
+   * The requester's newer request takes over the endpoint name of this card-less one (see `supersedes`). Ends it as
+   * cancelled with reason `superseded`: nobody cancelled it, and its card (should it exist) says so.
+   */
+  | { readonly type: "superseded"; readonly newer: NameHolder }
   /**
    * The expiry sweep found the request past `expiresAt` while still undecided: awaiting approval, or stuck in
    * `resolving` (say, the process died mid-lookup), so no request waits forever.
@@ -72,6 +84,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "approved",
   "rejected",
   "cancelled",
+  "superseded",
   "expired",
   "message_posted",
   "create_started",

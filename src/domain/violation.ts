@@ -28,4 +28,6 @@ export type PlanViolationCode =
   | "scale_to_zero_unsupported"
   | "name_empty"
   | "name_too_long"
-  | "name_bad_characters";
+  | "name_bad_characters"
+  /** Another live request holds the endpoint name. */
+  | "name_in_use";

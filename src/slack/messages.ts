@@ -66,6 +66,18 @@ function endpointText(request: DeployRequest): string {
   return name === undefined ? "the endpoint" : `endpoint ${code(name)}`;
 }
 
+/** The endpoint a name refusal is about: the one the reason names, else the request's. */
+function heldEndpoint(reason: Reason, fallback: string): string {
+  return reason.endpointName === undefined ? fallback : code(reason.endpointName);
+}
+
+/** " (asked by @bob, waiting for approval)": who holds the name, as a refusal carries it. */
+function holderText(reason: Reason): string {
+  const holder = reason.holder;
+  if (holder === undefined) return "";
+  return ` (asked by ${mention(holder.requester.id)}, ${stateText(holder.state)})`;
+}
+
 /** One bullet per violation, escaped. */
 export function violationLines(violations: readonly PlanViolation[]): string {
   return violations.map((v) => `• ${escapeMrkdwn(v.message)}`).join("\n");
@@ -139,9 +151,15 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
       return `${endpoint} is being updated right now. Try again once that update has finished.${detail(reason.message)}`;
     case "endpoint_in_use":
       return (
-        `Another request for ${endpoint} is still in progress. Wait for it to finish, or pick another name ` +
-        `with \`--name\`.${detail(reason.message)}`
+        `Another request for ${heldEndpoint(reason, endpoint)}${holderText(reason)} is still in progress. Wait ` +
+        `for it to finish, or pick another name with \`--name\`.${detail(reason.message)}`
       );
+    case "duplicate_request":
+      return `I'm already on it: your same request for ${heldEndpoint(reason, endpoint)} is being prepared, and its card will appear in a moment.`;
+    case "already_serving":
+      return `${heldEndpoint(reason, endpoint)} already serves this; nothing to change.`;
+    case "superseded":
+      return `This request was replaced by your newer request for ${endpoint}.`;
     case "invalid_plan":
       return (
         `These settings are not valid:\n${violationLines(reason.violations ?? [])}\n` +
@@ -207,6 +225,10 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
         ? `This request was already approved by ${joinWords(by, "and")}; nothing more to do.`
         : "This request was already approved; nothing more to do.";
     }
+    case "superseded":
+      return "This request was replaced by your newer request for the same endpoint, so there is nothing to decide here. Use the newer request's card.";
+    case "already_serving":
+      return `${request?.endpointName === undefined ? "The endpoint" : code(request.endpointName)} already serves this; nothing to change.`;
     case "already_decided": {
       const what = request?.state === "cancelled" ? "cancelled" : "rejected";
       const by = request?.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`;
@@ -317,6 +339,8 @@ export function modalErrorText(rejection: Rejection): string {
       return "This request has expired. Run /pt deploy again to ask anew.";
     case "nothing_changed":
       return "Nothing changed: edit a value, or close this form to keep the settings.";
+    case "already_serving":
+      return "The endpoint already serves exactly this; nothing to change.";
     case "invalid_plan":
       return "These settings are not valid.";
     default:
