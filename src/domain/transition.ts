@@ -172,6 +172,10 @@ export function transition(
       if (request.state !== "resolving" && request.state !== "awaiting_approval") {
         return closedRejection(request, event.type);
       }
+      // Its card was recorded meanwhile: people can see and act on it, so it keeps the name.
+      if (request.message !== undefined) {
+        return reject("invalid_transition", `request ${request.id} has a card; it is not superseded`);
+      }
       const reason: Reason = {
         code: "superseded",
         message: `replaced by request ${event.newer.requestId}`,

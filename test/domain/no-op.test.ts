@@ -9,7 +9,10 @@ const band = (minMultiple: number, maxMultiple: number, scaleToZero = false) => 
   scaleToZero,
 });
 
-function serving(version: number, raw: { min?: number; max?: number; units?: number; stz?: boolean }): DeployMode {
+function serving(
+  version: number,
+  raw: { min?: number; max?: number; units?: number; stz?: boolean },
+): DeployMode {
   const chunk = raw.units === undefined ? llama.chunkSize : unitsModel.chunkSize;
   return {
     kind: "update",
@@ -38,7 +41,9 @@ describe("changesNothing", () => {
     expect(changesNothing(serving(2, { min: 1960, max: 2940 }), llama, band(2, 3))).toBe(false);
     expect(changesNothing(serving(3, { min: 1960, max: 2940 }), llama, band(2, 4))).toBe(false);
     expect(changesNothing(serving(3, { min: 0, max: 2940, stz: true }), llama, band(0, 3, true))).toBe(true);
-    expect(changesNothing(serving(3, { min: 0, max: 2940, stz: false }), llama, band(0, 3, true))).toBe(false);
+    expect(changesNothing(serving(3, { min: 0, max: 2940, stz: false }), llama, band(0, 3, true))).toBe(
+      false,
+    );
     // Served numbers that are no whole multiple of the chunk never equal a plan.
     expect(changesNothing(serving(3, { min: 2000, max: 2940 }), llama, band(2, 3))).toBe(false);
   });

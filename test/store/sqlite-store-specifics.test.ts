@@ -58,10 +58,16 @@ describe("SqliteRequestStore.open", () => {
     const path = join(dir, "held-names", "ptbot.db");
     mkdirSync(dirname(path), { recursive: true });
     const db = new DatabaseSync(path);
-    migrate(db, SQLITE_MIGRATIONS.filter((m) => m.version <= 3));
+    migrate(
+      db,
+      SQLITE_MIGRATIONS.filter((m) => m.version <= 3),
+    );
     const row = db.prepare(`INSERT INTO requests (id, state, version, workspace, endpoint_name, channel_id,
       created_at, updated_at, expires_at, body) VALUES (?, ?, ?, 'default', ?, 'C1', ?, ?, ?, ?)`);
-    for (const [id, at] of [["newer", T0 + 5], ["older", T0]] as const) {
+    for (const [id, at] of [
+      ["newer", T0 + 5],
+      ["older", T0],
+    ] as const) {
       const r = requestIn("awaiting_approval", { id, endpointName: "twice", now: at });
       row.run(r.id, r.state, r.version, "twice", r.createdAt, r.updatedAt, r.expiresAt, JSON.stringify(r));
     }
