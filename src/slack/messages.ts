@@ -152,7 +152,7 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
     case "endpoint_in_use":
       return (
         `Another request for ${heldEndpoint(reason, endpoint)}${holderText(reason)} is still in progress. Wait ` +
-        `for it to finish, or pick another name with \`--name\`.${detail(reason.message)}`
+        `for it to finish, or pick another name with \`--name\`.${reason.holder === undefined ? detail(reason.message) : ""}`
       );
     case "duplicate_request":
       return `I'm already on it: your same request for ${heldEndpoint(reason, endpoint)} is being prepared, and its card will appear in a moment.`;
@@ -225,8 +225,10 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
         ? `This request was already approved by ${joinWords(by, "and")}; nothing more to do.`
         : "This request was already approved; nothing more to do.";
     }
-    case "superseded":
-      return "This request was replaced by your newer request for the same endpoint, so there is nothing to decide here. Use the newer request's card.";
+    case "superseded": {
+      const whose = request === undefined ? "a" : `${mention(request.requester.id)}'s`;
+      return `This request was replaced by ${whose} newer request for the same endpoint, so there is nothing to decide here. Use the newer request's card.`;
+    }
     case "already_serving":
       return `${request?.endpointName === undefined ? "The endpoint" : code(request.endpointName)} already serves this; nothing to change.`;
     case "already_decided": {

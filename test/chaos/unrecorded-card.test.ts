@@ -78,7 +78,7 @@ describe("SIGKILL between Slack storing the card and ptbot recording it", () => 
         description: "the answer to the click on the replaced card",
       });
       const text = answer.type === "response_posted" ? (answer.response.body.text ?? "") : "";
-      expect(text).toContain("replaced by your newer request");
+      expect(text).toContain(`replaced by <@${REQUESTER}>'s newer request`);
       expect(text).not.toContain("cancelled by");
       const shown = await w.slack.waitForMessage(
         (m) => m.ts === replaced.ts && statusText(m).includes("Replaced"),

@@ -118,6 +118,8 @@ describe("one request per endpoint name", () => {
     expect(refused.body).toMatchObject({ response_action: "errors" });
     expect(refused.view?.open).toBe(true);
     expect(refused.view?.errors?.[ADJUST_INPUTS.name.block]).toContain("llama-13b-3");
+    // Named by the holder's Slack name (linus is STRANGER), in plain text as field errors are.
+    expect(refused.view?.errors?.[ADJUST_INPUTS.name.block]).toContain("linus");
     expect(h.slack.calls("chat.update")).toHaveLength(0);
     expect(h.latest(card).edits).toHaveLength(0);
     expect(h.latest(held).edits).toHaveLength(0);
