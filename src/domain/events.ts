@@ -6,7 +6,7 @@ import type { DeployMode } from "./create-or-update.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
 import type { Actor } from "./policy.js";
-import type { EndpointObservation, MessageRef } from "./request.js";
+import type { EndpointObservation, MessageRef, NameHolder } from "./request.js";
 
 export type DeployEvent =
   /**
@@ -25,9 +25,9 @@ export type DeployEvent =
       readonly type: "resolution_failed";
       readonly code: string;
       readonly message: string;
-      /** For `endpoint_in_use`: the endpoint and the requester of the request that holds it. */
+      /** For a refusal about the endpoint name (`endpoint_in_use`, `duplicate_request`): the name, and who holds it. */
       readonly endpointName?: string;
-      readonly heldBy?: string;
+      readonly holder?: NameHolder;
     }
   /**
    * New settings from the requester or an approver. Carries the whole plan, name and mode: when the name changes the
@@ -55,6 +55,11 @@ export type DeployEvent =
       readonly type: "cancelled";
       readonly by: { readonly id: string; readonly groups?: readonly string[] };
     }
+  /**
+   * The requester's newer request takes over the endpoint name of this card-less one (see `supersedes`). Ends it as
+   * cancelled with reason `superseded`: nobody cancelled it, and its card (should it exist) says so.
+   */
+  | { readonly type: "superseded"; readonly newer: NameHolder }
   /**
    * The expiry sweep found the request past `expiresAt` while still undecided: awaiting approval, or stuck in
    * `resolving` (say, the process died mid-lookup), so no request waits forever.
@@ -100,6 +105,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "approved",
   "rejected",
   "cancelled",
+  "superseded",
   "expired",
   "message_posted",
   "create_started",

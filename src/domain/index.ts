@@ -4,6 +4,7 @@ export * from "./effects.js";
 export * from "./endpoint-name.js";
 export * from "./events.js";
 export * from "./model.js";
+export * from "./no-op.js";
 export * from "./open-request.js";
 export * from "./plan.js";
 export * from "./policy.js";

@@ -9,6 +9,10 @@ export type RejectionCode =
   | "already_approved"
   /** The request was rejected or cancelled. */
   | "already_decided"
+  /** The requester's newer request replaced this card-less one (reason `superseded`). */
+  | "superseded"
+  /** The change would leave the endpoint serving exactly what it serves now. */
+  | "already_serving"
   /** The request expired, or its time ran out and it is about to be expired. */
   | "expired"
   /** An `expired` event arrived before the request's time ran out. */

@@ -58,6 +58,16 @@ export function isTerminal(state: DeployState): boolean {
   return TERMINAL_STATES.includes(state);
 }
 
+/**
+ * The endpoint name `request` holds against every other request of its workspace: its name once resolved (or the one
+ * typed with `--name`, from the start), for as long as it is not terminal. The store refuses a second holder in the
+ * same write that would make it one, so two requests racing for a name can never both go ahead.
+ */
+export function heldEndpointName(request: DeployRequest): string | undefined {
+  if (isTerminal(request.state)) return undefined;
+  return request.endpointName ?? request.ask.endpointName;
+}
+
 /** Which model version to deploy, as asked: a number, the highest READY one, or the one an alias points to. */
 export type VersionAsk = number | "latest" | `@${string}`;
 
@@ -98,10 +108,17 @@ export interface Reason {
   readonly code: string;
   readonly message: string;
   readonly violations?: readonly PlanViolation[];
-  /** The endpoint name the reason is about, when the request itself may not carry it (`endpoint_in_use`). */
+  /** The endpoint the reason is about, when the request itself may not carry it (e.g. `endpoint_in_use`). */
   readonly endpointName?: string;
-  /** Who holds the endpoint with another request (`endpoint_in_use`): their user id. */
-  readonly heldBy?: string;
+  /** The other request that holds the endpoint name (`endpoint_in_use`, `duplicate_request`, `superseded`). */
+  readonly holder?: NameHolder;
+}
+
+/** The request that holds an endpoint name, as a refusal names it. */
+export interface NameHolder {
+  readonly requestId: string;
+  readonly requester: Requester;
+  readonly state: DeployState;
 }
 
 /** What the tracker (or the create call) last saw of the endpoint. */

@@ -13,6 +13,7 @@
 import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
+import { changesNothing } from "./no-op.js";
 import { askViolations, normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
 import {
   type Actor,
@@ -60,6 +61,16 @@ export function transition(
           notice({ type: "unresolvable", reason }),
         ]);
       }
+      if (changesNothing(event.mode, event.model, plan)) {
+        const reason: Reason = {
+          code: "already_serving",
+          message: alreadyServing(event.endpointName, event.model.fullName, event.model.version),
+          endpointName: event.endpointName,
+        };
+        return ok(request, now, { ...resolved, state: "unresolvable", reason }, [
+          notice({ type: "unresolvable", reason }),
+        ]);
+      }
       return ok(request, now, { ...resolved, state: "awaiting_approval" }, [
         notice({ type: "approval_needed" }),
       ]);
@@ -71,7 +82,7 @@ export function transition(
         code: event.code,
         message: event.message,
         ...(event.endpointName === undefined ? {} : { endpointName: event.endpointName }),
-        ...(event.heldBy === undefined ? {} : { heldBy: event.heldBy }),
+        ...(event.holder === undefined ? {} : { holder: event.holder }),
       };
       return ok(request, now, { state: "unresolvable", reason }, [notice({ type: "unresolvable", reason })]);
     }
@@ -99,6 +110,12 @@ export function transition(
         sameMode(event.mode, request.mode)
       ) {
         return reject("nothing_changed", "the adjustment changes nothing");
+      }
+      if (changesNothing(event.mode, request.model, plan)) {
+        return reject(
+          "already_serving",
+          alreadyServing(event.endpointName, request.model.fullName, request.model.version),
+        );
       }
       const approvalsCleared = request.approvals.length;
       const revision = requestRevision(request) + 1;
@@ -161,6 +178,22 @@ export function transition(
       ]);
     }
 
+    case "superseded": {
+      if (request.state !== "resolving" && request.state !== "awaiting_approval") {
+        return closedRejection(request, event.type);
+      }
+      // Its card was recorded meanwhile: people can see and act on it, so it keeps the name.
+      if (request.message !== undefined) {
+        return reject("invalid_transition", `request ${request.id} has a card; it is not superseded`);
+      }
+      const reason: Reason = {
+        code: "superseded",
+        message: `replaced by request ${event.newer.requestId}`,
+        holder: event.newer,
+      };
+      return ok(request, now, { state: "cancelled", reason }, []);
+    }
+
     case "expired": {
       if (request.state !== "resolving" && request.state !== "awaiting_approval") {
         return closedRejection(request, "expired");
@@ -172,8 +205,13 @@ export function transition(
       return ok(request, now, { state: "expired", reason }, [notice({ type: "expired" })]);
     }
 
-    case "message_posted":
-      return { ok: true, request: bump(request, now, { message: event.message }), effects: [] };
+    case "message_posted": {
+      const posted = bump(request, now, { message: event.message });
+      // A card adopted from a click (posted, never recorded) may show an older state: re-render it. A card still
+      // undecided shows what it was posted with, so it is left alone.
+      const stale = request.state !== "resolving" && request.state !== "awaiting_approval";
+      return { ok: true, request: posted, effects: stale ? [notice({ type: "card_changed" })] : [] };
+    }
 
     case "create_started": {
       if (request.state !== "approved" || !isResolved(request)) {
@@ -390,6 +428,9 @@ function closedRejection(request: DeployRequest, action: DeployEvent["type"]): T
     }
     case "rejected":
     case "cancelled":
+      if (request.reason?.code === "superseded") {
+        return reject("superseded", `request was ${request.reason.message}`);
+      }
       return reject(
         "already_decided",
         `request was ${request.state} by ${request.closedBy?.by ?? "someone"}`,
@@ -413,6 +454,10 @@ function closedRejection(request: DeployRequest, action: DeployEvent["type"]): T
 function sameMode(a: DeployMode, b: DeployMode): boolean {
   if (a.kind === "create" || b.kind === "create") return a.kind === b.kind;
   return a.current.entityVersion === b.current.entityVersion && samePlan(a.current.plan, b.current.plan);
+}
+
+function alreadyServing(endpointName: string, model: string, version: number): string {
+  return `endpoint ${endpointName} already serves ${model} version ${version} with these settings`;
 }
 
 function joinAnd(items: readonly string[]): string {

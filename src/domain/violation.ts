@@ -30,4 +30,6 @@ export type PlanViolationCode =
   | "min_not_applicable"
   | "name_empty"
   | "name_too_long"
-  | "name_bad_characters";
+  | "name_bad_characters"
+  /** Another live request holds the endpoint name. */
+  | "name_in_use";

@@ -70,6 +70,19 @@ function endpointText(request: DeployRequest): string {
   return name === undefined ? "the endpoint" : `endpoint ${code(name)}`;
 }
 
+/** The endpoint a name refusal is about: the one the reason names, else the request's. */
+function heldEndpoint(reason: Reason, fallback: string): string {
+  return reason.endpointName === undefined ? fallback : code(reason.endpointName);
+}
+
+/** " (asked by @bob, waiting for approval)": who holds the name, as a refusal carries it. */
+function holderText(reason: Reason, request: DeployRequest): string {
+  const holder = reason.holder;
+  if (holder === undefined) return "";
+  const who = holder.requester.id === request.requester.id ? "you" : mention(holder.requester.id);
+  return ` (asked by ${who}, ${stateText(holder.state)})`;
+}
+
 /** One bullet per violation, escaped. */
 export function violationLines(violations: readonly PlanViolation[]): string {
   return violations.map((v) => `• ${violationText(v)}`).join("\n");
@@ -150,16 +163,18 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
       );
     case "endpoint_busy":
       return `${endpoint} is being updated right now. Try again once that update has finished.${detail(reason.message)}`;
-    case "endpoint_in_use": {
-      const held = reason.endpointName === undefined ? endpoint : `endpoint ${code(reason.endpointName)}`;
-      // Old stored reasons carry only the message (raw ids); newer ones name the person, so the ids stay out.
-      return reason.heldBy === undefined
-        ? `Another request for ${held} is still in progress. Wait for it to finish, or pick another name ` +
-            `with \`--name\`.${detail(reason.message)}`
-        : `Another request for ${held}, by ${reason.heldBy === request.requester.id ? "you" : mention(reason.heldBy)}, ` +
-            "is still in progress. Wait for it to finish (or have it cancelled with `/pt cancel`), or pick another " +
-            "name with `--name`.";
-    }
+    case "endpoint_in_use":
+      return (
+        `Another request for ${heldEndpoint(reason, endpoint)}${holderText(reason, request)} is still in progress. ` +
+        "Wait for it to finish (or have it cancelled with `/pt cancel`), or pick another name with `--name`." +
+        (reason.holder === undefined ? detail(reason.message) : "")
+      );
+    case "duplicate_request":
+      return `I'm already on it: your same request for ${heldEndpoint(reason, endpoint)} is being prepared, and its card will appear in a moment.`;
+    case "already_serving":
+      return `${heldEndpoint(reason, endpoint)} already serves this; nothing to change.`;
+    case "superseded":
+      return `This request was replaced by your newer request for ${endpoint}.`;
     case "invalid_plan":
       return (
         `These settings are not valid:\n${violationLines(reason.violations ?? [])}\n` +
@@ -236,6 +251,12 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
         ? `This request was already approved by ${joinWords(by, "and")}; nothing more to do.`
         : "This request was already approved; nothing more to do.";
     }
+    case "superseded": {
+      const whose = request === undefined ? "a" : `${mention(request.requester.id)}'s`;
+      return `This request was replaced by ${whose} newer request for the same endpoint, so there is nothing to decide here. Use the newer request's card.`;
+    }
+    case "already_serving":
+      return `${request?.endpointName === undefined ? "The endpoint" : code(request.endpointName)} already serves this; nothing to change.`;
     case "already_decided": {
       const what = request?.state === "cancelled" ? "cancelled" : "rejected";
       const by = request?.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`;
@@ -362,6 +383,8 @@ export function modalErrorText(rejection: Rejection): string {
       return "This request has expired. Run /pt deploy again to ask anew.";
     case "nothing_changed":
       return "Nothing changed: edit a value, or close this form to keep the settings.";
+    case "already_serving":
+      return "The endpoint already serves exactly this; nothing to change.";
     case "invalid_plan":
       return "These settings are not valid.";
     default:

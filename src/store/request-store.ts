@@ -10,7 +10,8 @@ import { PtbotError } from "../errors.js";
 export interface RequestStore {
   /**
    * Stores a new request, its first audit entry (`before` null) and its notices, in one transaction. Throws
-   * {@link RequestExistsError} on a taken id (and writes nothing).
+   * {@link RequestExistsError} on a taken id, and {@link EndpointNameHeldError} when the endpoint name the request
+   * holds (`heldEndpointName`) is held by another request of its workspace (and writes nothing).
    */
   insert(request: DeployRequest, audit: AuditInput, notices?: readonly Notice[]): Promise<void>;
 
@@ -23,7 +24,8 @@ export interface RequestStore {
    * Compare-and-set: writes `next` only if the stored version is still `expectedVersion`, and in the same
    * transaction appends one audit entry and queues `notices` in the outbox (in order). `false` means someone else
    * got there first and nothing was written: no audit entry, no notice (reload, re-apply the event, try again).
-   * `next.version` must be `expectedVersion + 1`, as `transition` produces it.
+   * `next.version` must be `expectedVersion + 1`, as `transition` produces it. Throws {@link EndpointNameHeldError}
+   * (writing nothing) when `next` would hold an endpoint name another request of its workspace holds.
    */
   save(
     next: DeployRequest,
@@ -56,6 +58,9 @@ export interface RequestStore {
 
   /** Requests not yet in a terminal state for this endpoint, oldest first (to refuse a second concurrent one). */
   findActiveByEndpointName(workspace: string, endpointName: string): Promise<DeployRequest[]>;
+
+  /** The one request that holds this endpoint name (see `heldEndpointName`), if any. */
+  findHolder(workspace: string, endpointName: string): Promise<DeployRequest | undefined>;
 
   /**
    * Atomically leases up to `limit` requests in `states` whose lease is free or expired (`leaseUntil ≤ now`) and
@@ -164,6 +169,23 @@ export interface AuditEntry {
 export class RequestExistsError extends PtbotError {
   constructor(id: string, options?: { cause?: unknown }) {
     super("request_exists", `request ${id} already exists`, options);
+  }
+}
+
+/**
+ * A write refused because another request already holds the endpoint name: the second of two racing writers.
+ * `holder` is that request as stored when the write was refused.
+ */
+export class EndpointNameHeldError extends PtbotError {
+  readonly workspace: string;
+  readonly endpointName: string;
+  readonly holder: DeployRequest;
+
+  constructor(workspace: string, endpointName: string, holder: DeployRequest) {
+    super("endpoint_name_held", `endpoint ${endpointName} is held by request ${holder.id}`);
+    this.workspace = workspace;
+    this.endpointName = endpointName;
+    this.holder = holder;
   }
 }
 

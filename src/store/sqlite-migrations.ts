@@ -79,6 +79,23 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_lease_owner ON outbox (lease_owner);
     `,
   },
+  {
+    version: 4,
+    name: "one live request per endpoint name",
+    // Requests stored before this could hold a name twice: the oldest keeps it, so the index can be built.
+    sql: `
+      ALTER TABLE requests ADD COLUMN held_endpoint_name TEXT;
+      UPDATE requests SET held_endpoint_name = COALESCE(endpoint_name, json_extract(body, '$.ask.endpointName'))
+        WHERE state NOT IN ('ready', 'failed', 'unresolvable', 'rejected', 'cancelled', 'expired');
+      UPDATE requests SET held_endpoint_name = NULL
+        WHERE held_endpoint_name IS NOT NULL AND EXISTS (
+          SELECT 1 FROM requests o
+          WHERE o.workspace = requests.workspace AND o.held_endpoint_name = requests.held_endpoint_name
+            AND (o.created_at < requests.created_at OR (o.created_at = requests.created_at AND o.id < requests.id)));
+      CREATE UNIQUE INDEX requests_holding_name ON requests (workspace, held_endpoint_name)
+        WHERE held_endpoint_name IS NOT NULL;
+    `,
+  },
 ];
 
 /** Applies the migrations `db` has not seen yet, in order; returns the versions applied now. */

@@ -9,11 +9,12 @@ import { dirname } from "node:path";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import type { Notice } from "../domain/effects.js";
 import type { DeployRequest, DeployState } from "../domain/request.js";
-import { TERMINAL_STATES } from "../domain/request.js";
+import { heldEndpointName, TERMINAL_STATES } from "../domain/request.js";
 import {
   type AuditEntry,
   type AuditInput,
   type ClaimOptions,
+  EndpointNameHeldError,
   InvalidSaveError,
   type NoticeClaimOptions,
   type OutboxItem,
@@ -69,10 +70,12 @@ export class SqliteRequestStore implements RequestStore {
   async insert(request: DeployRequest, audit: AuditInput, notices: readonly Notice[] = []): Promise<void> {
     this.#transaction(() => {
       if (this.#sql.exists.get(request.id) !== undefined) throw new RequestExistsError(request.id);
-      this.#sql.insert.run({
-        ...indexedColumns(request),
-        created_at: request.createdAt,
-      });
+      this.#holding(request, () =>
+        this.#sql.insert.run({
+          ...indexedColumns(request),
+          created_at: request.createdAt,
+        }),
+      );
       this.#appendAudit(null, request, audit);
       this.#enqueue(request, notices, audit.at);
     });
@@ -100,10 +103,12 @@ export class SqliteRequestStore implements RequestStore {
     return this.#transaction(() => {
       const before = parseRow(this.#sql.getForVersion.get(next.id, expectedVersion));
       if (before === undefined) return false;
-      const { changes } = this.#sql.update.run({
-        ...indexedColumns(next),
-        expected_version: expectedVersion,
-      });
+      const { changes } = this.#holding(next, () =>
+        this.#sql.update.run({
+          ...indexedColumns(next),
+          expected_version: expectedVersion,
+        }),
+      );
       if (Number(changes) !== 1) return false;
       this.#appendAudit(before, next, audit);
       this.#enqueue(next, notices, audit.at);
@@ -141,6 +146,10 @@ export class SqliteRequestStore implements RequestStore {
     return this.#sql.activeByEndpoint
       .all(workspace, endpointName, JSON.stringify(TERMINAL_STATES))
       .map(parseBody);
+  }
+
+  async findHolder(workspace: string, endpointName: string): Promise<DeployRequest | undefined> {
+    return parseRow(this.#sql.holder.get(workspace, endpointName));
   }
 
   async claimDue(options: ClaimOptions): Promise<DeployRequest[]> {
@@ -268,6 +277,19 @@ export class SqliteRequestStore implements RequestStore {
     }
   }
 
+  /** Runs the write `fn`; a refusal of the held-name index becomes {@link EndpointNameHeldError}, naming the holder. */
+  #holding<T>(request: DeployRequest, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      const name = heldEndpointName(request);
+      if (name === undefined || !isUniqueViolation(error)) throw error;
+      const holder = parseRow(this.#sql.holder.get(request.workspace, name));
+      if (holder === undefined || holder.id === request.id) throw error;
+      throw new EndpointNameHeldError(request.workspace, name, holder);
+    }
+  }
+
   /** Runs `fn` in one write transaction; never spans an `await`, so statements of two calls never interleave. */
   #transaction<T>(fn: () => T): T {
     this.#db.exec("BEGIN IMMEDIATE");
@@ -282,6 +304,15 @@ export class SqliteRequestStore implements RequestStore {
   }
 }
 
+/** SQLITE_CONSTRAINT_UNIQUE (2067): the only unique index a write can break besides the id is the held name. */
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { errcode?: unknown }).errcode === 2067 &&
+    error.message.includes("held_endpoint_name")
+  );
+}
+
 function indexedColumns(request: DeployRequest) {
   return {
     id: request.id,
@@ -289,6 +320,7 @@ function indexedColumns(request: DeployRequest) {
     version: request.version,
     workspace: request.workspace,
     endpoint_name: request.endpointName ?? null,
+    held_endpoint_name: heldEndpointName(request) ?? null,
     channel_id: request.channelId,
     message_channel_id: request.message?.channelId ?? null,
     message_ts: request.message?.ts ?? null,
@@ -320,12 +352,12 @@ function prepareStatements(db: DatabaseSync) {
       "SELECT body FROM requests WHERE message_channel_id = ? AND message_ts = ? ORDER BY created_at, id LIMIT 1",
     ),
     insert:
-      p(`INSERT INTO requests (id, state, version, workspace, endpoint_name, channel_id, message_channel_id,
-        message_ts, created_at, updated_at, expires_at, body)
-      VALUES (:id, :state, :version, :workspace, :endpoint_name, :channel_id, :message_channel_id, :message_ts,
-        :created_at, :updated_at, :expires_at, :body)`),
+      p(`INSERT INTO requests (id, state, version, workspace, endpoint_name, held_endpoint_name, channel_id,
+        message_channel_id, message_ts, created_at, updated_at, expires_at, body)
+      VALUES (:id, :state, :version, :workspace, :endpoint_name, :held_endpoint_name, :channel_id,
+        :message_channel_id, :message_ts, :created_at, :updated_at, :expires_at, :body)`),
     update: p(`UPDATE requests SET state = :state, version = :version, workspace = :workspace,
-        endpoint_name = :endpoint_name, channel_id = :channel_id, message_channel_id = :message_channel_id,
+        endpoint_name = :endpoint_name, held_endpoint_name = :held_endpoint_name, channel_id = :channel_id, message_channel_id = :message_channel_id,
         message_ts = :message_ts, updated_at = :updated_at, expires_at = :expires_at, body = :body
       WHERE id = :id AND version = :expected_version`),
     byStates: p(`SELECT body FROM requests WHERE state IN (SELECT value FROM json_each(?))
@@ -336,6 +368,7 @@ function prepareStatements(db: DatabaseSync) {
     activeByEndpoint: p(`SELECT body FROM requests WHERE workspace = ? AND endpoint_name = ?
         AND state NOT IN (SELECT value FROM json_each(?))
       ORDER BY created_at, id`),
+    holder: p("SELECT body FROM requests WHERE workspace = ? AND held_endpoint_name = ?"),
     due: p(`SELECT id, body FROM requests
       WHERE state IN (SELECT value FROM json_each(:states))
         AND (lease_until IS NULL OR lease_until <= :now)

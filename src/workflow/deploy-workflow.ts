@@ -4,16 +4,21 @@ import {
   type ApprovalPolicy,
   type ApproverDirectory,
   type DeployAsk,
+  type DeployEvent,
   type DeployRequest,
   decideCreateOrUpdate,
+  holderOf,
   type MessageRef,
+  nameConflict,
+  nameRefused,
   openRequest,
   type Plan,
   type Requester,
   requestRevision,
+  transition,
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
-import type { RequestStore } from "../store/request-store.js";
+import { EndpointNameHeldError, type RequestStore } from "../store/request-store.js";
 import { type Applied, applyEvent, noticesOf } from "./apply-event.js";
 import { toExistingEndpoint } from "./endpoint-views.js";
 import type { Clock, DatabricksApi } from "./ports.js";
@@ -48,6 +53,24 @@ export interface Adjustment {
   readonly endpointName: string;
 }
 
+/** Supersede-and-retry rounds before a name conflict is answered as "in use" (each round, someone else won). */
+const MAX_HOLD_ATTEMPTS = 3;
+
+/** An adjustment refused because another request holds the new name: an error under the name field. */
+function nameInUse(name: string, holder: DeployRequest, request: DeployRequest | undefined): Applied {
+  const who = holder.requester.name ?? holder.requester.id;
+  const message = `endpoint ${name} is held by another request from ${who} (${holder.state.replace("_", " ")})`;
+  return {
+    ok: false,
+    rejection: {
+      code: "invalid_plan",
+      message,
+      violations: [{ field: "name", code: "name_in_use", message }],
+    },
+    ...(request === undefined ? {} : { request }),
+  };
+}
+
 /**
  * The deploy use cases. Each loads the request, applies one domain transition, saves it with compare-and-set (the
  * notices go into the outbox in the same write), and signals `onWork`. Slack-agnostic: actors are plain ids.
@@ -66,32 +89,111 @@ export class DeployWorkflow {
 
   /**
    * Opens a request and resolves it at once: the answer is the request `awaiting_approval` (post its card), or
-   * `unresolvable` with a reason, or a rejection (channel not allowed, invalid name) when nothing was stored.
+   * `unresolvable` with a reason (also when another request holds the endpoint name: `endpoint_in_use`, or
+   * `duplicate_request` for the same command twice), or a rejection (channel not allowed, invalid name) when nothing
+   * was stored. The endpoint name is held from the write that sets it (the insert, with `--name`; else `resolved`):
+   * of two requests racing for one name, the store lets exactly one hold it.
    */
   async request(input: DeployInput): Promise<Applied> {
-    const { store, clock, policy, logger } = this.#deps;
+    const { clock, policy, logger } = this.#deps;
     const now = clock.now();
     const opened = openRequest({ id: this.#deps.newId(), ...input }, { now, policy });
     if (!opened.ok) return opened;
-    await store.insert(opened.request, { actor: input.requester.id, action: "opened", at: now }, []);
     const log = logger.child({ requestId: opened.request.id });
+    const refused = await this.#insert(opened.request);
+    if (refused !== undefined) {
+      log.info({ reason: refused.request.reason?.code }, "deploy refused: endpoint name held");
+      return refused;
+    }
     log.info({ model: input.ask.model, version: input.ask.version }, "deploy requested");
-    const { event, superseded } = await resolveDeploy(this.#deps, opened.request);
-    const applied = await this.#apply(opened.request.id, event);
+    const event = await resolveDeploy(this.#deps, opened.request);
+    const applied = await this.#holding(opened.request.id, event);
     if (applied.ok) {
       log.info({ state: applied.request.state, reason: applied.request.reason?.code }, "deploy resolved");
-      // The requester's earlier request never got a card (its process died): this one replaces it.
-      for (const old of superseded) {
-        const cancelled = await this.#apply(old, { type: "cancelled", by: { id: input.requester.id } });
-        log.info({ superseded: old, ok: cancelled.ok }, "card-less request superseded");
-      }
     }
     return applied;
+  }
+
+  /**
+   * Inserts the new request; when the name it holds (`--name`) is taken, supersedes the holder if it is the
+   * requester's own abandoned request and tries again, or stores the request already refused and returns it.
+   */
+  async #insert(request: DeployRequest): Promise<Extract<Applied, { ok: true }> | undefined> {
+    const { store, clock, policy } = this.#deps;
+    const audit = { actor: request.requester.id, action: "opened", at: request.createdAt };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.insert(request, audit, []);
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof EndpointNameHeldError)) throw error;
+        const conflict = nameConflict(request, error.holder, clock.now());
+        if (conflict === "supersede" && attempt < MAX_HOLD_ATTEMPTS) {
+          await this.#supersede(error.holder.id, request);
+          continue;
+        }
+        const event = nameRefused(
+          conflict === "supersede" ? "in_use" : conflict,
+          error.endpointName,
+          error.holder,
+        );
+        const ended = transition(request, event, { now: clock.now(), policy });
+        if (!ended.ok) throw error;
+        await store.insert(ended.request, { ...audit, action: event.type }, []);
+        return { ok: true, request: ended.request, effects: ended.effects };
+      }
+    }
+  }
+
+  /**
+   * Applies `event` (the `resolved` one, or an adjustment) to a request that will then hold an endpoint name. When
+   * the store says another request holds it: an abandoned card-less request of the same requester is superseded and
+   * the event applied again; otherwise the request ends refused with the holder named.
+   */
+  async #holding(id: string, event: DeployEvent): Promise<Applied> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#apply(id, event);
+      } catch (error) {
+        if (!(error instanceof EndpointNameHeldError)) throw error;
+        const request = await this.#deps.store.get(id);
+        if (request === undefined) throw error;
+        const conflict = nameConflict(request, error.holder, this.#deps.clock.now());
+        if (conflict === "supersede" && attempt < MAX_HOLD_ATTEMPTS) {
+          await this.#supersede(error.holder.id, request);
+          continue;
+        }
+        return this.#apply(
+          id,
+          nameRefused(conflict === "supersede" ? "in_use" : conflict, error.endpointName, error.holder),
+        );
+      }
+    }
+  }
+
+  /** The requester's earlier request never got a card (its process died): `newer` replaces it. */
+  async #supersede(oldId: string, newer: DeployRequest): Promise<void> {
+    const done = await this.#apply(oldId, { type: "superseded", newer: holderOf(newer) });
+    this.#deps.logger.info(
+      { requestId: newer.id, superseded: oldId, ok: done.ok },
+      "card-less request superseded",
+    );
   }
 
   /** Records where the request's card was posted. */
   attachCard(id: string, message: MessageRef): Promise<Applied> {
     return this.#apply(id, { type: "message_posted", message });
+  }
+
+  /**
+   * Records `message` as the card of a request that has none recorded (Slack stored the card, ptbot was stopped
+   * before recording it; a click on it tells where it is). `true` when adopted; a request with a card keeps it.
+   */
+  async adoptCard(id: string, message: MessageRef): Promise<boolean> {
+    const request = await this.#deps.store.get(id);
+    if (request === undefined || request.message !== undefined) return false;
+    const applied = await this.#apply(id, { type: "message_posted", message });
+    return applied.ok;
   }
 
   /**
@@ -141,6 +243,9 @@ export class DeployWorkflow {
     const current = await this.#deps.store.get(id);
     let mode = current?.mode;
     if (current?.model !== undefined && adjustment.endpointName !== current.endpointName) {
+      const holder = await this.#deps.store.findHolder(current.workspace, adjustment.endpointName);
+      if (holder !== undefined && holder.id !== id)
+        return nameInUse(adjustment.endpointName, holder, current);
       const existing = await readEndpoint(this.#deps.databricks, adjustment.endpointName);
       const decision = decideCreateOrUpdate(
         current.model,
@@ -160,13 +265,19 @@ export class DeployWorkflow {
       mode = decision;
     }
     const endpointMode = mode ?? { kind: "create" as const };
-    return this.#apply(id, {
-      type: "adjusted",
-      by,
-      plan: adjustment.plan,
-      endpointName: adjustment.endpointName,
-      mode: endpointMode,
-    });
+    try {
+      return await this.#apply(id, {
+        type: "adjusted",
+        by,
+        plan: adjustment.plan,
+        endpointName: adjustment.endpointName,
+        mode: endpointMode,
+      });
+    } catch (error) {
+      // Another request took the name between the check above and this write.
+      if (!(error instanceof EndpointNameHeldError)) throw error;
+      return nameInUse(adjustment.endpointName, error.holder, await this.#deps.store.get(id));
+    }
   }
 
   /** Expires undecided requests past their time (up to 100 a call, soonest first); returns how many. */

@@ -13,82 +13,64 @@ import {
   decideCreateOrUpdate,
   defaultEndpointName,
   type ModelInfo,
+  nameConflict,
+  nameRefused,
   type PlanPolicy,
   proposePlan,
-  supersedes,
 } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { RequestStore } from "../store/request-store.js";
 import { toExistingEndpoint } from "./endpoint-views.js";
-import type { DatabricksApi } from "./ports.js";
+import type { Clock, DatabricksApi } from "./ports.js";
 
 export interface ResolveDeps {
   readonly databricks: DatabricksApi;
   readonly store: RequestStore;
   readonly policy: PlanPolicy;
-}
-
-/** What resolution found: the event to apply, and the card-less requests of the same requester it takes over. */
-export interface Resolution {
-  readonly event: DeployEvent;
-  /** Ids to cancel once `event` is applied (see `supersedes`). */
-  readonly superseded: readonly string[];
+  readonly clock: Clock;
 }
 
 /**
  * Looks up everything a `resolving` request needs: the READY model version, its optimization info, and what the
  * endpoint serves today. Never throws for something a person can fix: the answer is a `resolution_failed` event with a
  * stable code (`model_not_found`, `model_version_not_ready`, `model_not_optimizable`, `endpoint_serves_other_model`,
- * `endpoint_in_use`, `databricks_unreachable`, ...).
+ * `endpoint_in_use`, `duplicate_request`, `already_serving` (decided by the transition), `databricks_unreachable`, ...).
+ * A name another request holds is refused here, before any lookup of the endpoint, unless the holder is the
+ * requester's own abandoned request: the store's hold is what decides, when the `resolved` event is saved.
  */
-export async function resolveDeploy(deps: ResolveDeps, request: DeployRequest): Promise<Resolution> {
+export async function resolveDeploy(deps: ResolveDeps, request: DeployRequest): Promise<DeployEvent> {
   try {
     const { ask } = request;
     const version = await deps.databricks.resolveModelVersion(ask.model, ask.version);
     const info = await deps.databricks.getOptimizationInfo(ask.model, version.version);
     const model = toModelInfo(canonicalModelName(ask.model), version.version, info);
     if (model === undefined) {
-      return alone(
-        failed(
-          "model_not_optimizable",
-          `${ask.model} version ${version.version} is not eligible for provisioned throughput`,
-        ),
+      return failed(
+        "model_not_optimizable",
+        `${ask.model} version ${version.version} is not eligible for provisioned throughput`,
       );
     }
     const endpointName = ask.endpointName ?? defaultEndpointName(model.fullName, model.version);
-    const others = (await deps.store.findActiveByEndpointName(request.workspace, endpointName)).filter(
-      (r) => r.id !== request.id,
-    );
-    const superseded = others.filter((r) => supersedes(request, r)).map((r) => r.id);
-    const other = others.find((r) => !superseded.includes(r.id));
-    if (other !== undefined) {
-      return alone({
-        type: "resolution_failed",
-        code: "endpoint_in_use",
-        message: `request ${other.id} by ${other.requester.id} is already ${other.state.replace("_", " ")} for endpoint ${endpointName}`,
-        endpointName,
-        heldBy: other.requester.id,
-      });
+    const holder = await deps.store.findHolder(request.workspace, endpointName);
+    if (holder !== undefined && holder.id !== request.id) {
+      const conflict = nameConflict(request, holder, deps.clock.now());
+      if (conflict !== "supersede") return nameRefused(conflict, endpointName, holder);
     }
     const existing = await readEndpoint(deps.databricks, endpointName);
     const decision = decideCreateOrUpdate(
       model,
       existing === undefined ? undefined : toExistingEndpoint(existing),
     );
-    if (decision.kind === "refused") return alone(failed(decision.reason.code, decision.reason.message));
+    if (decision.kind === "refused") return failed(decision.reason.code, decision.reason.message);
     const plan = proposePlan(model, deps.policy, {
       ...(ask.min === undefined ? {} : { min: ask.min }),
       ...(ask.max === undefined ? {} : { max: ask.max }),
       ...(ask.scaleToZero === undefined ? {} : { scaleToZero: ask.scaleToZero }),
     });
-    return { event: { type: "resolved", model, plan, endpointName, mode: decision }, superseded };
+    return { type: "resolved", model, plan, endpointName, mode: decision };
   } catch (error) {
-    return alone(resolutionFailure(error));
+    return resolutionFailure(error);
   }
-}
-
-function alone(event: DeployEvent): Resolution {
-  return { event, superseded: [] };
 }
 
 /** The endpoint as Databricks serves it now, or undefined when no endpoint has that name. */

@@ -235,7 +235,8 @@ describe("SIGKILL while a command resolves the model (after the ack, before the 
 
   it("lets the requester's retry go ahead with a new card", () => {
     expect(outcome?.cardAfterRestart).toBe(true);
-    expect(outcome?.states).toEqual(["resolving", "awaiting_approval"]);
+    // The dead request held its `--name` from the start (issue 9, item 5), so the retry supersedes it.
+    expect(outcome?.states).toEqual(["cancelled", "awaiting_approval"]);
   });
 });
 

@@ -41,6 +41,10 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
   approved: { event: { type: "approved", by: approver, revision: 1 }, now: NOW },
   rejected: { event: { type: "rejected", by: approver }, now: NOW },
   cancelled: { event: { type: "cancelled", by: { id: requester.id } }, now: NOW },
+  superseded: {
+    event: { type: "superseded", newer: { requestId: "req-2", requester, state: "resolving" } },
+    now: NOW,
+  },
   expired: { event: { type: "expired" }, now: T0 + 25 * HOUR },
   message_posted: {
     event: { type: "message_posted", message: { channelId: "C_DEPLOYS", ts: "1.2" } },
@@ -106,6 +110,7 @@ const TABLE: Record<DeployEventType, Cell[]> = {
     AD,
     EX,
   ],
+  superseded: [to("cancelled", CARD), to("cancelled", CARD), AA, AA, AA, AA, AA, I, AD, AD, EX],
   expired: [
     to("expired", CARD, "notify:expired"),
     to("expired", CARD, "notify:expired"),
@@ -119,7 +124,10 @@ const TABLE: Record<DeployEventType, Cell[]> = {
     AD,
     EX,
   ],
-  message_posted: DEPLOY_STATES.map((s) => to(s)),
+  // A card recorded after its request moved on (adopted from a click) is re-rendered; an undecided one is not.
+  message_posted: DEPLOY_STATES.map((s) =>
+    s === "resolving" || s === "awaiting_approval" ? to(s) : to(s, CARD),
+  ),
   create_started: [I, I, to("creating", "create_endpoint", CARD, "notify:creating"), I, I, I, I, I, I, I, I],
   create_accepted: [I, I, I, to("provisioning", CARD, "notify:provisioning"), I, I, I, I, I, I, I],
   create_failed: [I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I],

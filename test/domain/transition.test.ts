@@ -492,6 +492,77 @@ describe("transition", () => {
     });
   });
 
+  describe("superseded", () => {
+    const newer = { requestId: "req-2", requester, state: "resolving" as const };
+
+    it("ends a card-less request as cancelled by nobody, with reason superseded, and refuses clicks honestly", () => {
+      const r = success(
+        transition(requestIn("awaiting_approval"), { type: "superseded", newer }, { now: NOW, policy }),
+      ).request;
+      expect(r.state).toBe("cancelled");
+      expect(r.closedBy).toBeUndefined();
+      expect(r.reason).toEqual({ code: "superseded", message: "replaced by request req-2", holder: newer });
+      const click = transition(r, { type: "approved", by: approver, revision: 1 }, { now: NOW, policy });
+      expect(!click.ok && click.rejection.code).toBe("superseded");
+    });
+
+    it("leaves a request whose card was recorded alone", () => {
+      const carded = apply(
+        requestIn("awaiting_approval"),
+        { type: "message_posted", message: { channelId: "C1", ts: "1.1" } },
+        NOW,
+      );
+      const result = transition(carded, { type: "superseded", newer }, { now: NOW, policy });
+      expect(!result.ok && result.rejection.code).toBe("invalid_transition");
+    });
+  });
+
+  describe("a deploy that changes nothing", () => {
+    const serving = {
+      kind: "update" as const,
+      current: {
+        entityName: llama.fullName,
+        entityVersion: 3,
+        plan: { minMultiple: 2, maxMultiple: 3, scaleToZero: false },
+        minThroughput: 1960,
+        maxThroughput: 2940,
+      },
+    };
+
+    it("ends unresolvable with already_serving when resolved onto what the endpoint serves", () => {
+      const result = success(transition(opened(), resolvedEvent({ mode: serving }), { now: NOW, policy }));
+      expect(result.request.state).toBe("unresolvable");
+      expect(result.request.reason).toMatchObject({ code: "already_serving", endpointName: "llama-13b-3" });
+    });
+
+    it("refuses an adjustment back to what the endpoint serves", () => {
+      const request = apply(
+        opened(),
+        {
+          type: "resolved",
+          model: llama,
+          plan: { minMultiple: 2, maxMultiple: 4, scaleToZero: false },
+          endpointName: "llama-13b-3",
+          mode: serving,
+        },
+        NOW,
+      );
+      expect(request.state).toBe("awaiting_approval");
+      const result = transition(
+        request,
+        {
+          type: "adjusted",
+          by: approver,
+          plan: { minMultiple: 2, maxMultiple: 3, scaleToZero: false },
+          endpointName: "llama-13b-3",
+          mode: serving,
+        },
+        { now: NOW, policy },
+      );
+      expect(!result.ok && result.rejection.code).toBe("already_serving");
+    });
+  });
+
   it("message_posted only records the card's place", () => {
     const request = requestIn("awaiting_approval");
     const result = success(

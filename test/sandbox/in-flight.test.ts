@@ -21,11 +21,15 @@ describe("openInFlightProbe", () => {
     expect(probe.read()).toEqual({ requests: 0, notices: 0 });
 
     const audit = { actor: "U_REQ", action: "opened", at: T0 };
+    // Each on its own endpoint: a store holds a name for one live request at a time.
     for (const state of ["resolving", "approved", "creating", "provisioning"] as const) {
-      await store.insert(requestIn(state, { id: `moving-${state}` }), audit);
+      await store.insert(requestIn(state, { id: `moving-${state}`, endpointName: `ep-${state}` }), audit);
     }
     for (const state of ["awaiting_approval", "ready", "failed", "rejected"] as const) {
-      await store.insert(requestIn(state, { id: `still-${state}` }), audit);
+      await store.insert(
+        requestIn(state, { id: `still-${state}`, endpointName: `ep-still-${state}` }),
+        audit,
+      );
     }
     await store.insert(requestIn("ready", { id: "noisy" }), audit, [
       { type: "card_changed" },

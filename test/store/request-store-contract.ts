@@ -9,8 +9,28 @@ import { eventActor } from "../../src/domain/events.js";
 import type { DeployRequest, DeployState } from "../../src/domain/request.js";
 import { ACTIVE_STATES } from "../../src/domain/request.js";
 import { transition } from "../../src/domain/transition.js";
-import type { AuditInput, OutboxItem, RequestStore } from "../../src/store/request-store.js";
-import { approver, opened, policy, requestIn, T0 } from "../domain/fixtures.js";
+import {
+  type AuditInput,
+  EndpointNameHeldError,
+  type OutboxItem,
+  type RequestStore,
+} from "../../src/store/request-store.js";
+import {
+  approver,
+  requestIn as fixtureRequestIn,
+  opened,
+  policy,
+  resolvedEvent,
+  T0,
+} from "../domain/fixtures.js";
+
+/**
+ * A request in `state`, on an endpoint name of its own unless one is given: a store holds each name for one live
+ * request at a time, so requests that are not about that rule must not share one.
+ */
+function requestIn(...[state, options = {}]: Parameters<typeof fixtureRequestIn>): DeployRequest {
+  return fixtureRequestIn(state, { endpointName: `ep-${options.id ?? "req-1"}`, ...options });
+}
 
 export interface StoreTarget {
   /** Opens a new, empty store. */
@@ -244,10 +264,6 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
     it("finds active requests for an endpoint, not terminal ones nor other workspaces", async () => {
       const store = await create();
       await store.insert(requestIn("awaiting_approval", { id: "active-1", endpointName: "ep" }), OPENED);
-      await store.insert(
-        requestIn("provisioning", { id: "active-2", endpointName: "ep", now: T0 + 1 }),
-        OPENED,
-      );
       await store.insert(requestIn("ready", { id: "done", endpointName: "ep" }), OPENED);
       await store.insert(requestIn("failed", { id: "failed", endpointName: "ep" }), OPENED);
       await store.insert(requestIn("awaiting_approval", { id: "other", endpointName: "ep-2" }), OPENED);
@@ -256,12 +272,78 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
         workspace: "w2",
       };
       await store.insert(elsewhere, OPENED);
-      expect((await store.findActiveByEndpointName("default", "ep")).map((r) => r.id)).toEqual([
-        "active-1",
-        "active-2",
-      ]);
+      expect((await store.findActiveByEndpointName("default", "ep")).map((r) => r.id)).toEqual(["active-1"]);
       expect((await store.findActiveByEndpointName("w2", "ep")).map((r) => r.id)).toEqual(["elsewhere"]);
       expect(await store.findActiveByEndpointName("default", "nothing")).toEqual([]);
+    });
+
+    describe("one live request per endpoint name", () => {
+      it("refuses a second live request for a held name, naming the holder and writing nothing", async () => {
+        const store = await create();
+        await store.insert(requestIn("awaiting_approval", { id: "first", endpointName: "ep" }), OPENED);
+        const second = requestIn("provisioning", { id: "second", endpointName: "ep" });
+        const refused = await store
+          .insert(second, OPENED, [{ type: "card_changed" }])
+          .catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(EndpointNameHeldError);
+        expect((refused as EndpointNameHeldError).holder.id).toBe("first");
+        expect((refused as EndpointNameHeldError).endpointName).toBe("ep");
+        expect(await store.get("second")).toBeUndefined();
+        expect(await store.audit("second")).toEqual([]);
+        expect((await store.findHolder("default", "ep"))?.id).toBe("first");
+        // Terminal requests hold nothing; another workspace has names of its own.
+        await store.insert(requestIn("ready", { id: "done", endpointName: "ep" }), OPENED);
+        await store.insert({ ...second, workspace: "w2" }, OPENED);
+        expect((await store.findHolder("w2", "ep"))?.id).toBe("second");
+        expect(await store.findHolder("default", "nothing")).toBeUndefined();
+      });
+
+      it("holds a name typed with --name from the insert, while the request resolves", async () => {
+        const store = await create();
+        const named = (id: string) => {
+          const r = opened({ id });
+          return { ...r, ask: { ...r.ask, endpointName: "typed" } };
+        };
+        await store.insert(named("first"), OPENED);
+        await expect(store.insert(named("second"), OPENED)).rejects.toBeInstanceOf(EndpointNameHeldError);
+        expect((await store.findHolder("default", "typed"))?.state).toBe("resolving");
+      });
+
+      it("refuses the save that would take a held name, until the holder ends", async () => {
+        const store = await create();
+        let holder = requestIn("awaiting_approval", { id: "holder", endpointName: "ep" });
+        await store.insert(holder, OPENED);
+        const racer = opened({ id: "racer", now: T0 + 5 });
+        await store.insert(racer, OPENED);
+        const resolved = resolvedEvent({ endpointName: "ep" });
+        await expect(step(store, racer, resolved, T0 + 10)).rejects.toBeInstanceOf(EndpointNameHeldError);
+        expect(await store.get("racer")).toEqual(racer);
+        expect((await store.audit("racer")).map((e) => e.action)).toEqual(["opened"]);
+        holder = await step(store, holder, { type: "cancelled", by: { id: holder.requester.id } }, T0 + 20);
+        const won = await step(store, racer, resolved, T0 + 30);
+        expect((await store.findHolder("default", "ep"))?.id).toBe(won.id);
+      });
+
+      it("of two stores racing for one name, exactly one holds it", async () => {
+        const store = await create();
+        const others = target.peer === undefined ? [store] : [store, await peerOf(store)];
+        const racers = Array.from({ length: 6 }, (_, i) => opened({ id: `racer-${i}` }));
+        for (const r of racers) await store.insert(r, OPENED);
+        const outcomes = await Promise.allSettled(
+          racers.map((r, i) =>
+            step(
+              others[i % others.length] as RequestStore,
+              r,
+              resolvedEvent({ endpointName: "ep" }),
+              T0 + 10,
+            ),
+          ),
+        );
+        expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+        for (const o of outcomes) {
+          if (o.status === "rejected") expect(o.reason).toBeInstanceOf(EndpointNameHeldError);
+        }
+      });
     });
 
     it("finds every request for an endpoint, newest first, and counts requests by state", async () => {

@@ -1,13 +1,22 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import type { DeployRequest } from "../../src/domain/request.js";
 import { type Migration, migrate, SQLITE_MIGRATIONS } from "../../src/store/sqlite-migrations.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
-import { requestIn, T0 } from "../domain/fixtures.js";
+import { requestIn as fixtureRequestIn, T0 } from "../domain/fixtures.js";
+
+/**
+ * A request in `state`, on an endpoint name of its own unless one is given: a store holds each name for one live
+ * request at a time, so requests that are not about that rule must not share one.
+ */
+function requestIn(...[state, options = {}]: Parameters<typeof fixtureRequestIn>): DeployRequest {
+  return fixtureRequestIn(state, { endpointName: `ep-${options.id ?? "req-1"}`, ...options });
+}
 
 const dir = mkdtempSync(join(tmpdir(), "ptbot-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,6 +52,34 @@ describe("SqliteRequestStore.open", () => {
     // Once the other writer is gone, the same write goes through.
     await store.insert(requestIn("resolving"), { actor: "test", action: "opened", at: T0 });
     await store.close();
+  });
+
+  it("migrates requests that held a name twice: the oldest keeps it, and the store then refuses a third", async () => {
+    const path = join(dir, "held-names", "ptbot.db");
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new DatabaseSync(path);
+    migrate(
+      db,
+      SQLITE_MIGRATIONS.filter((m) => m.version <= 3),
+    );
+    const row = db.prepare(`INSERT INTO requests (id, state, version, workspace, endpoint_name, channel_id,
+      created_at, updated_at, expires_at, body) VALUES (?, ?, ?, 'default', ?, 'C1', ?, ?, ?, ?)`);
+    for (const [id, at] of [
+      ["newer", T0 + 5],
+      ["older", T0],
+    ] as const) {
+      const r = requestIn("awaiting_approval", { id, endpointName: "twice", now: at });
+      row.run(r.id, r.state, r.version, "twice", r.createdAt, r.updatedAt, r.expiresAt, JSON.stringify(r));
+    }
+    db.close();
+    const store = await SqliteRequestStore.open(path);
+    try {
+      expect((await store.findHolder("default", "twice"))?.id).toBe("older");
+      const third = requestIn("awaiting_approval", { id: "third", endpointName: "twice" });
+      await expect(store.insert(third, { actor: "t", action: "opened", at: T0 })).rejects.toThrow(/held/);
+    } finally {
+      await store.close();
+    }
   });
 
   it("runs migrations once: reopening applies nothing new", async () => {

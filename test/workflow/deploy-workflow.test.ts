@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DeployRequest } from "../../src/domain/index.js";
+import { CARD_GRACE_MS, type DeployRequest } from "../../src/domain/index.js";
 import { applyEvent } from "../../src/workflow/apply-event.js";
 import {
   APPROVER,
@@ -234,6 +234,10 @@ describe("the deploy workflow against the Databricks emulator", () => {
     const orphan = await p.workflow.request(ask);
     expect(orphan.ok && orphan.request.state).toBe("awaiting_approval");
     await world.step(p, 1_000);
+    // Within the grace its card may still be on its way: the same command again is a double submission.
+    const twice = await p.workflow.request(ask);
+    expect(twice.ok && twice.request.reason?.code).toBe("duplicate_request");
+    await world.step(p, CARD_GRACE_MS);
 
     const someoneElse = await p.workflow.request({ ...ask, requester: { id: "U0SOMEONE" } });
     expect(someoneElse.ok && someoneElse.request.reason?.code).toBe("endpoint_in_use");
@@ -243,7 +247,9 @@ describe("the deploy workflow against the Databricks emulator", () => {
     if (!orphan.ok || !retry.ok) return;
     const old = await state(p, orphan.request.id);
     expect(old.state).toBe("cancelled");
-    expect(old.closedBy?.by).toBe(REQUESTER);
+    // Superseded, not cancelled by anyone (issue 9, item 8: it used to read "cancelled by" the requester).
+    expect(old.reason).toMatchObject({ code: "superseded", holder: { requestId: retry.request.id } });
+    expect(old.closedBy).toBeUndefined();
 
     // Once a card is out, the request is visible and stays in charge, even against its own requester.
     await p.workflow.attachCard(retry.request.id, { channelId: CHANNEL, ts: "1.0001" });

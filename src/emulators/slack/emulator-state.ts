@@ -18,7 +18,9 @@ export const DEFAULT_APP_ID = "A0PTBOT00";
 /** A scripted answer to the next call(s) of a method, ahead of the real handler. */
 export type Scenario =
   | { readonly kind: "ratelimit"; readonly retryAfterSeconds: number }
-  | { readonly kind: "fail"; readonly error: string };
+  | { readonly kind: "fail"; readonly error: string }
+  /** The call does its work, and its answer is held back `ms` (the network lost time after Slack acted). */
+  | { readonly kind: "stall"; readonly ms: number };
 
 /**
  * Everything the emulator knows, shared by the Web API handlers, the response_url sink, Socket Mode and the

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { EmulatorState } from "./emulator-state.js";
 import { parseApiRequest, readBody } from "./http-body.js";
 import { applyResponseBody, responseBodyProblems } from "./response-effects.js";
@@ -30,6 +31,10 @@ async function handleApi(
     return;
   }
   const answer = dispatchApiCall(state, { method, args: parsed.args, token: parsed.token });
+  if (answer.delayMs !== undefined) {
+    await sleep(answer.delayMs, undefined, { ref: false });
+    if (res.destroyed) return;
+  }
   send(res, answer.status, answer.body, { ...answer.headers });
 }
 

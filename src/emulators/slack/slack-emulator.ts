@@ -240,6 +240,14 @@ export class SlackEmulator {
     this.#state.addScenario(method, { kind: "fail", error: options.error }, options.times ?? 1);
   }
 
+  /**
+   * The next `times` calls of `method` take effect as usual (a message is stored, an edit applied), but their answer
+   * is held back `ms`: what the app sees when the network stalls after Slack acted, or when it is killed meanwhile.
+   */
+  stallNext(method: string, options: { ms: number; times?: number }): void {
+    this.#state.addScenario(method, { kind: "stall", ms: options.ms }, options.times ?? 1);
+  }
+
   /** A trigger_id as an interaction by `user` would carry (valid for 3 s by the emulator's clock). */
   issueTriggerId(user: string): string {
     return this.#state.views.issueTrigger(user);

@@ -106,6 +106,9 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
     case "rejected":
       return `⛔ *Rejected*${request.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`}.`;
     case "cancelled":
+      if (request.reason?.code === "superseded") {
+        return `🔁 *Replaced* by ${mention(request.requester.id)}'s newer request for this endpoint; nothing to decide here.`;
+      }
       return `🚫 *Cancelled*${request.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`}.`;
     case "expired":
       return `⌛ *Expired*: nobody decided before ${slackDate(request.expiresAt)}.`;

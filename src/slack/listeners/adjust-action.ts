@@ -12,7 +12,14 @@ import { ACTIONS } from "../ids.js";
 import { REQUEST_NOT_FOUND_TEXT, rejectionText } from "../messages.js";
 import { code } from "../mrkdwn.js";
 import { slackErrorCode } from "../slack-errors.js";
-import { type ButtonArgs, buttonRequestId, ephemeral, type ListenerDeps, timed } from "./deps.js";
+import {
+  type ButtonArgs,
+  buttonRequestId,
+  clickedCard,
+  ephemeral,
+  type ListenerDeps,
+  timed,
+} from "./deps.js";
 import { errorText } from "./error-text.js";
 
 export async function handleAdjust(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
@@ -27,6 +34,11 @@ export async function handleAdjust(args: ButtonArgs, deps: ListenerDeps): Promis
   log.info({}, "adjust clicked");
   let answer: string | undefined;
   try {
+    // An unrecorded card (see card-decision.ts) is adopted first, so that an adjustment re-renders it.
+    const card = clickedCard(args.body);
+    if (card !== undefined && (await deps.workflow.adoptCard(requestId, card))) {
+      log.info({ ts: card.ts }, "unrecorded card adopted from a click");
+    }
     const request = await deps.store.get(requestId);
     const refusal = request === undefined ? undefined : await refuse(request, user, deps);
     if (request === undefined) answer = REQUEST_NOT_FOUND_TEXT;

@@ -14,7 +14,15 @@ import { BUTTON_VALUE } from "../ids.js";
 export interface ListenerDeps {
   readonly workflow: Pick<
     DeployWorkflow,
-    "request" | "attachCard" | "approve" | "reject" | "cancel" | "adjust" | "findCancellable" | "actor"
+    | "request"
+    | "attachCard"
+    | "adoptCard"
+    | "approve"
+    | "reject"
+    | "cancel"
+    | "adjust"
+    | "findCancellable"
+    | "actor"
   >;
   readonly store: Pick<RequestStore, "get" | "findByEndpointName" | "listByStates">;
   readonly databricks: Pick<DatabricksApi, "getServingEndpoint" | "listServingEndpoints" | "endpointUrl">;
@@ -69,6 +77,13 @@ export interface ButtonArgs {
     readonly user: { readonly id: string };
     readonly actions: readonly { readonly value?: string | undefined }[];
     readonly trigger_id: string;
+    /** Where the clicked message lives (Bolt's block_actions body): how a card ptbot never recorded is adopted. */
+    readonly container?: {
+      readonly channel_id?: string | undefined;
+      readonly message_ts?: string | undefined;
+    };
+    readonly channel?: { readonly id?: string | undefined } | undefined;
+    readonly message?: { readonly ts?: string | undefined } | undefined;
   };
   readonly ack: () => Promise<void>;
   readonly respond: Respond;
@@ -87,6 +102,13 @@ export function buttonRequestId(body: ButtonArgs["body"]): string | undefined {
 export function buttonRevision(body: ButtonArgs["body"]): number {
   const revision = BUTTON_VALUE.exec(body.actions[0]?.value ?? "")?.[2];
   return revision === undefined ? 1 : Number(revision);
+}
+
+/** The card a click came from, from the click itself (a message in a channel, not an ephemeral one). */
+export function clickedCard(body: ButtonArgs["body"]): { channelId: string; ts: string } | undefined {
+  const channelId = body.container?.channel_id ?? body.channel?.id;
+  const ts = body.container?.message_ts ?? body.message?.ts;
+  return channelId === undefined || ts === undefined ? undefined : { channelId, ts };
 }
 
 /** A private answer to whoever clicked, leaving the card as it is. */

@@ -285,6 +285,23 @@ describe("rate limiting", () => {
     expect(statuses).toEqual([429, 429, 200]);
   });
 
+  it("stallNext lets the call take effect and holds its answer back", async () => {
+    emulator.stallNext("chat.postMessage", { ms: 1500 });
+    const since = emulator.lastSeq;
+    const started = performance.now();
+    const posting = client.chat.postMessage({ channel: CHANNEL, text: "stored before the answer" });
+    const stored = await emulator.waitForMessage((m) => m.text === "stored before the answer", {
+      since,
+      timeoutMs: 1500,
+    });
+    expect(performance.now() - started).toBeLessThan(1500);
+    const result = await posting;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1490);
+    expect(result).toMatchObject({ ok: true, ts: stored.ts });
+    // Once only.
+    expect((await client.chat.postMessage({ channel: CHANNEL, text: "at once" })).ok).toBe(true);
+  });
+
   it("failNext scripts an error answer", async () => {
     emulator.failNext("users.info", { error: "internal_error" });
     expect(await errorOf(client.users.info({ user: ADA }))).toBe("internal_error");

@@ -26,6 +26,8 @@ export interface ApiResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Readonly<Record<string, unknown>>;
+  /** Hold the answer back this long after the call took effect (a `stall` scenario). */
+  readonly delayMs?: number;
 }
 
 function tokenKind(state: EmulatorState, token: string | undefined): ApiCall["tokenKind"] {
@@ -78,8 +80,9 @@ function answer(state: EmulatorState, request: ApiRequest, kind: ApiCall["tokenK
     };
   }
   if (scenario?.kind === "fail") return ok(failure(scenario.error));
+  const delay = scenario?.kind === "stall" ? { delayMs: scenario.ms } : {};
   try {
-    return ok({ ok: true, ...handler(state, new ApiArgs(request.args)) });
+    return { ...ok({ ok: true, ...handler(state, new ApiArgs(request.args)) }), ...delay };
   } catch (error) {
     if (error instanceof ApiFailure) return ok(failure(error.code, error.messages));
     throw error;
