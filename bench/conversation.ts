@@ -5,7 +5,7 @@
  * scanning every message (which would cost the load generator more than the app it measures).
  */
 import { performance } from "node:perf_hooks";
-import type { SlackDriver, SlackEmulator, StoredMessage } from "../src/emulators/slack/index.js";
+import type { SlackDriver, SlackEmulator, StoredMessage } from "../emulators/slack/index.js";
 import { ACTIONS, CARD_BLOCKS } from "../src/slack/ids.js";
 import { APPROVER, CHANNEL, MODEL, REQUESTER } from "./ptbot-env.js";
 

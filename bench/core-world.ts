@@ -3,10 +3,11 @@
  * with one manual clock shared by all of them, as `src/main.ts` wires it minus Slack. For the scenarios that count
  * calls in simulated time: minutes of provisioning take no real time.
  */
+
+import { type DatabricksEmulator, startDatabricksEmulator } from "../emulators/databricks/index.js";
 import { createDatabricksClient, createPatCredentials } from "../src/databricks/index.js";
 import type { DeployRequest, Notice } from "../src/domain/index.js";
 import { approvalPolicy } from "../src/domain/index.js";
-import { type DatabricksEmulator, startDatabricksEmulator } from "../src/emulators/databricks/index.js";
 import { createLogger } from "../src/logger.js";
 import { SqliteRequestStore } from "../src/store/sqlite-request-store.js";
 import type { Clock, Notifier } from "../src/workflow/ports.js";

@@ -7,13 +7,13 @@ import {
   type DatabricksEmulator,
   type RecordedRequest,
   startDatabricksEmulator,
-} from "../src/emulators/databricks/index.js";
+} from "../emulators/databricks/index.js";
 import {
   defaultCredentials,
   defaultWorkspace,
   type SlackEmulator,
   startSlackEmulator,
-} from "../src/emulators/slack/index.js";
+} from "../emulators/slack/index.js";
 
 /** Epoch milliseconds with sub-millisecond precision: the benches' one time base. */
 export const preciseNow = (): number => performance.timeOrigin + performance.now();

@@ -5,8 +5,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DatabricksEmulator } from "../src/emulators/databricks/index.js";
-import { defaultCredentials, type SlackEmulator } from "../src/emulators/slack/index.js";
+import type { DatabricksEmulator } from "../emulators/databricks/index.js";
+import { defaultCredentials, type SlackEmulator } from "../emulators/slack/index.js";
 
 export const REQUESTER = "U0REQUESTER";
 export const APPROVER = "U0APPROVER";

@@ -10,13 +10,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { type DatabricksEmulator, startDatabricksEmulator } from "../src/emulators/databricks/index.js";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../emulators/databricks/index.js";
 import {
   defaultCredentials,
   defaultWorkspace,
   type SlackEmulator,
   startSlackEmulator,
-} from "../src/emulators/slack/index.js";
+} from "../emulators/slack/index.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const cleanups: (() => Promise<unknown> | unknown)[] = [];

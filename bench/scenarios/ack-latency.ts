@@ -8,7 +8,7 @@
  * every sample is a command alone.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { SlackDriver } from "../../src/emulators/slack/index.js";
+import type { SlackDriver } from "../../emulators/slack/index.js";
 import { startHostedApp } from "../app-host.js";
 import { ConversationWatcher, command, deployText } from "../conversation.js";
 import { startEmulators } from "../emulators.js";

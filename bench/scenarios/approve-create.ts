@@ -5,7 +5,7 @@
  * sequential ack p99, measured in the same run: an approval should take effect within three bare acks.
  */
 import { performance } from "node:perf_hooks";
-import type { RecordedRequest } from "../../src/emulators/databricks/index.js";
+import type { RecordedRequest } from "../../emulators/databricks/index.js";
 import { startHostedApp } from "../app-host.js";
 import { approve, ConversationWatcher, command, deployText } from "../conversation.js";
 import { startEmulators } from "../emulators.js";

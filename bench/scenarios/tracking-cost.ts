@@ -3,8 +3,9 @@
  * details only on change) against a per-endpoint waiter (a GET per endpoint per interval). Simulated time: the
  * emulator, the tracker and the waiter share a manual clock, stepped one poll interval at a time.
  */
+
+import { startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
-import { startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
 import { ManualClock } from "../../test/fakes/manual-clock.js";
 import { PerEndpointWaiter } from "../baseline-waiter.js";
 import { APPROVER, CHANNEL, inBatches, LLAMA, REQUESTER, startCoreWorld } from "../core-world.js";

@@ -1,6 +1,6 @@
 /** The chaos suite's final check must itself be able to fail: fed what a lost or repeated effect looks like. */
 import { describe, expect, it } from "vitest";
-import type { RecordedRequest } from "../../src/emulators/databricks/index.js";
+import type { RecordedRequest } from "../../emulators/databricks/index.js";
 import { assertNothingLost, type Expected, type NothingLostInput } from "./assert-nothing-lost.js";
 
 const READY = ["approval_needed", "approved", "creating", "provisioning", "ready"];

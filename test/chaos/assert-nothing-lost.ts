@@ -4,8 +4,8 @@
  * left half done (nothing in flight, no notice waiting in the outbox).
  */
 import { expect } from "vitest";
+import type { DatabricksEmulator } from "../../emulators/databricks/index.js";
 import type { DeployState } from "../../src/domain/index.js";
-import type { DatabricksEmulator } from "../../src/emulators/databricks/index.js";
 
 /** One request a case started, and where it should end. */
 export interface Expected {

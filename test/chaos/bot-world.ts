@@ -5,13 +5,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DatabricksEmulator, startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import {
   defaultCredentials,
   defaultWorkspace,
   type SlackEmulator,
   startSlackEmulator,
-} from "../../src/emulators/slack/index.js";
+} from "../../emulators/slack/index.js";
 import { type BotChild, freePort, startBotChild } from "./bot-child.js";
 
 /** Longer than the notice lease a killed process leaves behind (2 min): see `bot-process.ts`. */

@@ -5,9 +5,9 @@
  * world's clock (and the emulator's provisioning) around.
  */
 import { setImmediate as yieldOnce } from "node:timers/promises";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
 import { approvalPolicy } from "../../src/domain/index.js";
-import { type DatabricksEmulator, startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
 import type { Logger } from "../../src/logger.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
 import { type Core, wireCore } from "../fakes/core.js";

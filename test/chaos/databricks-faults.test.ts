@@ -4,7 +4,7 @@
  * time: a "ten-minute outage" takes milliseconds. Every case ends with {@link assertNothingLost}.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { FaultSpec } from "../../src/emulators/databricks/index.js";
+import type { FaultSpec } from "../../emulators/databricks/index.js";
 import { assertNothingLost, type Expected } from "./assert-nothing-lost.js";
 import { type CoreWorld, POLL_MS, startCoreWorld } from "./core-world.js";
 

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { CHANNEL, REQUESTER } from "../../bench/ptbot-env.js";
-import type { SendOptions } from "../../src/emulators/slack/index.js";
+import type { SendOptions } from "../../emulators/slack/index.js";
 import { type BotWorld, startBotWorld } from "./bot-world.js";
 
 const MB = "a".repeat(1024 * 1024);

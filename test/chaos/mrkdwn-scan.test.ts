@@ -1,6 +1,6 @@
 /** The injection scan must flag raw mrkdwn wherever Slack would render it, and only there. */
 import { describe, expect, it } from "vitest";
-import type { SlackEmulatorEvent, StoredMessage } from "../../src/emulators/slack/index.js";
+import type { SlackEmulatorEvent, StoredMessage } from "../../emulators/slack/index.js";
 import { unescapedInjections } from "./mrkdwn-scan.js";
 
 const message = (text: string, blocks: StoredMessage["blocks"] = []): SlackEmulatorEvent => ({

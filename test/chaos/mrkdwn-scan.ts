@@ -4,7 +4,7 @@
  * Slack reads `<…>` as a mention, a broadcast or a link in mrkdwn (message `text`, `mrkdwn` text objects); only
  * `plain_text` objects and values Slack never renders (ids, metadata, input values) are safe to leave as typed.
  */
-import type { SlackEmulatorEvent } from "../../src/emulators/slack/index.js";
+import type { SlackEmulatorEvent } from "../../emulators/slack/index.js";
 
 /** Keys whose values Slack does not render as mrkdwn. */
 const NOT_RENDERED = new Set([

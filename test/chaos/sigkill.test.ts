@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { approve, ConversationWatcher, command, deployText, isReadyText } from "../../bench/conversation.js";
-import type { SlackEmulator, StoredMessage } from "../../src/emulators/slack/index.js";
+import type { SlackEmulator, StoredMessage } from "../../emulators/slack/index.js";
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
 import { assertNothingLost, type Expected } from "./assert-nothing-lost.js";

@@ -1,5 +1,5 @@
 /** Reading ptbot's deploy cards in the Slack emulator back into requests, for the in-process chaos cases. */
-import type { StoredMessage } from "../../src/emulators/slack/index.js";
+import type { StoredMessage } from "../../emulators/slack/index.js";
 
 /** The request id a card shows in its context line ("Request `…`"). */
 export function requestIdOf(card: Pick<StoredMessage, "blocks">): string | undefined {

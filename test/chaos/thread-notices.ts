@@ -2,7 +2,7 @@
  * Reads a card's thread back as notices: each reply ptbot posts starts with an emoji that names its notice (see
  * `src/slack/blocks/thread-notice.ts`), so the thread can be compared with what the outbox should have delivered.
  */
-import type { StoredMessage } from "../../src/emulators/slack/index.js";
+import type { StoredMessage } from "../../emulators/slack/index.js";
 
 const BY_PREFIX: readonly (readonly [string, string])[] = [
   ["✅", "approved"],

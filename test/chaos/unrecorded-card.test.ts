@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { ConversationWatcher, command, deployText, isReadyText } from "../../bench/conversation.js";
-import type { StoredMessage } from "../../src/emulators/slack/index.js";
+import type { StoredMessage } from "../../emulators/slack/index.js";
 import { ACTIONS, CARD_BLOCKS } from "../../src/slack/ids.js";
 import { type BotWorld, startBotWorld } from "./bot-world.js";
 

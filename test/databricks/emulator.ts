@@ -1,9 +1,9 @@
 import type { Dispatcher } from "undici";
+import { startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import type { CredentialsProvider } from "../../src/databricks/auth/credentials.js";
 import { createPatCredentials } from "../../src/databricks/auth/pat.js";
 import { createDatabricksClient, type DatabricksClient } from "../../src/databricks/client.js";
 import type { RetryPolicy } from "../../src/databricks/retry.js";
-import { startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
 import type { Logger } from "../../src/logger.js";
 import { fakeClock, recordingSleep } from "./helpers.js";
 

@@ -4,7 +4,7 @@
  * recorded, and Databricks receives nothing until she approves the card as it is now.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoredMessage } from "../../src/emulators/slack/index.js";
+import type { StoredMessage } from "../../emulators/slack/index.js";
 import { ACTIONS, ADJUST_INPUTS } from "../../src/slack/ids.js";
 import { APPROVER, blockText, CHANNEL, type Harness, LLAMA, REQUESTER, startHarness } from "./harness.js";
 

@@ -4,7 +4,7 @@
  * knows is too old), the click is refused privately with the reason, and nothing is recorded.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultWorkspace } from "../../src/emulators/slack/index.js";
+import { defaultWorkspace } from "../../emulators/slack/index.js";
 import { ACTIONS } from "../../src/slack/ids.js";
 import { APPROVER_GROUP, CHANNEL, type Harness, LLAMA, startHarness } from "./harness.js";
 

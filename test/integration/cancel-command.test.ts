@@ -4,7 +4,7 @@
  * the name is free again. Anyone else, and a name nothing holds, get a clear private answer.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoredMessage } from "../../src/emulators/slack/index.js";
+import type { StoredMessage } from "../../emulators/slack/index.js";
 import { ACTIONS } from "../../src/slack/ids.js";
 import {
   APPROVER,

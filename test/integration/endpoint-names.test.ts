@@ -4,7 +4,7 @@
  * change nothing is answered so, with no card; the same command twice gives one card and no cancellation.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoredMessage } from "../../src/emulators/slack/index.js";
+import type { StoredMessage } from "../../emulators/slack/index.js";
 import { ACTIONS, ADJUST_INPUTS } from "../../src/slack/ids.js";
 import {
   APPROVER,

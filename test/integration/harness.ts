@@ -6,8 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../src/config.js";
-import { type DatabricksEmulator, startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import {
   defaultCredentials,
   defaultWorkspace,
@@ -17,7 +16,8 @@ import {
   type SlackWorkspace,
   type StoredMessage,
   startSlackEmulator,
-} from "../../src/emulators/slack/index.js";
+} from "../../emulators/slack/index.js";
+import { loadConfig } from "../../src/config.js";
 import { type RunningPtbot, startPtbot } from "../../src/main.js";
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import type { Clock } from "../../src/workflow/ports.js";

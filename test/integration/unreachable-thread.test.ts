@@ -3,7 +3,7 @@
  * hears READY (or the failure) directly, in the app's DM with them.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultWorkspace } from "../../src/emulators/slack/index.js";
+import { defaultWorkspace } from "../../emulators/slack/index.js";
 import { ACTIONS } from "../../src/slack/ids.js";
 import { APPROVER, CHANNEL, type Harness, LLAMA, REQUESTER, startHarness } from "./harness.js";
 

@@ -3,9 +3,9 @@
  * sends, and what the bot does shows up in the transcript.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stripAnsi } from "../../src/sandbox/ansi.js";
-import { type ChatIo, ChatSession } from "../../src/sandbox/chat-session.js";
-import { type RunningSandbox, startSandbox } from "../../src/sandbox/start-sandbox.js";
+import { stripAnsi } from "../../sandbox/ansi.js";
+import { type ChatIo, ChatSession } from "../../sandbox/chat-session.js";
+import { type RunningSandbox, startSandbox } from "../../sandbox/start-sandbox.js";
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {

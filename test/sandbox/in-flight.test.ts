@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type InFlight, openInFlightProbe, waitUntilIdle } from "../../src/sandbox/in-flight.js";
+import { type InFlight, openInFlightProbe, waitUntilIdle } from "../../sandbox/in-flight.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
 import { requestIn, T0 } from "../domain/fixtures.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { SlackBlock, StoredEphemeral, StoredMessage } from "../../src/emulators/slack/index.js";
-import { latestCard, matchButton } from "../../src/sandbox/latest-card.js";
-import { buttonsOf } from "../../src/sandbox/render-message.js";
+import type { SlackBlock, StoredEphemeral, StoredMessage } from "../../emulators/slack/index.js";
+import { latestCard, matchButton } from "../../sandbox/latest-card.js";
+import { buttonsOf } from "../../sandbox/render-message.js";
 
 const options = { color: false, names: { user: () => undefined } };
 const button = (action_id: string, text: string): Record<string, unknown> => ({

@@ -23,7 +23,7 @@ async function runSandbox(
   input: string,
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/sandbox/main.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "sandbox/main.ts", ...args], {
     cwd: ROOT,
     stdio: "pipe",
     // Only what the sandbox needs: no SLACK_* from the developer's shell may switch it to real Slack mode.

@@ -5,8 +5,8 @@ import {
   SlackEmulatorError,
   type StoredView,
   type ViewSubmissionResult,
-} from "../../src/emulators/slack/index.js";
-import { fillModal, type ModalDeps } from "../../src/sandbox/modal-flow.js";
+} from "../../emulators/slack/index.js";
+import { fillModal, type ModalDeps } from "../../sandbox/modal-flow.js";
 
 const text = (t: string) => ({ type: "plain_text", text: t });
 const option = { text: text("Scale to zero when idle"), value: "on" };

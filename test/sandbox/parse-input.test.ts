@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInput } from "../../src/sandbox/parse-input.js";
+import { parseInput } from "../../sandbox/parse-input.js";
 
 describe("parseInput", () => {
   it("reads sandbox commands with :, / or no prefix", () => {

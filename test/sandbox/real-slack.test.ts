@@ -16,7 +16,7 @@ import {
   defaultWorkspace,
   type SlackEmulator,
   startSlackEmulator,
-} from "../../src/emulators/slack/index.js";
+} from "../../emulators/slack/index.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const cleanups: (() => unknown)[] = [];
@@ -34,7 +34,7 @@ function start(env: Record<string, string>): ChildProcessWithoutNullStreams {
   const dir = mkdtempSync(join(tmpdir(), "ptbot-real-"));
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "src/sandbox/main.ts", "--provisioning-ms", "500", "--db", join(dir, "s.db")],
+    ["--import", "tsx", "sandbox/main.ts", "--provisioning-ms", "500", "--db", join(dir, "s.db")],
     { cwd: ROOT, stdio: "pipe", env: { PATH: process.env.PATH ?? "", HOME: dir, ...env } },
   );
   cleanups.push(() => {

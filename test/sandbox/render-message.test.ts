@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { SlackBlock } from "../../src/emulators/slack/index.js";
-import { stripAnsi } from "../../src/sandbox/ansi.js";
-import { assignKeys, buttonsOf, renderMessage, renderModal } from "../../src/sandbox/render-message.js";
-import type { NameLookup } from "../../src/sandbox/render-mrkdwn.js";
+import type { SlackBlock } from "../../emulators/slack/index.js";
+import { stripAnsi } from "../../sandbox/ansi.js";
+import { assignKeys, buttonsOf, renderMessage, renderModal } from "../../sandbox/render-message.js";
+import type { NameLookup } from "../../sandbox/render-mrkdwn.js";
 
 const names: NameLookup = { user: (id) => ({ U0REQUESTER: "ada", U0APPROVER: "grace" })[id] };
 const plain = { color: false, names };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { stripAnsi } from "../../src/sandbox/ansi.js";
-import { type NameLookup, renderMrkdwn, unescapeEntities } from "../../src/sandbox/render-mrkdwn.js";
+import { stripAnsi } from "../../sandbox/ansi.js";
+import { type NameLookup, renderMrkdwn, unescapeEntities } from "../../sandbox/render-mrkdwn.js";
 
 const names: NameLookup = {
   user: (id) => ({ U0REQUESTER: "ada", U0APPROVER: "grace" })[id],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { banner } from "../../src/sandbox/banner.js";
-import { parseSandboxArgs, SandboxUsageError, USAGE } from "../../src/sandbox/sandbox-args.js";
-import { SANDBOX_USERS } from "../../src/sandbox/start-sandbox.js";
+import { banner } from "../../sandbox/banner.js";
+import { parseSandboxArgs, SandboxUsageError, USAGE } from "../../sandbox/sandbox-args.js";
+import { SANDBOX_USERS } from "../../sandbox/start-sandbox.js";
 
 describe("parseSandboxArgs", () => {
   it("defaults to a realistic provisioning time, a temporary database and a two-minute wait", () => {

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { scriptIo } from "../../src/sandbox/script-io.js";
+import { scriptIo } from "../../sandbox/script-io.js";
 
 describe("scriptIo", () => {
   it("hands out lines in order, waits for more, and answers undefined once the input has ended", async () => {

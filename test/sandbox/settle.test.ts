@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { SlackEmulatorEvent } from "../../src/emulators/slack/index.js";
-import { settle } from "../../src/sandbox/settle.js";
+import type { SlackEmulatorEvent } from "../../emulators/slack/index.js";
+import { settle } from "../../sandbox/settle.js";
 
 /** A hand-written event source: what `SlackEmulator` offers, minus everything else. */
 function source() {

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { stripAnsi } from "../../src/sandbox/ansi.js";
-import { type TtyIo, ttyIo } from "../../src/sandbox/tty.js";
+import { stripAnsi } from "../../sandbox/ansi.js";
+import { type TtyIo, ttyIo } from "../../sandbox/tty.js";
 
 /** A terminal stand-in: readline in terminal mode works on any stream pair. */
 function terminal() {

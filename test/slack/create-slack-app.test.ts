@@ -3,13 +3,13 @@
  * beside `/slack/events`, Bolt's logging lands in pino without tokens, and listeners are required before start.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { approvalPolicy } from "../../src/domain/index.js";
 import {
   defaultCredentials,
   defaultWorkspace,
   type SlackEmulator,
   startSlackEmulator,
-} from "../../src/emulators/slack/index.js";
+} from "../../emulators/slack/index.js";
+import { approvalPolicy } from "../../src/domain/index.js";
 import { hasCode } from "../../src/errors.js";
 import { createSlackApp, type SlackApp, type SlackAppWiring } from "../../src/slack/create-slack-app.js";
 import { ManualClock } from "../fakes/manual-clock.js";

@@ -10,7 +10,7 @@ import {
   defaultWorkspace,
   type SlackEmulator,
   startSlackEmulator,
-} from "../../src/emulators/slack/index.js";
+} from "../../emulators/slack/index.js";
 import { hasCode } from "../../src/errors.js";
 import {
   ApproverLookupError,

@@ -4,13 +4,13 @@
  */
 import { webApi } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DeployRequest } from "../../src/domain/index.js";
 import {
   defaultCredentials,
   defaultWorkspace,
   type SlackEmulator,
   startSlackEmulator,
-} from "../../src/emulators/slack/index.js";
+} from "../../emulators/slack/index.js";
+import type { DeployRequest } from "../../src/domain/index.js";
 import { deployCard } from "../../src/slack/blocks/deploy-card.js";
 import { SlackNotifier } from "../../src/slack/slack-notifier.js";
 import { requestIn } from "../domain/fixtures.js";

@@ -1,6 +1,6 @@
+import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
 import { type ApprovalPolicy, approvalPolicy } from "../../src/domain/index.js";
-import { type DatabricksEmulator, startDatabricksEmulator } from "../../src/emulators/databricks/index.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
 import { type Core, wireCore } from "../fakes/core.js";
 import { ManualClock } from "../fakes/manual-clock.js";

@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startDatabricksEmulator } from "../../../emulators/databricks/index.js";
 import type { DatabricksEnv } from "../../../src/config.js";
 import { normalizeHost, resolveDatabricksAuth } from "../../../src/databricks/auth/resolve.js";
 import { createDatabricksClient } from "../../../src/databricks/client.js";
-import { startDatabricksEmulator } from "../../../src/emulators/databricks/index.js";
 
 const PAT = "dapi0123456789abcdef0123456789abcdef";
 const SECRET = "dose-very-secret-value";

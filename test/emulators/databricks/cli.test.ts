@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const CLI = "src/emulators/databricks/cli.ts";
+const CLI = "emulators/databricks/cli.ts";
 
 let child: ChildProcessWithoutNullStreams | undefined;
 afterEach(() => {

@@ -2,7 +2,7 @@ import {
   type DatabricksEmulator,
   type DatabricksEmulatorOptions,
   startDatabricksEmulator,
-} from "../../../src/emulators/databricks/index.js";
+} from "../../../emulators/databricks/index.js";
 
 /** A clock the test moves by hand; starts at a realistic epoch so `ms` timestamps look like real ones. */
 export interface FakeClock {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startDatabricksEmulator } from "../../../src/emulators/databricks/index.js";
+import { startDatabricksEmulator } from "../../../emulators/databricks/index.js";
 import {
   at,
   expectErrorBody,

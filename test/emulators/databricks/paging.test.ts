@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Page, paginate } from "../../../src/emulators/databricks/paging.js";
+import { type Page, paginate } from "../../../emulators/databricks/paging.js";
 
 /** Follows tokens to the end and returns every page. */
 function pages(items: readonly number[], empties: readonly number[], max: string | null): number[][] {

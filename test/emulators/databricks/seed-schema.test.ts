@@ -7,7 +7,7 @@ import {
   loadSeed,
   parseSeed,
   startDatabricksEmulator,
-} from "../../../src/emulators/databricks/index.js";
+} from "../../../emulators/databricks/index.js";
 
 let dir: string;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import {
   formatProblems,
   validateMessageBlocks,
   validateModalView,
-} from "../../../src/emulators/slack/block-kit-validation.js";
+} from "../../../emulators/slack/block-kit-validation.js";
 
 const section = (text: string) => ({ type: "section", text: { type: "mrkdwn", text } });
 const button = (overrides: Record<string, unknown> = {}) => ({

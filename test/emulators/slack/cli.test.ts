@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
+import { parseCliArgs } from "../../../emulators/slack/cli.js";
+import { defaultCredentials, defaultWorkspace } from "../../../emulators/slack/default-workspace.js";
+import { startSlackEmulator } from "../../../emulators/slack/slack-emulator.js";
 import { loadConfig } from "../../../src/config.js";
-import { parseCliArgs } from "../../../src/emulators/slack/cli.js";
-import { defaultCredentials, defaultWorkspace } from "../../../src/emulators/slack/default-workspace.js";
-import { startSlackEmulator } from "../../../src/emulators/slack/slack-emulator.js";
 import { webClient } from "./fixtures.js";
 
 describe("parseCliArgs", () => {
@@ -42,7 +42,7 @@ describe("defaultWorkspace", () => {
 
 /** Starts the CLI and resolves with its stdout once it printed `lastVariable`. */
 async function cliOutput(args: readonly string[], lastVariable: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/emulators/slack/cli.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "emulators/slack/cli.ts", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout.setEncoding("utf8");
@@ -103,7 +103,7 @@ describe("the CLI's lines, pasted as the environment", () => {
 
 describe("the CLI", () => {
   it("starts the emulator and prints the environment for the app", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/emulators/slack/cli.ts", "--port", "0"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "emulators/slack/cli.ts", "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {

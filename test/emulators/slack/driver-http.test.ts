@@ -1,9 +1,9 @@
 import type { App, BlockAction, SlashCommand } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SlackDriver } from "../../../src/emulators/slack/driver.js";
-import { SlackEmulatorError } from "../../../src/emulators/slack/errors.js";
-import type { SlackEmulator } from "../../../src/emulators/slack/slack-emulator.js";
-import type { SlackEmulatorEvent, StoredMessage } from "../../../src/emulators/slack/types.js";
+import type { SlackDriver } from "../../../emulators/slack/driver.js";
+import { SlackEmulatorError } from "../../../emulators/slack/errors.js";
+import type { SlackEmulator } from "../../../emulators/slack/slack-emulator.js";
+import type { SlackEmulatorEvent, StoredMessage } from "../../../emulators/slack/types.js";
 import {
   ADA,
   CHANNEL,

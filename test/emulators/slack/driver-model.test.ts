@@ -2,8 +2,8 @@ import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { SlackDriver } from "../../../src/emulators/slack/driver.js";
-import type { SlackEmulator } from "../../../src/emulators/slack/slack-emulator.js";
+import type { SlackDriver } from "../../../emulators/slack/driver.js";
+import type { SlackEmulator } from "../../../emulators/slack/slack-emulator.js";
 import { ADA, CHANNEL, cardBlocks, GRACE, startTestEmulator, webClient } from "./fixtures.js";
 
 /**

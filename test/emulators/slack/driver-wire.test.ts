@@ -2,9 +2,9 @@ import { once } from "node:events";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SlackEmulatorError } from "../../../src/emulators/slack/errors.js";
-import { signSlackRequest } from "../../../src/emulators/slack/signing.js";
-import type { SlackEmulator } from "../../../src/emulators/slack/slack-emulator.js";
+import { SlackEmulatorError } from "../../../emulators/slack/errors.js";
+import { signSlackRequest } from "../../../emulators/slack/signing.js";
+import type { SlackEmulator } from "../../../emulators/slack/slack-emulator.js";
 import { ADA, CHANNEL, cardBlocks, GRACE, SIGNING_SECRET, startTestEmulator, webClient } from "./fixtures.js";
 
 /** A bare HTTP server standing in for the app: records what arrives, answers as told. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SlackEmulatorError } from "../../../src/emulators/slack/errors.js";
-import { EventLog } from "../../../src/emulators/slack/event-log.js";
-import type { StoredMessage } from "../../../src/emulators/slack/types.js";
+import { SlackEmulatorError } from "../../../emulators/slack/errors.js";
+import { EventLog } from "../../../emulators/slack/event-log.js";
+import type { StoredMessage } from "../../../emulators/slack/types.js";
 
 function message(text: string): StoredMessage {
   return {

@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { App, LogLevel, type types, webApi } from "@slack/bolt";
-import { defaultWorkspace } from "../../../src/emulators/slack/default-workspace.js";
-import { type SlackEmulator, startSlackEmulator } from "../../../src/emulators/slack/slack-emulator.js";
-import type { SlackEmulatorOptions } from "../../../src/emulators/slack/types.js";
+import { defaultWorkspace } from "../../../emulators/slack/default-workspace.js";
+import { type SlackEmulator, startSlackEmulator } from "../../../emulators/slack/slack-emulator.js";
+import type { SlackEmulatorOptions } from "../../../emulators/slack/types.js";
 
 export const SIGNING_SECRET = "test-signing-secret";
 export const BOT_TOKEN = "xoxb-test-bot-token";

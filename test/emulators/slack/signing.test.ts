@@ -1,6 +1,6 @@
 import { verifySlackRequest } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
-import { signSlackRequest, slackSignatureHeaders } from "../../../src/emulators/slack/signing.js";
+import { signSlackRequest, slackSignatureHeaders } from "../../../emulators/slack/signing.js";
 
 // Slack's published example (https://api.slack.com/authentication/verifying-requests-from-slack).
 const VECTOR = {

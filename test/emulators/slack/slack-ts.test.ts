@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTsIssuer, formatSlackTs, tsAt } from "../../../src/emulators/slack/slack-ts.js";
+import { createTsIssuer, formatSlackTs, tsAt } from "../../../emulators/slack/slack-ts.js";
 
 describe("createTsIssuer", () => {
   it("formats seconds and six digits of microseconds, like Slack", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SlackEmulatorError } from "../../../src/emulators/slack/errors.js";
-import type { SlackBlock, WireView } from "../../../src/emulators/slack/types.js";
-import { buildViewState } from "../../../src/emulators/slack/view-state.js";
+import { SlackEmulatorError } from "../../../emulators/slack/errors.js";
+import type { SlackBlock, WireView } from "../../../emulators/slack/types.js";
+import { buildViewState } from "../../../emulators/slack/view-state.js";
 
 const option = (value: string) => ({ text: { type: "plain_text", text: value.toUpperCase() }, value });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SlackEmulator } from "../../../src/emulators/slack/slack-emulator.js";
+import type { SlackEmulator } from "../../../emulators/slack/slack-emulator.js";
 import { ADA, GRACE, startTestEmulator, webClient } from "./fixtures.js";
 
 let clock = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import { webApi } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SlackEmulator } from "../../../src/emulators/slack/slack-emulator.js";
+import type { SlackEmulator } from "../../../emulators/slack/slack-emulator.js";
 import {
   ADA,
   APP_TOKEN,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { validateModalView } from "../../../emulators/slack/index.js";
 import { isResolved, type ResolvedDeployRequest } from "../../../src/domain/index.js";
-import { validateModalView } from "../../../src/emulators/slack/index.js";
 import {
   adjustModal,
   readAdjustSubmission,

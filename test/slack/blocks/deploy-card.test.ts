@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { validateMessageBlocks } from "../../../emulators/slack/index.js";
 import { DEPLOY_STATES, type DeployRequest } from "../../../src/domain/index.js";
-import { validateMessageBlocks } from "../../../src/emulators/slack/index.js";
 import { deployCard } from "../../../src/slack/blocks/deploy-card.js";
 import { ACTIONS, CARD_BLOCKS } from "../../../src/slack/ids.js";
 import { requestIn, unitsModel } from "../../domain/fixtures.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { validateMessageBlocks } from "../../../emulators/slack/index.js";
 import type { EndpointSummary, ServingEndpoint } from "../../../src/databricks/index.js";
-import { validateMessageBlocks } from "../../../src/emulators/slack/index.js";
 import { helpMessage } from "../../../src/slack/blocks/help.js";
 import { listMessage } from "../../../src/slack/blocks/list.js";
 import { statusMessage } from "../../../src/slack/blocks/status.js";

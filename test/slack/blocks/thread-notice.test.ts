@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { validateMessageBlocks } from "../../../emulators/slack/index.js";
 import type { Notice } from "../../../src/domain/index.js";
-import { validateMessageBlocks } from "../../../src/emulators/slack/index.js";
 import { threadNotice } from "../../../src/slack/blocks/thread-notice.js";
 import { requestIn } from "../../domain/fixtures.js";
 import { ctx, expectNothingLive, HOSTILE, hostile } from "./fixtures.js";

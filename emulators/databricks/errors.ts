@@ -1,4 +1,4 @@
-import { PtbotError } from "../../errors.js";
+import { PtbotError } from "../../src/errors.js";
 
 /**
  * A misuse of the emulator itself (an invalid seed, an impossible fault, a bad option): a test's or an operator's

@@ -1,4 +1,4 @@
-import { PtbotError } from "../../errors.js";
+import { PtbotError } from "../../src/errors.js";
 
 /**
  * A misuse of the emulator or its driver (clicking a button that is not there, submitting an unknown field, no

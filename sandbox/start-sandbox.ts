@@ -6,7 +6,6 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pino } from "pino";
-import { loadConfig } from "../config.js";
 import { type DatabricksEmulator, startDatabricksEmulator } from "../emulators/databricks/index.js";
 import {
   defaultCredentials,
@@ -15,8 +14,9 @@ import {
   type SlackEmulator,
   startSlackEmulator,
 } from "../emulators/slack/index.js";
-import { createLogger } from "../logger.js";
-import { type RunningPtbot, startPtbot } from "../main.js";
+import { loadConfig } from "../src/config.js";
+import { createLogger } from "../src/logger.js";
+import { type RunningPtbot, startPtbot } from "../src/main.js";
 import type { SandboxUser } from "./chat-session.js";
 import { type InFlight, openInFlightProbe } from "./in-flight.js";
 import type { NameLookup } from "./render-mrkdwn.js";

@@ -6,14 +6,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { pino } from "pino";
-import { type Config, loadConfig } from "../config.js";
 import {
   type DatabricksEmulator,
   defaultSeed,
   startDatabricksEmulator,
 } from "../emulators/databricks/index.js";
-import { createLogger } from "../logger.js";
-import { type RunningPtbot, startPtbot } from "../main.js";
+import { type Config, loadConfig } from "../src/config.js";
+import { createLogger } from "../src/logger.js";
+import { type RunningPtbot, startPtbot } from "../src/main.js";
 import { sandboxPaths } from "./start-sandbox.js";
 
 export interface RealSlackOptions {

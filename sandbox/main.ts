@@ -3,9 +3,10 @@
  * `#ml-deploys` (or, with stdin not a terminal, a script read line by line). With a real Slack app's credentials
  * in the environment, the bot connects to that workspace instead and the chat is not used.
  */
-import { ConfigError } from "../config.js";
+
 import { defaultSeed } from "../emulators/databricks/index.js";
-import { PtbotError } from "../errors.js";
+import { ConfigError } from "../src/config.js";
+import { PtbotError } from "../src/errors.js";
 import { banner } from "./banner.js";
 import { ChatSession } from "./chat-session.js";
 import { waitUntilIdle } from "./in-flight.js";

@@ -1,4 +1,4 @@
-import { PtbotError } from "../../../errors.js";
+import { PtbotError } from "../../../src/errors.js";
 
 /**
  * A Web API method's `ok: false` answer, thrown inside a handler and turned into the response by the dispatcher.

@@ -12,7 +12,7 @@ import type {
   StoredEphemeral,
   StoredMessage,
 } from "../emulators/slack/index.js";
-import { COMMAND } from "../slack/ids.js";
+import { COMMAND } from "../src/slack/ids.js";
 import { styles } from "./ansi.js";
 import { ephemeralView, storedMessageView, type ViewContext } from "./event-view.js";
 import { type Card, latestCard, matchButton } from "./latest-card.js";
