@@ -57,6 +57,14 @@ export interface ApproverDirectory {
 export type PolicyDecision = { readonly ok: true } | { readonly ok: false; readonly rejection: Rejection };
 
 /** Whether the actor is named as an approver or belongs to an approver group. */
+/**
+ * Whether judging `userId` needs their approver groups looked up: not when the policy names no groups, nor when it
+ * lists the user by id (they are an approver whatever the groups say, so a failing lookup must not refuse them).
+ */
+export function needsGroupLookup(userId: string, policy: ApprovalPolicy): boolean {
+  return policy.approverGroups.length > 0 && !policy.approverUsers.includes(userId);
+}
+
 export function isApprover(actor: Actor, policy: ApprovalPolicy): boolean {
   return (
     policy.approverUsers.includes(actor.id) || actor.groups.some((g) => policy.approverGroups.includes(g))

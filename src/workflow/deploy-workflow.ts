@@ -11,6 +11,7 @@ import {
   type MessageRef,
   nameConflict,
   nameRefused,
+  needsGroupLookup,
   openRequest,
   type Plan,
   type Requester,
@@ -302,10 +303,10 @@ export class DeployWorkflow {
   }
 
   async #actor(userId: string): Promise<Actor> {
-    const groups = this.#deps.policy.approverGroups;
+    const { policy, directory } = this.#deps;
     return {
       id: userId,
-      groups: groups.length === 0 ? [] : await this.#deps.directory.groupsOf(userId, groups),
+      groups: needsGroupLookup(userId, policy) ? await directory.groupsOf(userId, policy.approverGroups) : [],
     };
   }
 

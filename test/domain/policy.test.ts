@@ -8,6 +8,7 @@ import {
   describeApprovers,
   isApprover,
   isChannelAllowed,
+  needsGroupLookup,
 } from "../../src/domain/policy.js";
 import { apply, approver, groupMember, policy, requester, requestIn, stranger, T0 } from "./fixtures.js";
 
@@ -36,6 +37,16 @@ describe("isApprover", () => {
     ["nobody in particular", { id: "U_X", groups: [] }, false],
   ])("%s → %s", (_label, actor, expected) => {
     expect(isApprover(actor, policy)).toBe(expected);
+  });
+});
+
+describe("needsGroupLookup", () => {
+  it.each([
+    ["a user listed by id", "U_APPROVER", policy, false],
+    ["anyone else, with approver groups", "U_X", policy, true],
+    ["anyone, with no approver groups", "U_X", approvalPolicy({ approverUsers: ["U_APPROVER"] }), false],
+  ])("%s → %s", (_label, userId, p, expected) => {
+    expect(needsGroupLookup(userId, p)).toBe(expected);
   });
 });
 

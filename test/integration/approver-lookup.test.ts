@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultWorkspace } from "../../emulators/slack/index.js";
 import { ACTIONS } from "../../src/slack/ids.js";
-import { APPROVER_GROUP, CHANNEL, type Harness, LLAMA, startHarness } from "./harness.js";
+import { APPROVER, APPROVER_GROUP, CHANNEL, type Harness, LLAMA, startHarness } from "./harness.js";
 
 /** Approves only through the group (not listed in PTBOT_APPROVERS). */
 const MEMBER = "U0MEMBER";
@@ -81,5 +81,21 @@ describe("approver group lookups", () => {
     expect(answer).toContain(`<!subteam^${APPROVER_GROUP}>`);
     expect(h.latest(card).edits).toHaveLength(0);
     expect(h.dbx.requestsTo("POST", CREATE)).toHaveLength(0);
+  });
+
+  it("lets an approver listed by id approve while Slack cannot say who is in the groups", async () => {
+    h = await startHarness({ workspace, env: { PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP}` } });
+    const card = await h.deploy(`deploy ${LLAMA} 3 --name listed-approver`);
+    h.slack.failNext("usergroups.users.list", { error: "internal_error", times: 1_000 });
+    const result = await h.driver.clickButton({
+      user: APPROVER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.approve,
+    });
+    expect(result.status).toBe(200);
+    // Listed by id, the approver is one whatever the groups say: no lookup is needed, so none can fail.
+    await h.waitForReply(card, (t) => t.includes("is READY"));
+    expect(h.dbx.requestsTo("POST", CREATE)).toHaveLength(1);
   });
 });
