@@ -25,13 +25,6 @@ afterEach(async () => {
 });
 
 /** Runs `/pt <text>` as `user` and returns the private answer after the ack. */
-async function answer(harness: Harness, text: string, user: string): Promise<string> {
-  const since = harness.slack.lastSeq;
-  const result = await harness.driver.slashCommand({ user, channel: CHANNEL, text });
-  expect(result.status).toBe(200);
-  return harness.waitForEphemeral(user, (t) => !t.startsWith("Cancelling"), since);
-}
-
 function requestIdOf(card: StoredMessage): string {
   const match = /Request `([^`]+)`/.exec(blockText(card));
   if (match?.[1] === undefined) throw new Error("no request id on the card");
@@ -42,7 +35,7 @@ describe("/pt cancel", () => {
   it("lets an approver release a request by its endpoint name: private answer, card and thread updated, name free", async () => {
     h = await startHarness();
     const card = await h.deploy(`deploy ${LLAMA} 3 --name held-x`);
-    const text = await answer(h, "cancel held-x", APPROVER);
+    const text = await h.answer("cancel held-x", APPROVER);
     expect(text).toContain("Cancelled");
     expect(text).toContain("`held-x`");
     const cancelled = await h.waitForCard(card, (m) => blockText(m).includes("*Cancelled*"));
@@ -58,7 +51,7 @@ describe("/pt cancel", () => {
     const id = requestIdOf(card);
     // The card was deleted: Slack answers every edit of it with message_not_found.
     h.slack.failNext("chat.update", { error: "message_not_found", times: 10 });
-    const text = await answer(h, `cancel ${id}`, REQUESTER);
+    const text = await h.answer(`cancel ${id}`, REQUESTER);
     expect(text).toContain("Cancelled");
     expect((await h.running.workflow.get(id))?.state).toBe("cancelled");
   });
@@ -66,7 +59,7 @@ describe("/pt cancel", () => {
   it("refuses someone who is neither the requester nor an approver, privately, and changes nothing", async () => {
     h = await startHarness({ env: { PTBOT_APPROVERS: APPROVER } });
     const card = await h.deploy(`deploy ${LLAMA} 3 --name held-y`);
-    const text = await answer(h, "cancel held-y", STRANGER);
+    const text = await h.answer("cancel held-y", STRANGER);
     expect(text).toContain(`Only <@${REQUESTER}>`);
     expect(text).toContain("or an approver");
     expect(h.latest(card).edits).toHaveLength(0);
@@ -75,7 +68,7 @@ describe("/pt cancel", () => {
 
   it("says plainly that nothing is held under an unknown name or id", async () => {
     h = await startHarness();
-    const text = await answer(h, "cancel nothing-here", REQUESTER);
+    const text = await h.answer("cancel nothing-here", REQUESTER);
     expect(text).toContain("Nothing is held under `nothing-here`");
     expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(0);
   });

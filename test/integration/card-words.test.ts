@@ -39,9 +39,7 @@ describe("card and answer words", () => {
     h = await startHarness();
     const card = await h.deploy(`deploy ${LLAMA} 3`);
     const id = /Request `([^`]+)`/.exec(blockText(card))?.[1] ?? "";
-    const since = h.slack.lastSeq;
-    await h.driver.slashCommand({ user: STRANGER, channel: CHANNEL, text: `deploy ${LLAMA} 3` });
-    const answer = await h.waitForEphemeral(STRANGER, (t) => !t.startsWith("Looking up"), since);
+    const answer = await h.answer(`deploy ${LLAMA} 3`, STRANGER);
     expect(answer).toContain("`llama-13b-3`");
     expect(answer).toContain(`<@${REQUESTER}>`);
     expect(answer).not.toContain(id);

@@ -57,13 +57,7 @@ describe("/pt deploy flags", () => {
 
   it("answers --min for a model-unit model with the reason once the model is known, and posts no card", async () => {
     h = await startHarness();
-    const since = h.slack.lastSeq;
-    await h.driver.slashCommand({
-      user: REQUESTER,
-      channel: CHANNEL,
-      text: `deploy ${GPT_OSS} --min 2 --max 3`,
-    });
-    const answer = await h.waitForEphemeral(REQUESTER, (t) => !t.startsWith("Looking up"), since);
+    const answer = await h.answer(`deploy ${GPT_OSS} --min 2 --max 3`);
     expect(answer).toContain("`--min` does not apply to this model");
     expect(answer).toContain("set by `--max` alone");
     expect(cards(h)).toHaveLength(0);

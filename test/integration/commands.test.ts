@@ -21,15 +21,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** Runs the command and returns the private answer sent after the ack (the second ephemeral). */
-async function answer(harness: Harness, text: string, user = REQUESTER, channel = CHANNEL): Promise<string> {
-  const since = harness.slack.lastSeq;
-  const result = await harness.driver.slashCommand({ user, channel, text });
-  expect(result.status).toBe(200);
-  expect(result.late).toBe(false);
-  return harness.waitForEphemeral(user, (t) => !t.startsWith("Looking up"), since);
-}
-
 describe("/pt", () => {
   it("answers help in the ack, with usage and examples", async () => {
     h = await startHarness();
@@ -58,14 +49,14 @@ describe("/pt", () => {
 
   it("explains a model that is not eligible for provisioned throughput", async () => {
     h = await startHarness();
-    const text = await answer(h, "deploy ml.sandbox.sklearn-churn 2");
+    const text = await h.answer("deploy ml.sandbox.sklearn-churn 2");
     expect(text).toContain("not eligible for provisioned throughput");
     expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(0);
   });
 
   it("explains a version that is not READY", async () => {
     h = await startHarness();
-    const text = await answer(h, `deploy ${LLAMA} 4`);
+    const text = await h.answer(`deploy ${LLAMA} 4`);
     expect(text).toContain("is not READY");
     expect(text).toContain("PENDING_REGISTRATION");
   });
@@ -79,13 +70,13 @@ describe("/pt", () => {
 
   it("explains an unknown model", async () => {
     h = await startHarness();
-    const text = await answer(h, "deploy ml.nowhere.nothing 1");
+    const text = await h.answer("deploy ml.nowhere.nothing 1");
     expect(text).toContain("could not find");
   });
 
   it("refuses an invalid endpoint name at once", async () => {
     h = await startHarness();
-    const text = await answer(h, `deploy ${LLAMA} 3 --name bad.name`);
+    const text = await h.answer(`deploy ${LLAMA} 3 --name bad.name`);
     expect(text).toContain("not valid");
     expect(text).toContain('"."');
   });
@@ -93,13 +84,13 @@ describe("/pt", () => {
   it("says when Databricks cannot be reached, and creates nothing", async () => {
     h = await startHarness();
     h.dbx.injectFault({ kind: "status", status: 500, path: /unity-catalog/, times: 10 });
-    const text = await answer(h, `deploy ${LLAMA} 3`);
+    const text = await h.answer(`deploy ${LLAMA} 3`);
     expect(text).toContain("could not reach the Databricks workspace");
   });
 
   it("refuses a channel that is not allowed", async () => {
     h = await startHarness({ env: { PTBOT_ALLOWED_CHANNELS: "C0ELSEWHERE" } });
-    const text = await answer(h, `deploy ${LLAMA} 3`);
+    const text = await h.answer(`deploy ${LLAMA} 3`);
     expect(text).toContain("cannot be requested in this channel");
     expect(text).toContain("<#C0ELSEWHERE>");
   });
@@ -107,7 +98,7 @@ describe("/pt", () => {
   it("asks to be invited when it is not in the channel, and leaves nothing waiting", async () => {
     h = await startHarness();
     h.slack.setChannelMember(CHANNEL, h.slack.bot.userId, false);
-    const text = await answer(h, `deploy ${LLAMA} 3`);
+    const text = await h.answer(`deploy ${LLAMA} 3`);
     expect(text).toContain("/invite @ptbot");
     // The request was cancelled: a new one for the same endpoint is not "in use".
     h.slack.setChannelMember(CHANNEL, h.slack.bot.userId, true);
@@ -117,7 +108,7 @@ describe("/pt", () => {
   it("says another request is in progress for the same endpoint", async () => {
     h = await startHarness();
     await h.deploy(`deploy ${LLAMA} 3`);
-    const text = await answer(h, `deploy ${LLAMA} 3`);
+    const text = await h.answer(`deploy ${LLAMA} 3`);
     expect(text).toContain("Another request");
     expect(text).toContain("llama-13b-3");
   });
@@ -145,7 +136,7 @@ describe("/pt", () => {
 
   it("says when there is no such endpoint", async () => {
     h = await startHarness();
-    const text = await answer(h, "status nothing-here");
+    const text = await h.answer("status nothing-here");
     expect(text).toContain("not found");
     const shown = JSON.stringify(h.slack.ephemerals({ user: REQUESTER }).at(-1)?.blocks);
     expect(shown).toContain("no endpoint");
@@ -162,7 +153,7 @@ describe("/pt", () => {
     });
     await h.waitForReply(card, (t) => t.includes("is READY"));
     await h.deploy(`deploy ${LLAMA} 2 --name llama-old`);
-    const text = await answer(h, "list");
+    const text = await h.answer("list");
     expect(text).toContain("ptbot manages 1 endpoint; 1 request in flight");
     const shown = JSON.stringify(h.slack.ephemerals({ user: REQUESTER }).at(-1)?.blocks);
     expect(shown).toContain("llama-13b-3");

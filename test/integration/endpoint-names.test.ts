@@ -140,9 +140,7 @@ describe("a no-op is not a change", () => {
     h = await startHarness();
     await deployAndWaitReady(h, `deploy ${LLAMA} 3`);
     const cards = h.slack.channelMessages(CHANNEL).filter(isCard).length;
-    const since = h.slack.lastSeq;
-    await h.driver.slashCommand({ user: REQUESTER, channel: CHANNEL, text: `deploy ${LLAMA} 3` });
-    const answer = await answerTo(h, REQUESTER, since);
+    const answer = await h.answer(`deploy ${LLAMA} 3`);
     expect(answer).toContain("`llama-13b-3` already serves this; nothing to change");
     expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(cards);
     expect(h.dbx.requestsTo("PUT", "/api/2.0/serving-endpoints/llama-13b-3/config")).toHaveLength(0);
@@ -152,9 +150,7 @@ describe("a no-op is not a change", () => {
     h = await startHarness();
     await deployAndWaitReady(h, `deploy ${GPT_OSS} 2`);
     const cards = h.slack.channelMessages(CHANNEL).filter(isCard).length;
-    const since = h.slack.lastSeq;
-    await h.driver.slashCommand({ user: REQUESTER, channel: CHANNEL, text: `deploy ${GPT_OSS} 2` });
-    const answer = await answerTo(h, REQUESTER, since);
+    const answer = await h.answer(`deploy ${GPT_OSS} 2`);
     expect(answer).toContain("`gpt-oss-120b-2` already serves this; nothing to change");
     expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(cards);
     expect(h.dbx.requestsTo("PUT", "/api/2.0/serving-endpoints/pt/gpt-oss-120b-2/config")).toHaveLength(0);

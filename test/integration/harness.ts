@@ -82,10 +82,18 @@ export interface Harness {
   ): Promise<StoredMessage>;
   /** Waits for an ephemeral message to `user` whose text satisfies `test` (after `since`, a `seq`). */
   waitForEphemeral(user: string, test: (text: string) => boolean, since?: number): Promise<string>;
+  /**
+   * Runs `/pt <text>` as `user` in `channel`, checks it was acknowledged in time, and returns the private answer
+   * that follows the progress line ("Looking up …", "Cancelling …") of the ack.
+   */
+  answer(text: string, user?: string, channel?: string): Promise<string>;
   /** The thread replies' texts, oldest first. */
   replies(card: StoredMessage): string[];
   close(): Promise<void>;
 }
+
+/** The ack's progress line, which the real answer follows. */
+const PROGRESS = /^(Looking up|Cancelling) /;
 
 export function isCard(m: StoredMessage): boolean {
   return m.threadTs === undefined && m.blocks.some((b) => b.block_id === CARD_BLOCKS.status);
@@ -130,6 +138,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const appUrl = `http://127.0.0.1:${running.port}/slack/events`;
   const driver = options.socketMode === true ? slack.driver({ socket: true }) : slack.driver({ appUrl });
 
+  const waitForEphemeral: Harness["waitForEphemeral"] = async (user, test, since = 0) => {
+    const event = await slack.waitFor(
+      (e: SlackEmulatorEvent) =>
+        e.type === "ephemeral_posted" && e.ephemeral.user === user && test(e.ephemeral.text),
+      { since, timeoutMs: 5000, description: `an ephemeral message to ${user}` },
+    );
+    return event.type === "ephemeral_posted" ? event.ephemeral.text : "";
+  };
   const latest = (m: StoredMessage) => slack.message(m.channel, m.ts) ?? m;
   return {
     slack,
@@ -162,13 +178,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         description: `card ${card.ts} to change`,
       });
     },
-    async waitForEphemeral(user, test, since = 0) {
-      const event = await slack.waitFor(
-        (e: SlackEmulatorEvent) =>
-          e.type === "ephemeral_posted" && e.ephemeral.user === user && test(e.ephemeral.text),
-        { since, timeoutMs: 5000, description: `an ephemeral message to ${user}` },
-      );
-      return event.type === "ephemeral_posted" ? event.ephemeral.text : "";
+    waitForEphemeral,
+    async answer(text, user = REQUESTER, channel = CHANNEL) {
+      const since = slack.lastSeq;
+      const result = await driver.slashCommand({ user, channel, text });
+      if (result.status !== 200) throw new Error(`/pt ${text} answered HTTP ${result.status}`);
+      if (result.late) throw new Error(`/pt ${text} was acknowledged too late`);
+      return waitForEphemeral(user, (t) => !PROGRESS.test(t), since);
     },
     replies(card) {
       return slack
