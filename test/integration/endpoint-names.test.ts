@@ -136,25 +136,26 @@ describe("one request per endpoint name", () => {
 });
 
 describe("a no-op is not a change", () => {
-  it("answers that the endpoint already serves this (tokens/s), with no card and no config update", async () => {
-    h = await startHarness();
-    await deployAndWaitReady(h, `deploy ${LLAMA} 3`);
-    const cards = h.slack.channelMessages(CHANNEL).filter(isCard).length;
-    const answer = await h.answer(`deploy ${LLAMA} 3`);
-    expect(answer).toContain("`llama-13b-3` already serves this; nothing to change");
-    expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(cards);
-    expect(h.dbx.requestsTo("PUT", "/api/2.0/serving-endpoints/llama-13b-3/config")).toHaveLength(0);
-  });
-
-  it("answers the same for a model-unit model", async () => {
-    h = await startHarness();
-    await deployAndWaitReady(h, `deploy ${GPT_OSS} 2`);
-    const cards = h.slack.channelMessages(CHANNEL).filter(isCard).length;
-    const answer = await h.answer(`deploy ${GPT_OSS} 2`);
-    expect(answer).toContain("`gpt-oss-120b-2` already serves this; nothing to change");
-    expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(cards);
-    expect(h.dbx.requestsTo("PUT", "/api/2.0/serving-endpoints/pt/gpt-oss-120b-2/config")).toHaveLength(0);
-  });
+  it.each([
+    ["tokens/s", `deploy ${LLAMA} 3`, "llama-13b-3", "/api/2.0/serving-endpoints/llama-13b-3/config"],
+    [
+      "model units",
+      `deploy ${GPT_OSS} 2`,
+      "gpt-oss-120b-2",
+      "/api/2.0/serving-endpoints/pt/gpt-oss-120b-2/config",
+    ],
+  ])(
+    "answers that the endpoint already serves this (%s), with no card and no config update",
+    async (_unit, text, name, route) => {
+      h = await startHarness();
+      await deployAndWaitReady(h, text);
+      const cards = h.slack.channelMessages(CHANNEL).filter(isCard).length;
+      const answer = await h.answer(text);
+      expect(answer).toContain(`\`${name}\` already serves this; nothing to change`);
+      expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(cards);
+      expect(h.dbx.requestsTo("PUT", route)).toHaveLength(0);
+    },
+  );
 
   it("refuses an Adjust that would make an update change nothing", async () => {
     h = await startHarness();
