@@ -1,6 +1,6 @@
 /**
  * ptbot's core (store, Databricks client, workflow, tracker, notice dispatcher) against the Databricks emulator,
- * with one manual clock shared by all of them, as `src/main.ts` wires it minus Slack. For the scenarios that count
+ * with one manual clock shared by all of them, built by `createCore` as `src/main.ts` builds it, minus Slack. For the scenarios that count
  * calls in simulated time: minutes of provisioning take no real time.
  */
 

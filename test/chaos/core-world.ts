@@ -1,6 +1,6 @@
 /**
- * ptbot's core (store, client, workflow, tracker, dispatcher) against the Databricks emulator on one manual clock,
- * for fault injection. The client's retry waits take no real time: they move a private retry clock that runs
+ * ptbot's core (store, client, and `createCore`'s workflow, tracker, dispatcher) against the Databricks emulator on
+ * one manual clock, for fault injection. The client's retry waits take no real time: they move a private retry clock that runs
  * ahead of the shared one, so the client's five-minute retry budget is spent in simulated time without pushing the
  * world's clock (and the emulator's provisioning) around.
  */
