@@ -1,6 +1,6 @@
 /**
  * ptbot's core (store, Databricks client, workflow, tracker, notice dispatcher) against the Databricks emulator,
- * with one manual clock shared by all of them, as `src/main.ts` wires it minus Slack. For the scenarios that count
+ * with one manual clock shared by all of them, built by `createCore` as `src/main.ts` builds it, minus Slack. For the scenarios that count
  * calls in simulated time: minutes of provisioning take no real time.
  */
 
@@ -11,7 +11,7 @@ import { approvalPolicy } from "../src/domain/index.js";
 import { createLogger } from "../src/logger.js";
 import { SqliteRequestStore } from "../src/store/sqlite-request-store.js";
 import type { Clock, Notifier } from "../src/workflow/ports.js";
-import { type Core, wireCore } from "../test/fakes/core.js";
+import { createTestCore, type TestCore } from "../test/fakes/core.js";
 import { ManualClock } from "../test/fakes/manual-clock.js";
 
 export const REQUESTER = "U0REQUESTER";
@@ -35,7 +35,7 @@ export class TimingNotifier implements Notifier {
   }
 }
 
-export interface CoreWorld extends Core {
+export interface CoreWorld extends TestCore {
   readonly clock: ManualClock;
   readonly emu: DatabricksEmulator;
   readonly notifier: TimingNotifier;
@@ -58,7 +58,7 @@ export async function startCoreWorld(options: {
   const store = await SqliteRequestStore.open(":memory:", { now: () => clock.now() });
   const policy = approvalPolicy({ approverUsers: [APPROVER], approverGroups: [] });
   const notifier = new TimingNotifier(clock);
-  const core = wireCore({
+  const core = createTestCore({
     store,
     databricks,
     notifier,

@@ -1,10 +1,12 @@
 /**
- * The one wiring point: configuration → logger → store → Databricks client → workflow → tracker → Slack app → HTTP.
- * Everything else in ptbot takes its dependencies as arguments; only this file builds the real ones.
+ * The one wiring point: configuration → logger → store → Databricks client → Slack ports (notifier, directory) →
+ * `createCore` (commands and workers) → Slack app with its listeners → HTTP. Everything else in ptbot takes its
+ * dependencies as arguments; only this file builds the real ones.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { createCore } from "./core/create-core.js";
 import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
 import { approvalPolicy } from "./domain/index.js";
 import { PtbotError } from "./errors.js";
@@ -12,15 +14,11 @@ import { createLogger, type Logger } from "./logger.js";
 import { healthRoutes } from "./observability/health-routes.js";
 import { createMetrics } from "./observability/metrics.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
+import { createSlackPorts } from "./slack/slack-ports.js";
 import { SqliteRequestStore } from "./store/sqlite-request-store.js";
-import {
-  DEFAULT_CREATE_FAIL_AFTER_MS,
-  DEFAULT_CREATE_NOTICE_AFTER_MS,
-  DEFAULT_LEASE_MS,
-  Tracker,
-} from "./tracker/tracker.js";
-import { DeployWorkflow, type WorkSignal } from "./workflow/deploy-workflow.js";
-import { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
+import type { Tracker } from "./tracker/tracker.js";
+import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
+import type { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
 import { type Clock, systemClock } from "./workflow/ports.js";
 
 export interface PtbotOptions {
@@ -71,56 +69,39 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     freshnessMs: Math.max(60_000, 3 * config.pollIntervalMs),
     draining: () => draining,
   });
+  // What ptbot sends to Slack exists before the core; the app that receives from Slack is built on the core's commands.
+  const ports = createSlackPorts({
+    config: config.slack,
+    clock,
+    logger,
+    card: { policy, endpointUrl: (name) => databricks.endpointUrl(name) },
+  });
+  const core = createCore({
+    store,
+    databricks,
+    directory: ports.directory,
+    notifier: ports.notifier,
+    clock,
+    policy,
+    logger,
+    owner,
+    newId: randomUUID,
+    pollIntervalMs: config.pollIntervalMs,
+    provisioningLimitMs: config.provisioningLimitMs,
+    onTrackerTick: (stats) => metrics.trackerTick(clock.now(), stats.durationMs),
+  });
+  const { workflow, tracker, dispatcher } = core;
   const slack = createSlackApp({
     config: config.slack,
     port: config.port,
     clock,
     logger,
+    listeners: { workflow, store, databricks, policy },
     customRoutes,
     onAck: metrics.slackAck,
   });
-  // The workflow wakes the tracker, which needs the workflow, so it is built after it (before any request arrives).
-  let wake: (work: WorkSignal) => void = () => {};
-  const workflow = new DeployWorkflow({
-    store,
-    databricks,
-    directory: slack.directory,
-    clock,
-    policy,
-    newId: randomUUID,
-    logger,
-    onWork: (work) => wake(work),
-  });
-  const dispatcher = new NoticeDispatcher({ store, notifier: slack.notifier, clock, logger, owner });
-  const tracker = new Tracker({
-    store,
-    databricks,
-    workflow,
-    clock,
-    policy,
-    logger,
-    owner,
-    pollIntervalMs: config.pollIntervalMs,
-    provisioningLimitMs: config.provisioningLimitMs,
-    leaseMs: DEFAULT_LEASE_MS,
-    createNoticeAfterMs: DEFAULT_CREATE_NOTICE_AFTER_MS,
-    createFailAfterMs: DEFAULT_CREATE_FAIL_AFTER_MS,
-    // One request's work may have written notices (ready, failed, a slow create): deliver them now.
-    onWorkDone: () => dispatcher.kick(),
-    onTick: (stats) => {
-      metrics.trackerTick(clock.now(), stats.durationMs);
-      // A tick may have written notices (provisioning, ready, failed): deliver them now, not at the next idle poll.
-      dispatcher.kick();
-    },
-  });
-  wake = (work) => {
-    if (work.create) tracker.kick();
-    if (work.notices) dispatcher.kick();
-  };
-  slack.registerListeners({ workflow, store, databricks, policy });
   await slack.start();
-  await tracker.start();
-  await dispatcher.start();
+  await core.start();
   logger.info(
     { port: slack.port, socketMode: config.slack.appToken !== undefined, instance: owner },
     "ptbot started",
@@ -139,10 +120,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
       // them back at once when restarted with the same PTBOT_INSTANCE_ID), a create whose answer never came is
       // reconciled by reading the endpoint back, and undelivered notices stay in the outbox.
       await bounded(slack.stop(), STOP_BOUNDS_MS.slack, "slack", logger);
-      await Promise.all([
-        bounded(tracker.stop(), STOP_BOUNDS_MS.workers, "tracker", logger),
-        bounded(dispatcher.stop(), STOP_BOUNDS_MS.workers, "dispatcher", logger),
-      ]);
+      await core.stop((name, stopping) => bounded(stopping, STOP_BOUNDS_MS.workers, name, logger));
       await store.close();
       logger.info({}, "ptbot stopped");
     },

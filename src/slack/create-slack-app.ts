@@ -1,19 +1,18 @@
 /**
- * The Slack side of ptbot: a Bolt 5 app receiving `/pt` and the card's clicks and modal submissions (signed HTTP at
- * `/slack/events`, or Socket Mode when an app token is configured), the Notifier that edits cards and posts in their
- * threads, and the ApproverDirectory that reads user groups. `src/main.ts` builds it, hands the directory and the
- * notifier to the workflow, registers the listeners once the workflow exists, then starts it.
+ * The Slack side of ptbot that receives: a Bolt 5 app taking `/pt` and the card's clicks and modal submissions
+ * (signed HTTP at `/slack/events`, or Socket Mode when an app token is configured), built in one call with its
+ * listeners on the commands it is given. What ptbot sends to Slack (the notifier, the approver directory) is built
+ * before the core, by `createSlackPorts`; `src/main.ts` builds those, then the core, then this app, then starts it.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, type CustomRoute, type webApi } from "@slack/bolt";
+import { App, type CustomRoute } from "@slack/bolt";
 import pLimit from "p-limit";
 import type { SlackConfig } from "../config.js";
-import type { ApprovalPolicy, ApproverDirectory } from "../domain/index.js";
+import type { ApprovalPolicy } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { Clock, Notifier } from "../workflow/ports.js";
-import type { CardContext } from "./blocks/deploy-card.js";
+import type { Clock } from "../workflow/ports.js";
 import { boltLogger } from "./bolt-logger.js";
 import * as adjustAction from "./listeners/adjust-action.js";
 import * as adjustSubmit from "./listeners/adjust-submit.js";
@@ -23,8 +22,7 @@ import type { AckKind, ListenerDeps } from "./listeners/deps.js";
 import * as ptCommand from "./listeners/pt-command.js";
 import * as rejectAction from "./listeners/reject-action.js";
 import { type RouteServer, startRouteServer } from "./route-server.js";
-import { SlackApproverDirectory } from "./slack-approver-directory.js";
-import { SlackNotifier } from "./slack-notifier.js";
+import { type WebClientSettings, webClientOptions } from "./web-client-options.js";
 
 export interface SlackAppOptions {
   readonly config: SlackConfig;
@@ -32,16 +30,13 @@ export interface SlackAppOptions {
   readonly port: number;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** What the listeners act on: the core's commands, the store and the Databricks client to read, the policy. */
+  readonly listeners: SlackAppWiring;
   /** Extra HTTP routes (`/healthz`, `/readyz`, `/metrics`), served in both modes. */
   readonly customRoutes?: readonly CustomRoute[];
-  /** How long user-group members are cached. Default 5 minutes. */
-  readonly directoryTtlMs?: number;
-  /**
-   * The Web API client's retries (rate limits wait for `Retry-After`, then count as one retry). Default: 5 retries
-   * within about half a minute, so a stuck delivery fails and is retried by the dispatcher rather than blocking it.
-   */
-  readonly retryConfig?: webApi.RetryOptions;
-  /** Per-request timeout of the Web API client. Default 15 s. */
+  /** The retries of the app's own Web API client (it checks the token at start). */
+  readonly retryConfig?: WebClientSettings["retryConfig"];
+  /** Per-request timeout of the app's own Web API client. Default 15 s. */
   readonly apiTimeoutMs?: number;
   /** How long a modal submission waits for the workflow before it is acknowledged anyway. Default 2 s. */
   readonly submitBudgetMs?: number;
@@ -52,8 +47,8 @@ export interface SlackAppOptions {
 }
 
 /**
- * What the listeners act on; `main.ts` passes the real ones (`DeployWorkflow`, the store, the Databricks client)
- * once the workflow exists. Narrow on purpose, so tests can pass fakes.
+ * What the listeners act on; `main.ts` passes the real ones (the core's `DeployWorkflow`, the store, the Databricks
+ * client). Narrow on purpose, so tests can pass fakes.
  */
 export interface SlackAppWiring {
   readonly workflow: ListenerDeps["workflow"];
@@ -63,12 +58,6 @@ export interface SlackAppWiring {
 }
 
 export interface SlackApp {
-  readonly directory: ApproverDirectory;
-  readonly notifier: Notifier;
-  /** The Web API client (the app's own), for callers that need one more call. */
-  readonly client: webApi.WebClient;
-  /** Registers the command, button and modal listeners. Call once, before {@link start}. */
-  registerListeners(wiring: SlackAppWiring): void;
   /** Verifies the bot token (`auth.test`), then listens (HTTP) or connects (Socket Mode). */
   start(): Promise<void>;
   /** The HTTP port in use once started (the one the OS chose for 0); undefined before, or with no HTTP server. */
@@ -77,16 +66,9 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-const DEFAULT_RETRY: webApi.RetryOptions = {
-  retries: 5,
-  factor: 2,
-  minTimeout: 500,
-  maxTimeout: 8000,
-  randomize: true,
-};
-
+/** Builds the Bolt app with its command, button and modal listeners registered; nothing is received before `start`. */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
-  const { config, clock } = options;
+  const { config, clock, listeners } = options;
   const logger = options.logger.child({ component: "slack" });
   const socketMode = config.appToken !== undefined;
   const routes = [...(options.customRoutes ?? [])];
@@ -100,29 +82,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     processBeforeResponse: false,
     logger: sdkLogger,
     logLevel: sdkLogger.getLevel(),
-    clientOptions: {
-      ...(config.apiUrl === undefined ? {} : { slackApiUrl: config.apiUrl }),
-      retryConfig: options.retryConfig ?? DEFAULT_RETRY,
-      timeout: options.apiTimeoutMs ?? 15_000,
-    },
+    clientOptions: webClientOptions({
+      apiUrl: config.apiUrl,
+      retryConfig: options.retryConfig,
+      timeoutMs: options.apiTimeoutMs,
+    }),
     // auth.test runs in start(), where a bad token fails startup instead of the first request.
     deferInitialization: true,
     convoStore: false,
-  });
-
-  let cardContext: CardContext | undefined;
-  const context = (): CardContext => {
-    if (cardContext === undefined) {
-      throw new PtbotError("slack_not_wired", "the Slack app's listeners were not registered before use");
-    }
-    return cardContext;
-  };
-  const notifier = new SlackNotifier({ client: app.client, logger, context });
-  const directory = new SlackApproverDirectory({
-    client: app.client,
-    clock,
-    logger,
-    ...(options.directoryTtlMs === undefined ? {} : { ttlMs: options.directoryTtlMs }),
   });
 
   // Listeners keep working after the ack; stop() waits for them so nothing writes to a closed store.
@@ -140,48 +107,30 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger.error({ err: error, code: (error as { code?: unknown }).code }, "slack listener failed");
   });
 
-  let wired = false;
+  const deps: ListenerDeps = {
+    workflow: listeners.workflow,
+    store: listeners.store,
+    databricks: listeners.databricks,
+    policy: listeners.policy,
+    clock,
+    logger,
+    ...(options.submitBudgetMs === undefined ? {} : { submitBudgetMs: options.submitBudgetMs }),
+    ...(options.onAck === undefined ? {} : { onAck: options.onAck }),
+    afterAck: pLimit(options.afterAckConcurrency ?? 4),
+  };
+  for (const listener of [ptCommand, approveAction, rejectAction, cancelAction, adjustAction, adjustSubmit]) {
+    listener.register(app, deps);
+  }
+
   let started = false;
   let httpPort: number | undefined;
   let routeServer: RouteServer | undefined;
 
   return {
-    directory,
-    notifier,
-    client: app.client,
     get port() {
       return httpPort;
     },
-    registerListeners(wiring) {
-      if (wired)
-        throw new PtbotError("slack_already_wired", "the Slack app's listeners are registered already");
-      wired = true;
-      const deps: ListenerDeps = {
-        workflow: wiring.workflow,
-        store: wiring.store,
-        databricks: wiring.databricks,
-        policy: wiring.policy,
-        clock,
-        logger,
-        ...(options.submitBudgetMs === undefined ? {} : { submitBudgetMs: options.submitBudgetMs }),
-        ...(options.onAck === undefined ? {} : { onAck: options.onAck }),
-        afterAck: pLimit(options.afterAckConcurrency ?? 4),
-      };
-      cardContext = { policy: wiring.policy, endpointUrl: (name) => wiring.databricks.endpointUrl(name) };
-      for (const listener of [
-        ptCommand,
-        approveAction,
-        rejectAction,
-        cancelAction,
-        adjustAction,
-        adjustSubmit,
-      ]) {
-        listener.register(app, deps);
-      }
-    },
     async start() {
-      if (!wired)
-        throw new PtbotError("slack_not_wired", "register the listeners before starting the Slack app");
       try {
         await app.init();
       } catch (error) {

@@ -30,8 +30,8 @@ const THREAD_UNREACHABLE = new Set([
 export interface SlackNotifierOptions {
   readonly client: Pick<webApi.WebClient, "chat">;
   readonly logger: Logger;
-  /** The policy and workspace links the card shows; a function because the Slack app learns them after it is built. */
-  readonly context: () => CardContext;
+  /** The policy and workspace links the card shows. */
+  readonly context: CardContext;
 }
 
 export class SlackNotifier implements Notifier {
@@ -48,12 +48,12 @@ export class SlackNotifier implements Notifier {
     const log = this.#o.logger.child({ requestId: request.id, notice: notice.type });
     try {
       if (notice.type === "card_changed") {
-        const rendered = deployCard(request, this.#o.context());
+        const rendered = deployCard(request, this.#o.context);
         await this.#o.client.chat.update({ channel: card.channelId, ts: card.ts, ...rendered });
         log.debug({ state: request.state }, "card updated");
         return;
       }
-      const reply = threadNotice(request, notice, this.#o.context());
+      const reply = threadNotice(request, notice, this.#o.context);
       if (reply === undefined) return;
       try {
         await this.#o.client.chat.postMessage({

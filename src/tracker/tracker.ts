@@ -3,7 +3,6 @@ import type { ApprovalPolicy, DeployRequest } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
 import { applyEvent } from "../workflow/apply-event.js";
-import type { DeployWorkflow } from "../workflow/deploy-workflow.js";
 import type { Clock, DatabricksApi } from "../workflow/ports.js";
 import { Rounds } from "../workflow/rounds.js";
 import { followProvisioning } from "./follow-provisioning.js";
@@ -12,7 +11,11 @@ import { resumeCreate, startCreate } from "./start-create.js";
 export interface TrackerOptions {
   readonly store: RequestStore;
   readonly databricks: DatabricksApi;
-  readonly workflow: DeployWorkflow;
+  /**
+   * Expires undecided requests past their time and says how many (the core passes its expiry's `expireDue`). Run at
+   * the start of every round.
+   */
+  readonly expireDue: () => Promise<number>;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
   readonly logger: Logger;
@@ -152,7 +155,7 @@ export class Tracker {
   async #round(): Promise<{ done: Promise<TickStats> }> {
     const { store, clock, owner } = this.#o;
     const started = clock.now();
-    const expired = await this.#o.workflow.expireDue();
+    const expired = await this.#o.expireDue();
     await this.#reportSlowCreates();
     const claimed = await store.claimDue({
       owner,

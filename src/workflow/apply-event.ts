@@ -9,6 +9,7 @@ import {
   transition,
 } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
 import type { Clock } from "./ports.js";
 
@@ -30,6 +31,9 @@ export class RequestNotFoundError extends PtbotError {
   }
 }
 
+/** The event to apply: given, or built from the request as loaded (so a retry judges the state that won). */
+export type EventFor = DeployEvent | ((request: DeployRequest) => DeployEvent);
+
 // Enough for any realistic burst of clicks on one card: each retry means another writer won, and a request has few.
 const MAX_ATTEMPTS = 20;
 
@@ -44,11 +48,7 @@ export function noticesOf(effects: readonly Effect[]): Notice[] {
  * judged against the state that won: of twenty concurrent approvals, one approves and the others hear "already
  * approved by …".
  */
-export async function applyEvent(
-  deps: ApplyDeps,
-  id: string,
-  makeEvent: DeployEvent | ((request: DeployRequest) => DeployEvent),
-): Promise<Applied> {
+export async function applyEvent(deps: ApplyDeps, id: string, makeEvent: EventFor): Promise<Applied> {
   for (let attempt = 1; ; attempt++) {
     const current = await deps.store.get(id);
     if (current === undefined) throw new RequestNotFoundError(id);
@@ -70,4 +70,38 @@ export async function applyEvent(
       );
     }
   }
+}
+
+/** What a write left to do, so that only the worker concerned is woken. */
+export interface WorkSignal {
+  /** A create (or update) for the tracker to start. */
+  readonly create: boolean;
+  /** Notices in the outbox for the dispatcher to deliver. */
+  readonly notices: boolean;
+}
+
+export interface SignalDeps extends ApplyDeps {
+  readonly logger: Logger;
+  /** Called after a write that left work: a create for the tracker to start, or notices to deliver. */
+  readonly onWork?: (work: WorkSignal) => void;
+}
+
+/**
+ * {@link applyEvent}, then, when the write happened, logs the transition and tells `onWork` what it left to do. Every
+ * write by a command or by the expiry goes through here, so the workers concerned are woken at once.
+ */
+export async function applyAndSignal(deps: SignalDeps, id: string, makeEvent: EventFor): Promise<Applied> {
+  const applied = await applyEvent(deps, id, makeEvent);
+  if (applied.ok) {
+    deps.logger.info(
+      { requestId: id, state: applied.request.state, version: applied.request.version },
+      "request transitioned",
+    );
+    const work: WorkSignal = {
+      create: applied.effects.some((e) => e.type === "start_create"),
+      notices: noticesOf(applied.effects).length > 0,
+    };
+    if (work.create || work.notices) deps.onWork?.(work);
+  }
+  return applied;
 }

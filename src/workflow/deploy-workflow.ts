@@ -20,7 +20,7 @@ import {
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import { EndpointNameHeldError, type RequestStore } from "../store/request-store.js";
-import { type Applied, applyEvent, noticesOf } from "./apply-event.js";
+import { type Applied, applyAndSignal, type EventFor, type WorkSignal } from "./apply-event.js";
 import { toExistingEndpoint } from "./endpoint-views.js";
 import type { Clock, DatabricksApi } from "./ports.js";
 import { readEndpoint, resolveDeploy } from "./resolve-deploy.js";
@@ -35,12 +35,6 @@ export interface DeployWorkflowDeps {
   readonly logger: Logger;
   /** Called after a write that left work: a create for the tracker to start, or notices to deliver. */
   readonly onWork?: (work: WorkSignal) => void;
-}
-
-/** What a write left to do, so that only the worker concerned is woken. */
-export interface WorkSignal {
-  readonly create: boolean;
-  readonly notices: boolean;
 }
 
 export interface DeployInput {
@@ -75,7 +69,8 @@ function nameInUse(name: string, holder: DeployRequest, request: DeployRequest |
 /**
  * The deploy use cases. Each loads the request, applies one domain transition, saves it with compare-and-set (the
  * notices go into the outbox in the same write), and signals `onWork`. Slack-agnostic: actors are plain ids.
- * Databricks calls that change something (create, update) are the tracker's, under a lease, never made here.
+ * Databricks calls that change something (create, update) are the tracker's, under a lease, never made here; expiring
+ * undecided requests is the expiry's (`src/core/expiry.ts`). Built by `createCore`.
  */
 export class DeployWorkflow {
   readonly #deps: DeployWorkflowDeps;
@@ -281,18 +276,6 @@ export class DeployWorkflow {
     }
   }
 
-  /** Expires undecided requests past their time (up to 100 a call, soonest first); returns how many. */
-  async expireDue(): Promise<number> {
-    const now = this.#deps.clock.now();
-    const due = await this.#deps.store.listExpired(now, { limit: 100 });
-    let expired = 0;
-    for (const request of due) {
-      const applied = await this.#apply(request.id, { type: "expired" });
-      if (applied.ok) expired++;
-    }
-    return expired;
-  }
-
   get(id: string): Promise<DeployRequest | undefined> {
     return this.#deps.store.get(id);
   }
@@ -310,19 +293,7 @@ export class DeployWorkflow {
     };
   }
 
-  async #apply(id: string, event: Parameters<typeof applyEvent>[2]): Promise<Applied> {
-    const applied = await applyEvent(this.#deps, id, event);
-    if (applied.ok) {
-      this.#deps.logger.info(
-        { requestId: id, state: applied.request.state, version: applied.request.version },
-        "request transitioned",
-      );
-      const work: WorkSignal = {
-        create: applied.effects.some((e) => e.type === "start_create"),
-        notices: noticesOf(applied.effects).length > 0,
-      };
-      if (work.create || work.notices) this.#deps.onWork?.(work);
-    }
-    return applied;
+  #apply(id: string, event: EventFor): Promise<Applied> {
+    return applyAndSignal(this.#deps, id, event);
   }
 }

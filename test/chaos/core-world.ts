@@ -1,6 +1,6 @@
 /**
- * ptbot's core (store, client, workflow, tracker, dispatcher) against the Databricks emulator on one manual clock,
- * for fault injection. The client's retry waits take no real time: they move a private retry clock that runs
+ * ptbot's core (store, client, and `createCore`'s workflow, tracker, dispatcher) against the Databricks emulator on
+ * one manual clock, for fault injection. The client's retry waits take no real time: they move a private retry clock that runs
  * ahead of the shared one, so the client's five-minute retry budget is spent in simulated time without pushing the
  * world's clock (and the emulator's provisioning) around.
  */
@@ -10,7 +10,7 @@ import { createDatabricksClient, createPatCredentials } from "../../src/databric
 import { approvalPolicy } from "../../src/domain/index.js";
 import type { Logger } from "../../src/logger.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
-import { type Core, wireCore } from "../fakes/core.js";
+import { createTestCore, type TestCore } from "../fakes/core.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { RecordingNotifier } from "../fakes/recording-notifier.js";
@@ -23,7 +23,7 @@ export const LLAMA = "ml.llm-catalog.llama-13b";
 export const POLL_MS = 15_000;
 export const PROVISIONING_MS = 5 * 60_000;
 
-export interface CoreWorld extends Core {
+export interface CoreWorld extends TestCore {
   readonly clock: ManualClock;
   readonly emu: DatabricksEmulator;
   readonly store: SqliteRequestStore;
@@ -66,7 +66,7 @@ export async function startCoreWorld(options: { readonly timeoutMs?: number } = 
   const policy = approvalPolicy({ approverUsers: [APPROVER], approverGroups: [] });
   const notifier = new RecordingNotifier();
   let ids = 0;
-  const core = wireCore({
+  const core = createTestCore({
     store,
     databricks,
     notifier,

@@ -1,6 +1,6 @@
 /**
  * The Bolt app's own wiring, against the Slack emulator: the token is checked at start, extra routes are served
- * beside `/slack/events`, Bolt's logging lands in pino without tokens, and listeners are required before start.
+ * beside `/slack/events`, Bolt's logging lands in pino without tokens; the listeners are registered when it is built.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -50,6 +50,7 @@ function build(botToken: string = defaultCredentials.botToken) {
     port: 0,
     clock: new ManualClock(),
     logger: memory.logger,
+    listeners: wiring,
     customRoutes: [
       { path: "/healthz", method: ["GET"], handler: (_req, res) => res.writeHead(200).end("ok") },
     ],
@@ -61,7 +62,6 @@ function build(botToken: string = defaultCredentials.botToken) {
 describe("createSlackApp", () => {
   it("serves /slack/events and the extra routes on the port it reports", async () => {
     const { app: started, acks } = build();
-    started.registerListeners(wiring);
     await started.start();
     expect(started.port).toBeGreaterThan(0);
     expect((await fetch(`http://127.0.0.1:${started.port}/healthz`)).status).toBe(200);
@@ -74,21 +74,12 @@ describe("createSlackApp", () => {
 
   it("refuses to start when Slack rejects the bot token", async () => {
     const { app: started } = build("xoxb-not-the-right-one");
-    started.registerListeners(wiring);
     const error = await started.start().catch((e: unknown) => e);
     expect(hasCode(error, "slack_auth_failed")).toBe(true);
   });
 
-  it("refuses to start before the listeners are registered, and to register them twice", async () => {
-    const { app: started } = build();
-    expect(hasCode(await started.start().catch((e: unknown) => e), "slack_not_wired")).toBe(true);
-    started.registerListeners(wiring);
-    expect(() => started.registerListeners(wiring)).toThrow(/already/);
-  });
-
   it("logs Bolt's words through pino, without the token", async () => {
     const { app: started, lines } = build();
-    started.registerListeners(wiring);
     await started.start();
     const driver = slack.driver({ appUrl: `http://127.0.0.1:${started.port}/slack/events` });
     const forged = await driver.slashCommand(

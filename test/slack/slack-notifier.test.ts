@@ -31,7 +31,7 @@ beforeEach(async () => {
   });
   const memory = memoryLogger("debug");
   lines = memory.lines;
-  notifier = new SlackNotifier({ client, logger: memory.logger, context: () => ctx });
+  notifier = new SlackNotifier({ client, logger: memory.logger, context: ctx });
 });
 afterEach(() => slack.close());
 

@@ -2,7 +2,7 @@ import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulator
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
 import { type ApprovalPolicy, approvalPolicy } from "../../src/domain/index.js";
 import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
-import { type Core, wireCore } from "../fakes/core.js";
+import { createTestCore, type TestCore } from "../fakes/core.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { RecordingNotifier } from "../fakes/recording-notifier.js";
@@ -16,7 +16,7 @@ export const POLL_MS = 1000;
 export const PROVISIONING_MS = 60_000;
 
 /** One ptbot "process": workflow, tracker and dispatcher on a store, against a shared emulator and clock. */
-export interface Process extends Core {
+export interface Process extends TestCore {
   readonly store: SqliteRequestStore;
   readonly notifier: RecordingNotifier;
   close(): Promise<void>;
@@ -58,7 +58,7 @@ export async function createWorld(policy: Partial<ApprovalPolicy> = {}): Promise
       });
       const store = await SqliteRequestStore.open(dbPath, { now: () => clock.now() });
       const notifier = new RecordingNotifier();
-      const core = wireCore({
+      const core = createTestCore({
         store,
         databricks,
         notifier,

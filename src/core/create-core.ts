@@ -1,0 +1,133 @@
+/**
+ * The core of ptbot, built in one place: the commands (the deploy workflow's use cases) and the workers (the tracker,
+ * the notice dispatcher, the expiry) on the dependencies the caller passes. `src/main.ts`, the sandbox (through
+ * `startPtbot`), the tests and the bench all build it here, so they all run the same wiring.
+ */
+import type { ApprovalPolicy, ApproverDirectory } from "../domain/index.js";
+import type { Logger } from "../logger.js";
+import type { RequestStore } from "../store/request-store.js";
+import { type TickStats, Tracker } from "../tracker/tracker.js";
+import type { WorkSignal } from "../workflow/apply-event.js";
+import { DeployWorkflow } from "../workflow/deploy-workflow.js";
+import { NoticeDispatcher } from "../workflow/notice-dispatcher.js";
+import type { Clock, DatabricksApi, Notifier } from "../workflow/ports.js";
+import { Expiry } from "./expiry.js";
+
+/** Everything the core needs, passed in: it builds nothing that talks to the outside world itself. */
+export interface CoreOptions {
+  readonly store: RequestStore;
+  readonly databricks: DatabricksApi;
+  /** Which approver groups a user belongs to (the Slack user groups in production). */
+  readonly directory: ApproverDirectory;
+  /** Delivers the outbox's notices (edits cards, posts in threads). */
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly policy: ApprovalPolicy;
+  readonly logger: Logger;
+  /** Who holds this instance's leases (requests and notices); stable across restarts of one replica. */
+  readonly owner: string;
+  /** A new request's id. */
+  readonly newId: () => string;
+  /** How often the tracker polls Databricks for requests in flight. */
+  readonly pollIntervalMs: number;
+  /** How long an endpoint may provision before its thread hears it is stuck. */
+  readonly provisioningLimitMs: number;
+  /** How long a tracker claim lasts without renewal. Default 45 s (see `Tracker`). */
+  readonly leaseMs?: number;
+  /** A create Databricks has not taken for this long is reported in its thread, once. Default 5 min. */
+  readonly createNoticeAfterMs?: number;
+  /** A create Databricks has not taken for this long fails with the last error. Default 30 min. */
+  readonly createFailAfterMs?: number;
+  /** How often the dispatcher looks for notices due for a retry. Default 2 s. */
+  readonly noticeIntervalMs?: number;
+  /** Told after every tracker round, once its work has ended (the metrics). */
+  readonly onTrackerTick?: (stats: TickStats) => void;
+}
+
+/** A part of the core that {@link Core.stop} stops, by name (for bounds and logs). */
+export type WorkerName = "tracker" | "dispatcher";
+
+export interface Core {
+  /** The commands: deploy, adjust, approve, reject, cancel and the card bookkeeping. Each write wakes the workers. */
+  readonly workflow: DeployWorkflow;
+  /** Starts, resumes and follows the Databricks work of approved requests; runs the expiry in each round. */
+  readonly tracker: Tracker;
+  /** Delivers the outbox. */
+  readonly dispatcher: NoticeDispatcher;
+  /** Ends the requests nobody decided in time. */
+  readonly expiry: Expiry;
+  /** Starts the workers' loops: the tracker (taking back this owner's leases), then the dispatcher. */
+  start(): Promise<void>;
+  /**
+   * Stops the workers together and waits for them; `each` may wrap each one's stop (a bound, a log line). The store
+   * stays open: it is the caller's.
+   */
+  stop(each?: (name: WorkerName, stopping: Promise<void>) => Promise<void>): Promise<void>;
+}
+
+/**
+ * Builds the core. Nothing is forward-declared: the dispatcher comes first, the expiry wakes it, the tracker runs the
+ * expiry and wakes the dispatcher, and the commands wake whichever worker their write gave work to. Until `start()`
+ * the workers do nothing by themselves (wake-ups are ignored), so a harness may drive them by hand instead:
+ * `tracker.tick()`, `dispatcher.drain()`.
+ */
+export function createCore(o: CoreOptions): Core {
+  const { store, databricks, clock, policy, logger, owner } = o;
+  const dispatcher = new NoticeDispatcher({
+    store,
+    notifier: o.notifier,
+    clock,
+    logger,
+    owner,
+    ...(o.noticeIntervalMs === undefined ? {} : { idleIntervalMs: o.noticeIntervalMs }),
+  });
+  const expiry = new Expiry({ store, clock, policy, logger, onNotices: () => dispatcher.kick() });
+  const tracker = new Tracker({
+    store,
+    databricks,
+    expireDue: () => expiry.expireDue(),
+    clock,
+    policy,
+    logger,
+    owner,
+    pollIntervalMs: o.pollIntervalMs,
+    provisioningLimitMs: o.provisioningLimitMs,
+    ...(o.leaseMs === undefined ? {} : { leaseMs: o.leaseMs }),
+    ...(o.createNoticeAfterMs === undefined ? {} : { createNoticeAfterMs: o.createNoticeAfterMs }),
+    ...(o.createFailAfterMs === undefined ? {} : { createFailAfterMs: o.createFailAfterMs }),
+    // One request's work may have written notices (ready, failed, a slow create): deliver them now.
+    onWorkDone: () => dispatcher.kick(),
+    onTick: (stats) => {
+      o.onTrackerTick?.(stats);
+      // A round may have written notices (provisioning, ready, failed): deliver them now, not at the next idle poll.
+      dispatcher.kick();
+    },
+  });
+  const wake = (work: WorkSignal): void => {
+    if (work.create) tracker.kick();
+    if (work.notices) dispatcher.kick();
+  };
+  const workflow = new DeployWorkflow({
+    store,
+    databricks,
+    directory: o.directory,
+    clock,
+    policy,
+    newId: o.newId,
+    logger,
+    onWork: wake,
+  });
+  return {
+    workflow,
+    tracker,
+    dispatcher,
+    expiry,
+    async start() {
+      await tracker.start();
+      await dispatcher.start();
+    },
+    async stop(each = (_name, stopping) => stopping) {
+      await Promise.all([each("tracker", tracker.stop()), each("dispatcher", dispatcher.stop())]);
+    },
+  };
+}
