@@ -101,7 +101,7 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
       await store.insert(first, OPENED);
       const resolved = transition(
         first,
-        { type: "resolution_failed", code: "x", message: "y" },
+        { type: "resolution_failed", code: "model_not_found", message: "y" },
         { now: T0 + 1, policy },
       );
       if (!resolved.ok) throw new Error("fixture");
