@@ -15,6 +15,8 @@ export interface RecordedRequest {
   readonly time: number;
   /** The status answered; 0 while unanswered, and for a dropped connection. */
   readonly status: number;
+  /** The `x-request-id` answered with; absent while unanswered, and for a dropped connection. */
+  readonly requestId?: string;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -34,14 +36,14 @@ export class RequestLog {
     return this.#entries;
   }
 
-  /** Starts an entry; the returned function completes it with the status (0 for none). */
+  /** Starts an entry; the returned function completes it with the status (0 for none) and the request id answered. */
   start(input: {
     method: string;
     path: string;
     query: URLSearchParams;
     headers: IncomingHttpHeaders;
     time: number;
-  }): { setBody(body: unknown): void; finish(status: number): void } {
+  }): { setBody(body: unknown): void; finish(status: number, requestId?: string): void } {
     const entry: Mutable<RecordedRequest> = {
       method: input.method,
       path: input.path,
@@ -56,8 +58,9 @@ export class RequestLog {
       setBody: (body) => {
         entry.body = scrubBody(body);
       },
-      finish: (status) => {
+      finish: (status, requestId) => {
         entry.status = status;
+        if (requestId !== undefined) entry.requestId = requestId;
         this.#onRecord?.(entry);
       },
     };

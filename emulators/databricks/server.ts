@@ -229,7 +229,7 @@ async function handle(ctx: HandleContext): Promise<void> {
     "x-request-id": requestId,
     "x-databricks-org-id": ctx.workspaceId,
   });
-  entry.finish(response.status);
+  entry.finish(response.status, requestId);
 }
 
 async function dispatch(ctx: HandleContext, method: string, target: URL, raw: string): Promise<ApiResponse> {

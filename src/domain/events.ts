@@ -6,7 +6,7 @@ import type { DeployMode } from "./create-or-update.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
 import type { Actor } from "./policy.js";
-import type { EndpointObservation, MessageRef, NameHolder } from "./request.js";
+import type { EndpointObservation, MessageRef, NameHolder, ReasonCode } from "./request.js";
 
 export type DeployEvent =
   /**
@@ -23,7 +23,7 @@ export type DeployEvent =
   /** The model could not be resolved, or the endpoint is refused (code e.g. `model_not_found`, `endpoint_busy`). */
   | {
       readonly type: "resolution_failed";
-      readonly code: string;
+      readonly code: ReasonCode;
       readonly message: string;
       /** For a refusal about the endpoint name (`endpoint_in_use`, `duplicate_request`): the name, and who holds it. */
       readonly endpointName?: string;
@@ -71,7 +71,7 @@ export type DeployEvent =
   | { readonly type: "create_started" }
   /** Databricks accepted the create or update; `endpoint` is what it answered. */
   | { readonly type: "create_accepted"; readonly endpoint: EndpointObservation }
-  | { readonly type: "create_failed"; readonly code: string; readonly message: string }
+  | { readonly type: "create_failed"; readonly code: ReasonCode; readonly message: string }
   /**
    * The create (or update) call has not been taken yet: it failed transiently (`message` says how), or it is still
    * waiting for an answer. `since` is when ptbot first tried; past `noticeAfterMs` the thread is told once.
@@ -89,7 +89,7 @@ export type DeployEvent =
   | {
       readonly type: "provisioning_failed";
       readonly endpoint: EndpointObservation;
-      readonly code?: string;
+      readonly code?: ReasonCode;
       readonly message?: string;
     }
   /** Still provisioning after `limitMs`: reported once, and still followed. */

@@ -104,8 +104,95 @@ export interface Approval {
  * `code` is stable (e.g. `model_not_found`, `invalid_plan`, `deployment_failed`, `rejected`); `message` is plain
  * words for logs and cards. `violations` is set when the plan or name was invalid.
  */
+/**
+ * Why a request ended without an endpoint: every code ptbot writes. A closed union, so each has its words in
+ * `src/slack/messages.ts` and a new one cannot fall through to a default sentence. Databricks' own error codes are
+ * mapped to these where they enter the workflow (`resolve-deploy.ts`, `start-create.ts`), never stored as they came.
+ * A request stored by another version of ptbot may still hold a code outside this union: {@link isReasonCode} tells
+ * them apart, and the Slack layer words such a stored code with one explicit fallback.
+ */
+export type ReasonCode =
+  // Resolution: the model, or the endpoint as it is now.
+  | "model_not_found"
+  | "model_version_not_ready"
+  | "model_no_ready_version"
+  | "model_not_optimizable"
+  | "endpoint_serves_other_model"
+  | "endpoint_serves_several_models"
+  | "endpoint_serves_nothing"
+  | "endpoint_busy"
+  /** Another request holds the endpoint name. */
+  | "endpoint_in_use"
+  /** The requester's same request is being prepared already. */
+  | "duplicate_request"
+  | "already_serving"
+  | "invalid_plan"
+  // Databricks said no, or could not be asked (resolution and the create call).
+  | "databricks_unreachable"
+  | "databricks_unauthorized"
+  | "databricks_permission_denied"
+  /** Databricks refused the call as invalid (resolution), or found nothing to act on. */
+  | "databricks_refused"
+  /** Databricks refused the create or update call as invalid. */
+  | "databricks_invalid"
+  | "databricks_conflict"
+  /** Databricks answered the create or update with a server error or an answer ptbot could not read. */
+  | "databricks_unexpected_answer"
+  /** The create or update call failed on ptbot's side. */
+  | "internal_error"
+  // The create, then provisioning.
+  | "endpoint_taken"
+  | "endpoint_deleted"
+  | "endpoint_changed_elsewhere"
+  | "deployment_failed"
+  // Decisions and time.
+  | "rejected"
+  | "cancelled"
+  | "superseded"
+  | "expired";
+
+// A record, so the compiler checks that the list names every code exactly once.
+const REASON_CODE_SET: Record<ReasonCode, true> = {
+  model_not_found: true,
+  model_version_not_ready: true,
+  model_no_ready_version: true,
+  model_not_optimizable: true,
+  endpoint_serves_other_model: true,
+  endpoint_serves_several_models: true,
+  endpoint_serves_nothing: true,
+  endpoint_busy: true,
+  endpoint_in_use: true,
+  duplicate_request: true,
+  already_serving: true,
+  invalid_plan: true,
+  databricks_unreachable: true,
+  databricks_unauthorized: true,
+  databricks_permission_denied: true,
+  databricks_refused: true,
+  databricks_invalid: true,
+  databricks_conflict: true,
+  databricks_unexpected_answer: true,
+  internal_error: true,
+  endpoint_taken: true,
+  endpoint_deleted: true,
+  endpoint_changed_elsewhere: true,
+  deployment_failed: true,
+  rejected: true,
+  cancelled: true,
+  superseded: true,
+  expired: true,
+};
+
+/** Every reason code, for tables and tests. */
+export const REASON_CODES = Object.keys(REASON_CODE_SET) as readonly ReasonCode[];
+
+/** True for a code this version of ptbot knows; false only for one read from storage that another version wrote. */
+export function isReasonCode(code: string): code is ReasonCode {
+  return Object.hasOwn(REASON_CODE_SET, code);
+}
+
 export interface Reason {
-  readonly code: string;
+  readonly code: ReasonCode;
   readonly message: string;
   readonly violations?: readonly PlanViolation[];
   /** The endpoint the reason is about, when the request itself may not carry it (e.g. `endpoint_in_use`). */

@@ -195,6 +195,13 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
     case "databricks_refused":
     case "databricks_invalid":
       return `Databricks refused the request, so nothing was created.${detail(reason.message)}`;
+    case "databricks_unexpected_answer":
+      return (
+        `Databricks answered with an error ptbot did not expect, so it stopped here. Check ${endpoint} in ` +
+        `Databricks before deploying again; if it keeps happening, tell the ptbot admins.${detail(reason.message)}`
+      );
+    case "internal_error":
+      return `Something went wrong on ptbot's side while it was working on ${endpoint}, so it stopped here. Please tell the ptbot admins.`;
     case "databricks_conflict":
     case "endpoint_taken":
       return `${endpoint} was changed by someone else while ptbot was working on it.${detail(reason.message)}`;
@@ -215,8 +222,18 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
     case "expired":
       return `Nobody decided before ${slackDate(request.expiresAt)}, so the request expired.`;
     default:
-      return `The request could not go ahead (${code(reason.code)}).${detail(reason.message)}`;
+      // Only a request stored by another version of ptbot gets here: `satisfies never` keeps every code this
+      // version writes out of this branch at compile time.
+      return storedReasonText(reason.code satisfies never, reason.message);
   }
+}
+
+/**
+ * The one fallback, for data read from storage: a reason code another version of ptbot wrote that this one has no
+ * words for. Never used for a code this version produces (see {@link reasonText}).
+ */
+function storedReasonText(storedCode: string, message: string): string {
+  return `The request could not go ahead (${code(storedCode)}).${detail(message)}`;
 }
 
 export interface RejectionContext {

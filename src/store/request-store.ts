@@ -17,9 +17,6 @@ export interface RequestStore {
 
   get(id: string): Promise<DeployRequest | undefined>;
 
-  /** The request whose card is the message `ts` in `channelId` (its `message` ref). */
-  findByMessage(channelId: string, ts: string): Promise<DeployRequest | undefined>;
-
   /**
    * Compare-and-set: writes `next` only if the stored version is still `expectedVersion`, and in the same
    * transaction appends one audit entry and queues `notices` in the outbox (in order). `false` means someone else

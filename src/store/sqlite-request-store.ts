@@ -85,10 +85,6 @@ export class SqliteRequestStore implements RequestStore {
     return parseRow(this.#sql.get.get(id));
   }
 
-  async findByMessage(channelId: string, ts: string): Promise<DeployRequest | undefined> {
-    return parseRow(this.#sql.byMessage.get(channelId, ts));
-  }
-
   async save(
     next: DeployRequest,
     expectedVersion: number,
@@ -348,9 +344,6 @@ function prepareStatements(db: DatabaseSync) {
     ),
     get: p("SELECT body FROM requests WHERE id = ?"),
     getForVersion: p("SELECT body FROM requests WHERE id = ? AND version = ?"),
-    byMessage: p(
-      "SELECT body FROM requests WHERE message_channel_id = ? AND message_ts = ? ORDER BY created_at, id LIMIT 1",
-    ),
     insert:
       p(`INSERT INTO requests (id, state, version, workspace, endpoint_name, held_endpoint_name, channel_id,
         message_channel_id, message_ts, created_at, updated_at, expires_at, body)

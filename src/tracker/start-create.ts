@@ -1,8 +1,9 @@
-import { isTransient, type ServingEndpoint } from "../databricks/index.js";
+import { isDatabricksApiError, isTransient, type ServingEndpoint } from "../databricks/index.js";
 import {
   createRetriesExhausted,
   type DeployRequest,
   type EndpointSpec,
+  type ReasonCode,
   toServedEntity,
 } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
@@ -147,7 +148,37 @@ async function send(
     }
     if (!(error instanceof PtbotError)) throw error;
     log.warn({ err: error, code: error.code }, "endpoint call refused");
-    await applyEvent(deps, request.id, { type: "create_failed", code: error.code, message: error.message });
+    await applyEvent(deps, request.id, {
+      type: "create_failed",
+      code: createFailureCode(error),
+      message: error.message,
+    });
+  }
+}
+
+/**
+ * The domain's reason for a create or update call that was refused: Databricks' error code (or ptbot's own) is
+ * mapped here, at the edge, so the request stores a code the Slack layer has words for.
+ */
+function createFailureCode(error: PtbotError): ReasonCode {
+  if (!isDatabricksApiError(error)) return "internal_error";
+  switch (error.code) {
+    case "databricks_unauthorized":
+    case "databricks_permission_denied":
+    case "databricks_conflict":
+    case "databricks_invalid":
+      return error.code;
+    case "databricks_not_found":
+      return "databricks_refused";
+    case "databricks_server_error":
+    case "databricks_bad_response":
+      return "databricks_unexpected_answer";
+    case "databricks_rate_limited":
+    case "databricks_unavailable":
+    case "databricks_timeout":
+    case "databricks_network":
+      // Transient: retried above, so not seen here; should one be, nothing was taken.
+      return "databricks_unreachable";
   }
 }
 

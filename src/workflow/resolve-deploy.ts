@@ -17,6 +17,7 @@ import {
   nameRefused,
   type PlanPolicy,
   proposePlan,
+  type ReasonCode,
 } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { RequestStore } from "../store/request-store.js";
@@ -110,7 +111,7 @@ function toModelInfo(fullName: string, version: number, info: OptimizationInfo):
   return undefined;
 }
 
-function failed(code: string, message: string): DeployEvent {
+function failed(code: ReasonCode, message: string): DeployEvent {
   return { type: "resolution_failed", code, message };
 }
 

@@ -47,6 +47,9 @@ describe("error mapping", () => {
     expect(e.requestId).toBeDefined();
     const logged = h.emu.requestsTo("GET", "/api/2.0/serving-endpoints/missing");
     expect(logged.length).toBeGreaterThan(0);
+    // The id the workspace answered this very request with (its `x-request-id`), not just any value.
+    expect(e.requestId).toBe(logged.at(-1)?.requestId);
+    expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(e.message).toMatch(/404 RESOURCE_DOES_NOT_EXIST/);
   });
 

@@ -53,7 +53,7 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
   create_started: { event: { type: "create_started" }, now: NOW },
   create_accepted: { event: { type: "create_accepted", endpoint: observation() }, now: NOW },
   create_failed: {
-    event: { type: "create_failed", code: "RESOURCE_ALREADY_EXISTS", message: "endpoint exists" },
+    event: { type: "create_failed", code: "databricks_conflict", message: "endpoint exists" },
     now: NOW,
   },
   create_retrying: {

@@ -636,15 +636,15 @@ describe("transition", () => {
     expect(r).toMatchObject({ state: "provisioning", endpoint, provisioningStartedAt: NOW });
   });
 
-  it("create_failed keeps Databricks' code and message", () => {
+  it("create_failed keeps its code and Databricks' message", () => {
     const r = success(
       transition(
         requestIn("creating"),
-        { type: "create_failed", code: "PERMISSION_DENIED", message: "no access" },
+        { type: "create_failed", code: "databricks_permission_denied", message: "no access" },
         { now: NOW, policy },
       ),
     ).request;
-    expect(r.reason).toEqual({ code: "PERMISSION_DENIED", message: "no access" });
+    expect(r.reason).toEqual({ code: "databricks_permission_denied", message: "no access" });
   });
 
   describe("provisioning", () => {

@@ -101,7 +101,7 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
       await store.insert(first, OPENED);
       const resolved = transition(
         first,
-        { type: "resolution_failed", code: "x", message: "y" },
+        { type: "resolution_failed", code: "model_not_found", message: "y" },
         { now: T0 + 1, policy },
       );
       if (!resolved.ok) throw new Error("fixture");
@@ -242,23 +242,6 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
       expect(await ids(T0 + ttl + 2000)).toEqual(["r-1", "a-2"]);
       expect(await ids(T0 + ttl + 2000, 1)).toEqual(["r-1"]);
       expect(await ids(T0 + ttl + HOUR_MS)).toEqual(["r-1", "a-2", "a-late"]);
-    });
-
-    it("finds a request by its card message", async () => {
-      const store = await create();
-      let r = opened({ id: "r-1" });
-      await store.insert(r, OPENED);
-      await store.insert(opened({ id: "r-2" }), OPENED);
-      expect(await store.findByMessage("C_DEPLOYS", "1.1")).toBeUndefined();
-      r = await step(
-        store,
-        r,
-        { type: "message_posted", message: { channelId: "C_DEPLOYS", ts: "1.1" } },
-        T0 + 5,
-      );
-      expect(await store.findByMessage("C_DEPLOYS", "1.1")).toEqual(r);
-      expect(await store.findByMessage("C_OTHER", "1.1")).toBeUndefined();
-      expect(await store.findByMessage("C_DEPLOYS", "1.2")).toBeUndefined();
     });
 
     it("finds active requests for an endpoint, not terminal ones nor other workspaces", async () => {

@@ -110,7 +110,7 @@ describe("deployCard", () => {
 
   it("says why a request could not be resolved, escaped", () => {
     const base = requestIn("unresolvable");
-    const request = { ...base, reason: { code: "model_not_found", message: HOSTILE } };
+    const request = { ...base, reason: { code: "model_not_found" as const, message: HOSTILE } };
     const text = shown(request);
     expect(text).toContain("Could not be resolved");
     expect(text).toContain("&lt;!channel&gt;");

@@ -1,26 +1,41 @@
 import { describe, expect, it } from "vitest";
 import { validateMessageBlocks } from "../../../emulators/slack/index.js";
-import type { Notice } from "../../../src/domain/index.js";
+import type { DeployRequest, Notice, Reason } from "../../../src/domain/index.js";
 import { threadNotice } from "../../../src/slack/blocks/thread-notice.js";
 import { requestIn } from "../../domain/fixtures.js";
-import { ctx, expectNothingLive, HOSTILE, hostile } from "./fixtures.js";
+import { ctx, expectNothingLive, HOSTILE, hostile, mrkdwnTexts } from "./fixtures.js";
 
-const reason = { code: "deployment_failed", message: `GPU capacity ${HOSTILE}` };
+const reason: Reason = { code: "deployment_failed", message: `GPU capacity ${HOSTILE}` };
 
+/**
+ * Every notice that posts a reply, each carrying hostile text in a field it echoes: the person in `by`, a note or a
+ * reason message from the notice, or the request's endpoint name and requester (see {@link hostileRequest}). Each
+ * case checks that the hostile text does reach the reply, escaped, so the "nothing live" check cannot pass just
+ * because nothing was echoed. `provisioning` echoes nothing at all and is checked apart.
+ */
 const notices: readonly Notice[] = [
-  { type: "approval_recorded", by: "U0APPROVER", given: 1, required: 2 },
-  { type: "approved", by: ["U0APPROVER", "U0OTHER"] },
-  { type: "adjusted", by: "U0REQUESTER", approvalsCleared: 1 },
+  { type: "approval_recorded", by: HOSTILE, given: 1, required: 2 },
+  { type: "approved", by: ["U0APPROVER", HOSTILE] },
+  { type: "adjusted", by: HOSTILE, approvalsCleared: 1 },
   { type: "rejected", by: "U0APPROVER", note: HOSTILE },
-  { type: "cancelled", by: "U0REQUESTER" },
+  { type: "cancelled", by: HOSTILE },
   { type: "expired" },
   { type: "unresolvable", reason: { code: "model_not_found", message: HOSTILE } },
   { type: "creating" },
-  { type: "provisioning" },
   { type: "ready" },
   { type: "failed", reason },
+  { type: "create_slow", forMs: 6 * 60_000 },
   { type: "stuck", forMs: 65 * 60_000 },
 ];
+
+/** The hostile fixture, with hostile text also where a reply echoes the request: its endpoint and requester. */
+function hostileRequest(): DeployRequest {
+  const base = hostile("failed");
+  return { ...base, endpointName: HOSTILE, requester: { ...base.requester, id: HOSTILE } };
+}
+
+/** The hostile text as it shows once escaped (in plain mrkdwn or in inline code). */
+const ESCAPED = "&lt;!channel&gt; &lt;@U0BOSS&gt;";
 
 describe("threadNotice", () => {
   it.each(["card_changed", "approval_needed"] as const)(
@@ -31,12 +46,21 @@ describe("threadNotice", () => {
   );
 
   it.each(notices)("posts a valid, escaped reply for $type", (notice) => {
-    const reply = threadNotice(hostile("failed"), notice, ctx);
+    const reply = threadNotice(hostileRequest(), notice, ctx);
     expect(reply).toBeDefined();
     if (reply === undefined) return;
     expect(validateMessageBlocks(reply.blocks)).toEqual([]);
     expect(reply.text.trim()).not.toBe("");
     expectNothingLive(reply);
+    expect(mrkdwnTexts(reply).join("\n")).toContain(ESCAPED);
+  });
+
+  it("posts the same words for provisioning whatever the request holds (it echoes nothing)", () => {
+    const reply = threadNotice(hostileRequest(), { type: "provisioning" }, ctx);
+    expect(reply).toBeDefined();
+    if (reply === undefined) return;
+    expect(validateMessageBlocks(reply.blocks)).toEqual([]);
+    expect(reply).toEqual(threadNotice(requestIn("provisioning"), { type: "provisioning" }, ctx));
   });
 
   it("says creating, provisioning and ready in words with the endpoint, the band and the link", () => {
