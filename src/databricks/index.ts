@@ -55,5 +55,6 @@ export {
   type ServingEndpoint,
   type TextCompletion,
 } from "./schemas.js";
+export { servedBand, toEndpointConfigInput, toServedEntityInput } from "./served-entity.js";
 export type { TagChanges } from "./serving-endpoints.js";
 export type { DatabricksTransport } from "./transport.js";

@@ -1,19 +1,13 @@
 /**
- * What the workflow must do after it saved a transition, as data. Effects come in the order to perform them: the
- * one that matters (a Databricks call) first, then notices.
+ * What the workflow must do after it saved a transition, as data, in the order to perform them. The Databricks work
+ * is not an effect: it follows from the saved state (approved → create or update, creating → reconcile), which the
+ * tracker reads from the store.
  */
-import type { EndpointSpec } from "./plan.js";
 import type { Reason } from "./request.js";
 
 export type Effect =
   /** Look up the model and the endpoint, then apply `resolved` or `resolution_failed`. */
   | { readonly type: "resolve" }
-  /** The quorum is met: apply `create_started` (which claims the create) and perform its effect. */
-  | { readonly type: "start_create" }
-  /** Call the create route `spec.route` names; then apply `create_accepted` or `create_failed`. */
-  | { readonly type: "create_endpoint"; readonly spec: EndpointSpec }
-  /** Put a new config on the existing endpoint; then apply `create_accepted` or `create_failed`. */
-  | { readonly type: "update_endpoint"; readonly spec: EndpointSpec }
   /** Tell the request's thread what happened. */
   | { readonly type: "notify"; readonly notice: Notice };
 

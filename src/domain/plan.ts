@@ -171,55 +171,65 @@ function amount(model: ModelInfo, multiple: number): PlanAmount {
     : { multiple, value, unit, dbus: multiple * model.dbus };
 }
 
-/** A served entity for `POST /api/2.0/serving-endpoints` (or its `PUT .../config`), in Databricks' field names. */
-export interface TokensServedEntity {
-  readonly entity_name: string;
-  /** Databricks takes the version as a string. */
-  readonly entity_version: string;
-  readonly min_provisioned_throughput: number;
-  readonly max_provisioned_throughput: number;
-  readonly scale_to_zero_enabled: boolean;
+/**
+ * What the endpoint must serve once a request's Databricks work is done, in the domain's own terms: the endpoint,
+ * the model and version, and the band (a tokens-per-second range with scale to zero, or a fixed number of model
+ * units). The Databricks client maps it to its wire payload; the tracker compares what an endpoint serves with it.
+ */
+export interface EndpointTarget {
+  readonly endpointName: string;
+  /** Unity Catalog name, as resolved. */
+  readonly model: string;
+  readonly version: number;
+  readonly band: TargetBand;
 }
 
-/** A served entity for `POST /api/2.0/serving-endpoints/pt` (or `PUT .../pt/{name}/config`). */
-export interface ModelUnitsServedEntity {
-  readonly entity_name: string;
-  readonly entity_version: string;
-  readonly provisioned_model_units: number;
+/** How much the endpoint provisions: multiples of the model's chunk, turned into tokens/second or model units. */
+export type TargetBand =
+  | {
+      readonly kind: "tokens";
+      readonly minTokensPerSecond: number;
+      readonly maxTokensPerSecond: number;
+      readonly scaleToZero: boolean;
+    }
+  | { readonly kind: "model_units"; readonly units: number };
+
+/** The parts of a request the target follows from (all set once it is resolved). */
+export interface TargetSource {
+  readonly model?: ModelInfo;
+  readonly plan?: Plan;
+  readonly endpointName?: string;
 }
 
 /**
- * Everything the Databricks client needs to create or update the endpoint, as plain data: which route to call,
- * the endpoint name, and the served entity. The client adds nothing but the envelope.
+ * The endpoint a resolved request asks for (undefined before it is resolved): the one place where a plan's
+ * multiples become tokens/second or units. Creating, updating, resuming and following all use it.
  */
-export type EndpointSpec =
-  | { readonly route: "tokens"; readonly endpointName: string; readonly servedEntity: TokensServedEntity }
-  | {
-      readonly route: "model_units";
-      readonly endpointName: string;
-      readonly servedEntity: ModelUnitsServedEntity;
-    };
+export function endpointTarget(request: TargetSource): EndpointTarget | undefined {
+  const { model, plan, endpointName } = request;
+  if (model === undefined || plan === undefined || endpointName === undefined) return undefined;
+  const band: TargetBand =
+    model.unit === "model_units"
+      ? { kind: "model_units", units: plan.maxMultiple * model.chunkSize }
+      : {
+          kind: "tokens",
+          minTokensPerSecond: plan.minMultiple * model.chunkSize,
+          maxTokensPerSecond: plan.maxMultiple * model.chunkSize,
+          scaleToZero: plan.scaleToZero,
+        };
+  return { endpointName, model: model.fullName, version: model.version, band };
+}
 
-/** The Databricks-shaped served entity for `plan` (multiples turned into tokens/second or units) and its route. */
-export function toServedEntity(model: ModelInfo, plan: Plan, endpointName: string): EndpointSpec {
-  const entity = { entity_name: model.fullName, entity_version: String(model.version) };
-  if (model.unit === "model_units") {
-    return {
-      route: "model_units",
-      endpointName,
-      servedEntity: { ...entity, provisioned_model_units: plan.maxMultiple * model.chunkSize },
-    };
+/** Whether two bands provision the same thing. */
+export function sameBand(a: TargetBand, b: TargetBand): boolean {
+  if (a.kind === "model_units" || b.kind === "model_units") {
+    return a.kind === "model_units" && b.kind === "model_units" && a.units === b.units;
   }
-  return {
-    route: "tokens",
-    endpointName,
-    servedEntity: {
-      ...entity,
-      min_provisioned_throughput: plan.minMultiple * model.chunkSize,
-      max_provisioned_throughput: plan.maxMultiple * model.chunkSize,
-      scale_to_zero_enabled: plan.scaleToZero,
-    },
-  };
+  return (
+    a.minTokensPerSecond === b.minTokensPerSecond &&
+    a.maxTokensPerSecond === b.maxTokensPerSecond &&
+    a.scaleToZero === b.scaleToZero
+  );
 }
 
 /** Whether two plans ask for the same thing (for "nothing changed" checks). */

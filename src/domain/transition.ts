@@ -14,7 +14,7 @@ import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
 import { changesNothing } from "./no-op.js";
-import { askViolations, normalizePlan, samePlan, toServedEntity, validateDeploySettings } from "./plan.js";
+import { askViolations, normalizePlan, samePlan, validateDeploySettings } from "./plan.js";
 import {
   type Actor,
   type ApprovalPolicy,
@@ -141,8 +141,8 @@ export function transition(
           notice({ type: "approval_recorded", by: event.by.id, given: approvals.length, required }),
         ]);
       }
+      // The tracker creates (or updates) the endpoint because the request is now saved as approved.
       return ok(request, now, { approvals, state: "approved" }, [
-        { type: "start_create" },
         notice({ type: "approved", by: approvals.map((a) => a.by) }),
       ]);
     }
@@ -217,12 +217,8 @@ export function transition(
       if (request.state !== "approved" || !isResolved(request)) {
         return wrongState(request, event.type, ["approved"]);
       }
-      const spec = toServedEntity(request.model, request.plan, request.endpointName);
-      const call: Effect =
-        request.mode.kind === "create"
-          ? { type: "create_endpoint", spec }
-          : { type: "update_endpoint", spec };
-      return ok(request, now, { state: "creating" }, [call, notice({ type: "creating" })]);
+      // Claims the call: the tracker sends it after this write, to the target `endpointTarget` computes.
+      return ok(request, now, { state: "creating" }, [notice({ type: "creating" })]);
     }
 
     case "create_accepted": {
@@ -371,13 +367,11 @@ function ok(
   changes: Changes,
   effects: readonly Effect[],
 ): TransitionResult {
-  const [first, ...rest] = effects;
-  // The Databricks call (or the create claim) stays first: it is the effect that must not be lost.
-  const ordered =
-    first !== undefined && first.type !== "notify"
-      ? [first, notice({ type: "card_changed" }), ...rest]
-      : [notice({ type: "card_changed" }), ...effects];
-  return { ok: true, request: bump(request, now, changes), effects: ordered };
+  return {
+    ok: true,
+    request: bump(request, now, changes),
+    effects: [notice({ type: "card_changed" }), ...effects],
+  };
 }
 
 function notice(n: Notice): Effect {

@@ -1,5 +1,5 @@
 import type { EndpointSummary, ServedEntity } from "../databricks/index.js";
-import { type DeployRequest, type EndpointObservation, isStuck, toServedEntity } from "../domain/index.js";
+import { type DeployRequest, type EndpointObservation, endpointTarget, isStuck } from "../domain/index.js";
 import { applyEvent } from "../workflow/apply-event.js";
 import {
   describeEntities,
@@ -7,7 +7,7 @@ import {
   newestEntities,
   readyFromSummary,
   sameObservation,
-  servesSpec,
+  servesTarget,
   summaryFingerprint,
   summaryMatches,
   toObservation,
@@ -45,9 +45,9 @@ export async function followProvisioning(
   request: DeployRequest,
   summaries: ReadonlyMap<string, EndpointSummary>,
 ): Promise<void> {
-  const name = request.endpointName;
-  if (name === undefined || request.model === undefined || request.plan === undefined) return;
-  const spec = toServedEntity(request.model, request.plan, name);
+  const target = endpointTarget(request);
+  if (target === undefined) return;
+  const name = target.endpointName;
   const summary = summaries.get(name);
   const fingerprint = summary === undefined ? "absent" : summaryFingerprint(summary);
   const seen = deps.fingerprints.get(request.id);
@@ -64,7 +64,7 @@ export async function followProvisioning(
     await reportIfStuck(deps, request);
     return;
   }
-  const fromList = summary === undefined ? undefined : readyFromSummary(summary, spec, deps.clock.now());
+  const fromList = summary === undefined ? undefined : readyFromSummary(summary, target, deps.clock.now());
   if (fromList?.kind === "ready") {
     await applyEvent(deps, request.id, { type: "provisioning_succeeded", endpoint: fromList.endpoint });
     deps.fingerprints.delete(request.id);
@@ -100,7 +100,7 @@ export async function followProvisioning(
       type: "provisioning_failed",
       endpoint: tail === undefined ? observation : { ...observation, buildLogTail: tail },
     });
-  } else if (servesSpec(newestEntities(endpoint), spec) === "no") {
+  } else if (servesTarget(newestEntities(endpoint), target) === "no") {
     await changedElsewhere(deps, request, newestEntities(endpoint), observation);
     return;
   } else if (observation.ready === "READY" && observation.configUpdate === "NOT_UPDATING") {

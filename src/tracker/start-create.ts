@@ -1,15 +1,20 @@
-import { isDatabricksApiError, isTransient, type ServingEndpoint } from "../databricks/index.js";
+import {
+  isDatabricksApiError,
+  isTransient,
+  type ServingEndpoint,
+  toEndpointConfigInput,
+} from "../databricks/index.js";
 import {
   createRetriesExhausted,
   type DeployRequest,
-  type EndpointSpec,
+  type EndpointTarget,
+  endpointTarget,
   type ReasonCode,
-  toServedEntity,
 } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { type ApplyDeps, applyEvent } from "../workflow/apply-event.js";
-import { describeEntities, newestEntities, servesSpec, toObservation } from "../workflow/endpoint-views.js";
+import { describeEntities, newestEntities, servesTarget, toObservation } from "../workflow/endpoint-views.js";
 import type { DatabricksApi } from "../workflow/ports.js";
 import { readEndpoint } from "../workflow/resolve-deploy.js";
 
@@ -33,8 +38,17 @@ function tagsFor(request: DeployRequest) {
   ];
 }
 
-function entityInput(spec: EndpointSpec) {
-  return { served_entities: [spec.servedEntity] };
+/** The Databricks work a request in `approved` or `creating` stands for: which call, and the endpoint it targets. */
+interface EndpointWork {
+  readonly kind: "create" | "update";
+  readonly target: EndpointTarget;
+}
+
+/** Follows from the saved request alone, so starting and resuming always aim at the same endpoint. */
+function workOf(request: DeployRequest): EndpointWork | undefined {
+  const target = endpointTarget(request);
+  if (target === undefined) return undefined;
+  return { kind: request.mode?.kind === "update" ? "update" : "create", target };
 }
 
 /**
@@ -44,9 +58,9 @@ function entityInput(spec: EndpointSpec) {
 export async function startCreate(deps: CreateDeps, request: DeployRequest): Promise<void> {
   const started = await applyEvent(deps, request.id, { type: "create_started" });
   if (!started.ok) return;
-  const call = started.effects.find((e) => e.type === "create_endpoint" || e.type === "update_endpoint");
-  if (call === undefined || (call.type !== "create_endpoint" && call.type !== "update_endpoint")) return;
-  await send(deps, started.request, call.type === "create_endpoint" ? "create" : "update", call.spec);
+  const work = workOf(started.request);
+  if (work === undefined) return;
+  await send(deps, started.request, work);
 }
 
 /**
@@ -57,17 +71,17 @@ export async function startCreate(deps: CreateDeps, request: DeployRequest): Pro
  * change → failed, saying what the endpoint serves.
  */
 export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Promise<void> {
-  if (request.model === undefined || request.plan === undefined || request.endpointName === undefined) return;
-  const spec = toServedEntity(request.model, request.plan, request.endpointName);
-  const kind = request.mode?.kind === "update" ? "update" : "create";
+  const work = workOf(request);
+  if (work === undefined) return;
+  const { kind, target } = work;
   let endpoint: ServingEndpoint | undefined;
   try {
-    endpoint = await readEndpoint(deps.databricks, request.endpointName);
+    endpoint = await readEndpoint(deps.databricks, target.endpointName);
   } catch (error) {
     if (isTransient(error)) return; // Try again at the next check.
     throw error;
   }
-  if (endpoint !== undefined && isOurs(endpoint, request, kind, spec)) {
+  if (endpoint !== undefined && isOurs(endpoint, request, work)) {
     await accepted(deps, request, endpoint);
     return;
   }
@@ -80,13 +94,13 @@ export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Pr
       type: "create_failed",
       code: "databricks_unreachable",
       message:
-        `Databricks did not take the ${kind} of endpoint ${request.endpointName} within ` +
+        `Databricks did not take the ${kind} of endpoint ${target.endpointName} within ` +
         `${Math.round(deps.createFailAfterMs / 60_000)} min; last error: ${request.createRetry?.lastError ?? "none"}`,
     });
     return;
   }
   if (resend) {
-    await send(deps, request, kind, spec);
+    await send(deps, request, work);
     return;
   }
   await applyEvent(deps, request.id, {
@@ -94,42 +108,36 @@ export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Pr
     code: "endpoint_taken",
     message:
       endpoint === undefined
-        ? `endpoint ${request.endpointName} disappeared before its config could be updated`
-        : `endpoint ${request.endpointName} was changed by someone else while ptbot was working on it: it is ` +
+        ? `endpoint ${target.endpointName} disappeared before its config could be updated`
+        : `endpoint ${target.endpointName} was changed by someone else while ptbot was working on it: it is ` +
           `deploying ${describeEntities(newestEntities(endpoint))}`,
   });
 }
 
-function isOurs(
-  endpoint: ServingEndpoint,
-  request: DeployRequest,
-  kind: "create" | "update",
-  spec: EndpointSpec,
-): boolean {
-  if (kind === "create") return endpoint.tags.some((t) => t.key === REQUEST_ID_TAG && t.value === request.id);
-  return servesSpec(newestEntities(endpoint), spec) === "yes";
+function isOurs(endpoint: ServingEndpoint, request: DeployRequest, work: EndpointWork): boolean {
+  if (work.kind === "create") {
+    return endpoint.tags.some((t) => t.key === REQUEST_ID_TAG && t.value === request.id);
+  }
+  return servesTarget(newestEntities(endpoint), work.target) === "yes";
 }
 
-async function send(
-  deps: CreateDeps,
-  request: DeployRequest,
-  kind: "create" | "update",
-  spec: EndpointSpec,
-): Promise<void> {
-  const log = deps.logger.child({ requestId: request.id, endpoint: spec.endpointName });
+async function send(deps: CreateDeps, request: DeployRequest, work: EndpointWork): Promise<void> {
+  const { kind, target } = work;
+  const name = target.endpointName;
+  const log = deps.logger.child({ requestId: request.id, endpoint: name });
   const since = deps.clock.now();
   try {
     let endpoint: ServingEndpoint;
     if (kind === "create") {
       endpoint = await deps.databricks.createServingEndpoint({
-        name: spec.endpointName,
-        config: entityInput(spec),
+        name,
+        config: toEndpointConfigInput(target),
         tags: tagsFor(request),
       });
     } else {
-      endpoint = await deps.databricks.updateServingEndpointConfig(spec.endpointName, entityInput(spec));
+      endpoint = await deps.databricks.updateServingEndpointConfig(name, toEndpointConfigInput(target));
       await deps.databricks
-        .patchServingEndpointTags(spec.endpointName, { add_tags: tagsFor(request) })
+        .patchServingEndpointTags(name, { add_tags: tagsFor(request) })
         .catch((error: unknown) => log.warn({ err: error }, "endpoint tags not updated"));
     }
     log.info({ kind }, "endpoint config accepted");

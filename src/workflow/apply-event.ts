@@ -74,7 +74,7 @@ export async function applyEvent(deps: ApplyDeps, id: string, makeEvent: EventFo
 
 /** What a write left to do, so that only the worker concerned is woken. */
 export interface WorkSignal {
-  /** A create (or update) for the tracker to start. */
+  /** A create (or update) for the tracker to start: the write left the request `approved`. */
   readonly create: boolean;
   /** Notices in the outbox for the dispatcher to deliver. */
   readonly notices: boolean;
@@ -98,7 +98,7 @@ export async function applyAndSignal(deps: SignalDeps, id: string, makeEvent: Ev
       "request transitioned",
     );
     const work: WorkSignal = {
-      create: applied.effects.some((e) => e.type === "start_create"),
+      create: applied.request.state === "approved",
       notices: noticesOf(applied.effects).length > 0,
     };
     if (work.create || work.notices) deps.onWork?.(work);

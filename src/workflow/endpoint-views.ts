@@ -2,8 +2,18 @@
  * Translations from Databricks' wire shapes to the domain's plain inputs. Kept here so the domain never sees a
  * Databricks type and the client never sees a domain one.
  */
-import type { EndpointSummary, ServedEntity, ServingEndpoint } from "../databricks/index.js";
-import type { EndpointObservation, EndpointSpec, ExistingEndpoint } from "../domain/index.js";
+import {
+  type EndpointSummary,
+  type ServedEntity,
+  type ServingEndpoint,
+  servedBand,
+} from "../databricks/index.js";
+import {
+  type EndpointObservation,
+  type EndpointTarget,
+  type ExistingEndpoint,
+  sameBand,
+} from "../domain/index.js";
 
 /** The entities the endpoint serves, or is about to: a pending config is the newest intent. */
 function currentEntities(endpoint: ServingEndpoint): readonly ServedEntity[] {
@@ -57,28 +67,21 @@ function toConfigUpdate(value: string | undefined): EndpointObservation["configU
 }
 
 /**
- * Whether `entities` are exactly the one served entity `spec` asks for: the model (Unity Catalog names compare
+ * Whether `entities` are exactly the one served entity `target` asks for: the model (Unity Catalog names compare
  * case-insensitively), the version, and the band (min, max and scale to zero, or the model units). `unknown` when
  * the entities carry no sizes (a list entry's summary config), so only the details can tell.
  */
-export function servesSpec(entities: readonly ServedEntity[], spec: EndpointSpec): "yes" | "no" | "unknown" {
+export function servesTarget(
+  entities: readonly ServedEntity[],
+  target: EndpointTarget,
+): "yes" | "no" | "unknown" {
   const [entity, ...others] = entities;
   if (entity === undefined || others.length > 0) return "no";
-  const wanted = spec.servedEntity;
-  if (entity.entity_name?.toLowerCase() !== wanted.entity_name.toLowerCase()) return "no";
-  if (entity.entity_version !== wanted.entity_version) return "no";
-  if ("provisioned_model_units" in wanted) {
-    if (entity.provisioned_model_units === undefined) return "unknown";
-    return entity.provisioned_model_units === wanted.provisioned_model_units ? "yes" : "no";
-  }
-  if (entity.min_provisioned_throughput === undefined || entity.max_provisioned_throughput === undefined) {
-    return "unknown";
-  }
-  return entity.min_provisioned_throughput === wanted.min_provisioned_throughput &&
-    entity.max_provisioned_throughput === wanted.max_provisioned_throughput &&
-    (entity.scale_to_zero_enabled ?? false) === wanted.scale_to_zero_enabled
-    ? "yes"
-    : "no";
+  if (entity.entity_name?.toLowerCase() !== target.model.toLowerCase()) return "no";
+  if (entity.entity_version !== String(target.version)) return "no";
+  const band = servedBand(entity, target.band.kind);
+  if (band === undefined) return "unknown";
+  return sameBand(band, target.band) ? "yes" : "no";
 }
 
 /** What `entities` serve, in plain words for a reason message: `ml.x.y v2 at 1960–2940 tokens/s, scale to zero off`. */
@@ -109,7 +112,7 @@ export function newestEntities(endpoint: ServingEndpoint): readonly ServedEntity
  */
 export function readyFromSummary(
   summary: EndpointSummary,
-  spec: EndpointSpec,
+  target: EndpointTarget,
   observedAt: number,
 ):
   | { readonly kind: "ready"; readonly endpoint: EndpointObservation }
@@ -120,7 +123,7 @@ export function readyFromSummary(
   }
   const entities = summary.config?.served_entities ?? [];
   if (entities.length === 0) return undefined;
-  switch (servesSpec(entities, spec)) {
+  switch (servesTarget(entities, target)) {
     case "yes":
       return { kind: "ready", endpoint: { ready: "READY", configUpdate: "NOT_UPDATING", observedAt } };
     case "no":

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { ModelInfo } from "../../src/domain/model.js";
 import {
   describePlan,
+  endpointTarget,
   normalizePlan,
   type Plan,
   proposePlan,
-  toServedEntity,
   validateDeploySettings,
   validatePlan,
 } from "../../src/domain/plan.js";
@@ -145,37 +145,38 @@ describe("describePlan", () => {
   });
 });
 
-describe("toServedEntity", () => {
-  it("tokens route: min/max throughput in tokens per second, version as a string", () => {
-    expect(toServedEntity(llama, plan(0, 4, true), "llama-13b-3")).toEqual({
-      route: "tokens",
+describe("endpointTarget", () => {
+  it("tokens: min/max multiples become tokens per second, with scale to zero", () => {
+    expect(endpointTarget({ model: llama, plan: plan(0, 4, true), endpointName: "llama-13b-3" })).toEqual({
       endpointName: "llama-13b-3",
-      servedEntity: {
-        entity_name: "ml.llm-catalog.llama-13b",
-        entity_version: "3",
-        min_provisioned_throughput: 0,
-        max_provisioned_throughput: 3920,
-        scale_to_zero_enabled: true,
-      },
+      model: "ml.llm-catalog.llama-13b",
+      version: 3,
+      band: { kind: "tokens", minTokensPerSecond: 0, maxTokensPerSecond: 3920, scaleToZero: true },
     });
   });
 
-  it("model-units route: provisioned_model_units only", () => {
-    const spec = toServedEntity(unitsModel, plan(2, 2), "big");
-    expect(spec).toEqual({
-      route: "model_units",
+  it("model units: one size, from max alone", () => {
+    expect(endpointTarget({ model: unitsModel, plan: plan(2, 2), endpointName: "big" })).toEqual({
       endpointName: "big",
-      servedEntity: { entity_name: "system.ai.big_model", entity_version: "2", provisioned_model_units: 100 },
+      model: "system.ai.big_model",
+      version: 2,
+      band: { kind: "model_units", units: 100 },
     });
-    expect(Object.keys(spec.servedEntity)).not.toContain("scale_to_zero_enabled");
   });
 
   it("works with the chunk sizes seen in the wild", () => {
     for (const chunkSize of [970, 980, 1580, 19000]) {
-      const spec = toServedEntity({ ...llama, chunkSize }, plan(2, 3), "x");
-      if (spec.route !== "tokens") throw new Error("expected tokens route");
-      expect(spec.servedEntity.min_provisioned_throughput).toBe(2 * chunkSize);
-      expect(spec.servedEntity.max_provisioned_throughput).toBe(3 * chunkSize);
+      const target = endpointTarget({ model: { ...llama, chunkSize }, plan: plan(2, 3), endpointName: "x" });
+      expect(target?.band).toMatchObject({
+        minTokensPerSecond: 2 * chunkSize,
+        maxTokensPerSecond: 3 * chunkSize,
+      });
     }
+  });
+
+  it("is undefined until the request is resolved", () => {
+    expect(endpointTarget({ plan: plan(2, 3), endpointName: "x" })).toBeUndefined();
+    expect(endpointTarget({ model: llama, endpointName: "x" })).toBeUndefined();
+    expect(endpointTarget({ model: llama, plan: plan(2, 3) })).toBeUndefined();
   });
 });

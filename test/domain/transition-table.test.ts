@@ -1,6 +1,7 @@
 /**
  * Every state × every event. Each cell is either the state the request moves to (with the effects, in order) or
- * the rejection code. Written out by hand on purpose: this table is the specification.
+ * the rejection code. Written out by hand on purpose: this table is the specification. Effects are notices only: the
+ * Databricks work follows from the state a request is saved in (approved → create or update, creating → reconcile).
  */
 import { describe, expect, it } from "vitest";
 import type { Effect } from "../../src/domain/effects.js";
@@ -95,7 +96,7 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   resolved: [to("awaiting_approval", CARD, "notify:approval_needed"), I, I, I, I, I, I, I, I, I, I],
   resolution_failed: [to("unresolvable", CARD, "notify:unresolvable"), I, I, I, I, I, I, I, I, I, I],
   adjusted: [I, to("awaiting_approval", CARD, "notify:adjusted"), AA, AA, AA, AA, AA, I, AD, AD, EX],
-  approved: [I, to("approved", "start_create", CARD, "notify:approved"), AA, AA, AA, AA, AA, I, AD, AD, EX],
+  approved: [I, to("approved", CARD, "notify:approved"), AA, AA, AA, AA, AA, I, AD, AD, EX],
   rejected: [I, to("rejected", CARD, "notify:rejected"), AA, AA, AA, AA, AA, I, AD, AD, EX],
   cancelled: [
     to("cancelled", CARD, "notify:cancelled"),
@@ -128,7 +129,7 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   message_posted: DEPLOY_STATES.map((s) =>
     s === "resolving" || s === "awaiting_approval" ? to(s) : to(s, CARD),
   ),
-  create_started: [I, I, to("creating", "create_endpoint", CARD, "notify:creating"), I, I, I, I, I, I, I, I],
+  create_started: [I, I, to("creating", CARD, "notify:creating"), I, I, I, I, I, I, I, I],
   create_accepted: [I, I, I, to("provisioning", CARD, "notify:provisioning"), I, I, I, I, I, I, I],
   create_failed: [I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I],
   create_retrying: [I, I, I, to("creating", "notify:create_slow"), I, I, I, I, I, I, I],

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DeployEvent } from "../../src/domain/events.js";
 import { eventActor } from "../../src/domain/events.js";
 import { openRequest } from "../../src/domain/open-request.js";
+import { endpointTarget } from "../../src/domain/plan.js";
 import { type Actor, approvalPolicy } from "../../src/domain/policy.js";
 import { isResolved } from "../../src/domain/request.js";
 import {
@@ -226,7 +227,7 @@ describe("transition", () => {
       );
       expect(second.request.state).toBe("approved");
       expect(second.request.approvals.map((a) => a.by)).toEqual([approver.id, groupMember.id]);
-      expect(second.effects[0]).toEqual({ type: "start_create" });
+      expect(second.effects[0]).toEqual({ type: "notify", notice: { type: "card_changed" } });
       expect(second.effects).toContainEqual({
         type: "notify",
         notice: { type: "approved", by: [approver.id, groupMember.id] },
@@ -582,27 +583,21 @@ describe("transition", () => {
   });
 
   describe("create_started", () => {
-    it("asks to create a tokens endpoint with the served entity", () => {
+    it("claims the create: creating, aiming at the request's tokens endpoint", () => {
       const result = success(
         transition(requestIn("approved"), { type: "create_started" }, { now: NOW, policy }),
       );
-      expect(result.effects[0]).toEqual({
-        type: "create_endpoint",
-        spec: {
-          route: "tokens",
-          endpointName: "llama-13b-3",
-          servedEntity: {
-            entity_name: "ml.llm-catalog.llama-13b",
-            entity_version: "3",
-            min_provisioned_throughput: 1960,
-            max_provisioned_throughput: 2940,
-            scale_to_zero_enabled: false,
-          },
-        },
+      expect(result.request.state).toBe("creating");
+      expect(result.request.mode?.kind).toBe("create");
+      expect(endpointTarget(result.request)).toEqual({
+        endpointName: "llama-13b-3",
+        model: "ml.llm-catalog.llama-13b",
+        version: 3,
+        band: { kind: "tokens", minTokensPerSecond: 1960, maxTokensPerSecond: 2940, scaleToZero: false },
       });
     });
 
-    it("asks to update in update mode, through the model-unit route for a model-unit model", () => {
+    it("claims an update in update mode, in model units for a model-unit model", () => {
       const mode = {
         kind: "update" as const,
         current: {
@@ -613,17 +608,13 @@ describe("transition", () => {
       };
       const request = requestIn("approved", { model: unitsModel, mode, endpointName: "big" });
       const result = success(transition(request, { type: "create_started" }, { now: NOW, policy }));
-      expect(result.effects[0]).toEqual({
-        type: "update_endpoint",
-        spec: {
-          route: "model_units",
-          endpointName: "big",
-          servedEntity: {
-            entity_name: "system.ai.big_model",
-            entity_version: "2",
-            provisioned_model_units: 150,
-          },
-        },
+      expect(result.request.state).toBe("creating");
+      expect(result.request.mode?.kind).toBe("update");
+      expect(endpointTarget(result.request)).toEqual({
+        endpointName: "big",
+        model: "system.ai.big_model",
+        version: 2,
+        band: { kind: "model_units", units: 150 },
       });
     });
   });

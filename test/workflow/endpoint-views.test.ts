@@ -1,19 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { EndpointSummary, ServedEntity } from "../../src/databricks/index.js";
-import type { EndpointSpec } from "../../src/domain/index.js";
-import { readyFromSummary, servesSpec, summaryMatches } from "../../src/workflow/endpoint-views.js";
+import type { EndpointTarget } from "../../src/domain/index.js";
+import { readyFromSummary, servesTarget, summaryMatches } from "../../src/workflow/endpoint-views.js";
 
 const MODEL = { fullName: "ml.llm-catalog.llama-13b", version: 3 };
-const SPEC: EndpointSpec = {
-  route: "tokens",
+const SPEC: EndpointTarget = {
   endpointName: "llama-13b-3",
-  servedEntity: {
-    entity_name: MODEL.fullName,
-    entity_version: "3",
-    min_provisioned_throughput: 1960,
-    max_provisioned_throughput: 2940,
-    scale_to_zero_enabled: false,
-  },
+  model: MODEL.fullName,
+  version: 3,
+  band: { kind: "tokens", minTokensPerSecond: 1960, maxTokensPerSecond: 2940, scaleToZero: false },
 };
 const BAND = {
   min_provisioned_throughput: 1960,
@@ -74,25 +69,22 @@ describe("what a list entry alone proves", () => {
 describe("whether served entities are exactly the request's config", () => {
   const entity = { entity_name: MODEL.fullName, entity_version: "3", ...BAND };
   it("compares Unity Catalog names case-insensitively", () => {
-    expect(servesSpec([{ ...entity, entity_name: "ML.LLM-Catalog.Llama-13B" }], SPEC)).toBe("yes");
+    expect(servesTarget([{ ...entity, entity_name: "ML.LLM-Catalog.Llama-13B" }], SPEC)).toBe("yes");
   });
   it("needs the band and scale to zero to match", () => {
-    expect(servesSpec([{ ...entity, min_provisioned_throughput: 980 }], SPEC)).toBe("no");
-    expect(servesSpec([{ ...entity, scale_to_zero_enabled: true }], SPEC)).toBe("no");
-    expect(servesSpec([{ entity_name: MODEL.fullName, entity_version: "3" }], SPEC)).toBe("unknown");
+    expect(servesTarget([{ ...entity, min_provisioned_throughput: 980 }], SPEC)).toBe("no");
+    expect(servesTarget([{ ...entity, scale_to_zero_enabled: true }], SPEC)).toBe("no");
+    expect(servesTarget([{ entity_name: MODEL.fullName, entity_version: "3" }], SPEC)).toBe("unknown");
   });
   it("compares model units for model-unit models", () => {
-    const units: EndpointSpec = {
-      route: "model_units",
+    const units: EndpointTarget = {
       endpointName: "gpt",
-      servedEntity: {
-        entity_name: "system.ai.gpt-oss-120b",
-        entity_version: "1",
-        provisioned_model_units: 100,
-      },
+      model: "system.ai.gpt-oss-120b",
+      version: 1,
+      band: { kind: "model_units", units: 100 },
     };
     const e = { entity_name: "system.ai.gpt-oss-120b", entity_version: "1" };
-    expect(servesSpec([{ ...e, provisioned_model_units: 100 }], units)).toBe("yes");
-    expect(servesSpec([{ ...e, provisioned_model_units: 50 }], units)).toBe("no");
+    expect(servesTarget([{ ...e, provisioned_model_units: 100 }], units)).toBe("yes");
+    expect(servesTarget([{ ...e, provisioned_model_units: 50 }], units)).toBe("no");
   });
 });
