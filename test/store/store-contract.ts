@@ -1,6 +1,9 @@
 /**
- * The behaviour every RequestStore must have. Each implementation's test file calls
- * {@link describeRequestStoreContract} with a way to open stores; this file holds no tests of its own.
+ * The behaviour every {@link Store} must have, role by role: the requests (`RequestStore`: insert, get, compare-and-set
+ * save with its audit row, the queries, one holder per endpoint name), the audit log (`AuditLog`, read back here to
+ * check each write appended one entry), the tracker's leases (`WorkQueue`, "tracker leases"), the notice outbox
+ * (`Outbox`, "notice outbox"), and data shared between two stores. Each implementation's test file calls
+ * {@link describeStoreContract} with a way to open stores; this file holds no tests of its own.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Notice } from "../../src/domain/effects.js";
@@ -9,12 +12,10 @@ import { eventActor } from "../../src/domain/events.js";
 import type { DeployRequest, DeployState } from "../../src/domain/request.js";
 import { ACTIVE_STATES } from "../../src/domain/request.js";
 import { transition } from "../../src/domain/transition.js";
-import {
-  type AuditInput,
-  EndpointNameHeldError,
-  type OutboxItem,
-  type RequestStore,
-} from "../../src/store/request-store.js";
+import type { AuditInput } from "../../src/store/audit-log.js";
+import type { OutboxItem } from "../../src/store/outbox.js";
+import { EndpointNameHeldError } from "../../src/store/request-store.js";
+import type { Store } from "../../src/store/store.js";
 import {
   approver,
   requestIn as fixtureRequestIn,
@@ -34,19 +35,19 @@ function requestIn(...[state, options = {}]: Parameters<typeof fixtureRequestIn>
 
 export interface StoreTarget {
   /** Opens a new, empty store. */
-  create(): Promise<RequestStore>;
+  create(): Promise<Store>;
   /**
    * Opens another store on the same data as `store` (as a second process would), also after `store` was closed.
    * Omit when the implementation cannot share data (in-memory).
    */
-  peer?(store: RequestStore): Promise<RequestStore>;
+  peer?(store: Store): Promise<Store>;
 }
 
 const HOUR_MS = 3_600_000;
 const OPENED: AuditInput = { actor: "U_REQ", action: "opened", at: T0 };
 
 /** Applies `event` and saves it with compare-and-set; returns the saved request, failing on rejection or conflict. */
-async function step(store: RequestStore, request: DeployRequest, event: DeployEvent, now: number) {
+async function step(store: Store, request: DeployRequest, event: DeployEvent, now: number) {
   const result = transition(request, event, { now, policy });
   if (!result.ok) throw new Error(`${event.type} rejected: ${result.rejection.message}`);
   const saved = await store.save(result.request, request.version, {
@@ -58,15 +59,15 @@ async function step(store: RequestStore, request: DeployRequest, event: DeployEv
   return result.request;
 }
 
-export function describeRequestStoreContract(name: string, target: StoreTarget): void {
-  describe(`RequestStore contract: ${name}`, () => {
-    const open: RequestStore[] = [];
+export function describeStoreContract(name: string, target: StoreTarget): void {
+  describe(`Store contract: ${name}`, () => {
+    const open: Store[] = [];
     const create = async () => {
       const store = await target.create();
       open.push(store);
       return store;
     };
-    const peerOf = async (store: RequestStore) => {
+    const peerOf = async (store: Store) => {
       if (target.peer === undefined) throw new Error("no peer");
       const other = await target.peer(store);
       open.push(other);
@@ -244,22 +245,6 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
       expect(await ids(T0 + ttl + HOUR_MS)).toEqual(["r-1", "a-2", "a-late"]);
     });
 
-    it("finds active requests for an endpoint, not terminal ones nor other workspaces", async () => {
-      const store = await create();
-      await store.insert(requestIn("awaiting_approval", { id: "active-1", endpointName: "ep" }), OPENED);
-      await store.insert(requestIn("ready", { id: "done", endpointName: "ep" }), OPENED);
-      await store.insert(requestIn("failed", { id: "failed", endpointName: "ep" }), OPENED);
-      await store.insert(requestIn("awaiting_approval", { id: "other", endpointName: "ep-2" }), OPENED);
-      const elsewhere = {
-        ...requestIn("awaiting_approval", { id: "elsewhere", endpointName: "ep" }),
-        workspace: "w2",
-      };
-      await store.insert(elsewhere, OPENED);
-      expect((await store.findActiveByEndpointName("default", "ep")).map((r) => r.id)).toEqual(["active-1"]);
-      expect((await store.findActiveByEndpointName("w2", "ep")).map((r) => r.id)).toEqual(["elsewhere"]);
-      expect(await store.findActiveByEndpointName("default", "nothing")).toEqual([]);
-    });
-
     describe("one live request per endpoint name", () => {
       it("refuses a second live request for a held name, naming the holder and writing nothing", async () => {
         const store = await create();
@@ -314,12 +299,7 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
         for (const r of racers) await store.insert(r, OPENED);
         const outcomes = await Promise.allSettled(
           racers.map((r, i) =>
-            step(
-              others[i % others.length] as RequestStore,
-              r,
-              resolvedEvent({ endpointName: "ep" }),
-              T0 + 10,
-            ),
+            step(others[i % others.length] as Store, r, resolvedEvent({ endpointName: "ep" }), T0 + 10),
           ),
         );
         expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
@@ -346,7 +326,7 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
     });
 
     describe("tracker leases", () => {
-      const claim = (store: RequestStore, owner: string, now: number, limit = 10) =>
+      const claim = (store: Store, owner: string, now: number, limit = 10) =>
         store.claimDue({ owner, now, leaseMs: 60_000, limit, states: ["provisioning", "approved"] });
 
       it("claims due requests in the given states, soonest check first", async () => {
@@ -464,17 +444,12 @@ export function describeRequestStoreContract(name: string, target: StoreTarget):
 
     describe("notice outbox", () => {
       const card: Notice = { type: "card_changed" };
-      const claimNotices = (store: RequestStore, owner: string, now: number, limit = 50) =>
+      const claimNotices = (store: Store, owner: string, now: number, limit = 50) =>
         store.claimNotices({ owner, now, leaseMs: 60_000, limit });
       const summary = (items: OutboxItem[]) => items.map((i) => `${i.requestId}:${i.notice.type}`);
 
       /** A request inserted with `onInsert` notices, then saved once with `notices`. */
-      async function withNotices(
-        store: RequestStore,
-        id: string,
-        notices: Notice[],
-        onInsert: Notice[] = [card],
-      ) {
+      async function withNotices(store: Store, id: string, notices: Notice[], onInsert: Notice[] = [card]) {
         const base = requestIn("awaiting_approval", { id });
         await store.insert(base, OPENED, onInsert);
         const next = transition(
