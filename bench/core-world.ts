@@ -9,7 +9,7 @@ import { createDatabricksClient, createPatCredentials } from "../src/databricks/
 import type { DeployRequest, Notice } from "../src/domain/index.js";
 import { approvalPolicy } from "../src/domain/index.js";
 import { createLogger } from "../src/logger.js";
-import { SqliteRequestStore } from "../src/store/sqlite-request-store.js";
+import { SqliteStore } from "../src/store/sqlite-store.js";
 import type { Clock, Notifier } from "../src/workflow/ports.js";
 import { createTestCore, type TestCore } from "../test/fakes/core.js";
 import { ManualClock } from "../test/fakes/manual-clock.js";
@@ -39,7 +39,7 @@ export interface CoreWorld extends TestCore {
   readonly clock: ManualClock;
   readonly emu: DatabricksEmulator;
   readonly notifier: TimingNotifier;
-  readonly store: SqliteRequestStore;
+  readonly store: SqliteStore;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function startCoreWorld(options: {
   });
   const logger = createLogger({ level: "silent" });
   const databricks = createDatabricksClient({ host: emu.url, credentials: createPatCredentials(emu.token) });
-  const store = await SqliteRequestStore.open(":memory:", { now: () => clock.now() });
+  const store = await SqliteStore.open(":memory:", { now: () => clock.now() });
   const policy = approvalPolicy({ approverUsers: [APPROVER], approverGroups: [] });
   const notifier = new TimingNotifier(clock);
   const core = createTestCore({

@@ -15,7 +15,8 @@ import { healthRoutes } from "./observability/health-routes.js";
 import { createMetrics } from "./observability/metrics.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
 import { createSlackPorts } from "./slack/slack-ports.js";
-import { SqliteRequestStore } from "./store/sqlite-request-store.js";
+import { SqliteStore } from "./store/sqlite-store.js";
+import type { Store } from "./store/store.js";
 import type { Tracker } from "./tracker/tracker.js";
 import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
 import type { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
@@ -51,7 +52,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const owner = options.owner ?? config.instanceId ?? uniqueInstanceId();
   const auth = await resolveDatabricksAuth(config.databricks, { logger });
   logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
-  const store = await SqliteRequestStore.open(config.databasePath);
+  const store: Store = await SqliteStore.open(config.databasePath);
   const metrics = createMetrics({ countByState: () => store.countByState(), now: () => clock.now() });
   const databricks = createDatabricksClient({
     host: auth.host,

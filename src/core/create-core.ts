@@ -5,7 +5,9 @@
  */
 import type { ApprovalPolicy, ApproverDirectory } from "../domain/index.js";
 import type { Logger } from "../logger.js";
+import type { Outbox } from "../store/outbox.js";
 import type { RequestStore } from "../store/request-store.js";
+import type { WorkQueue } from "../store/work-queue.js";
 import { type TickStats, Tracker } from "../tracker/tracker.js";
 import type { WorkSignal } from "../workflow/apply-event.js";
 import { DeployWorkflow } from "../workflow/deploy-workflow.js";
@@ -15,7 +17,8 @@ import { Expiry } from "./expiry.js";
 
 /** Everything the core needs, passed in: it builds nothing that talks to the outside world itself. */
 export interface CoreOptions {
-  readonly store: RequestStore;
+  /** The roles the commands and workers use: requests, the tracker's work queue, the notice outbox. */
+  readonly store: RequestStore & WorkQueue & Outbox;
   readonly databricks: DatabricksApi;
   /** Which approver groups a user belongs to (the Slack user groups in production). */
   readonly directory: ApproverDirectory;

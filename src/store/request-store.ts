@@ -1,11 +1,13 @@
 /**
- * The durable state of deploy requests: the requests themselves (as the domain shapes them), an append-only audit
- * log, and the tracker's bookkeeping (leases and check times). One interface, several adapters
- * (`SqliteRequestStore`; a Postgres one later), all held to the same contract tests.
+ * The requests role of the store: deploy requests as the domain shapes them, read by id, state and endpoint name,
+ * and written with compare-and-set. A write is one transaction with its audit row (`AuditLog`) and its
+ * notices (`Outbox`), so this role owns that atomic write. The other roles: `WorkQueue`, `Outbox`,
+ * `AuditLog`; `Store` is all of them, which each adapter (`SqliteStore`) implements.
  */
 import type { Notice } from "../domain/effects.js";
 import type { DeployRequest, DeployState } from "../domain/request.js";
 import { PtbotError } from "../errors.js";
+import type { AuditInput } from "./audit-log.js";
 
 export interface RequestStore {
   /**
@@ -53,113 +55,8 @@ export interface RequestStore {
     options?: { readonly limit?: number },
   ): Promise<DeployRequest[]>;
 
-  /** Requests not yet in a terminal state for this endpoint, oldest first (to refuse a second concurrent one). */
-  findActiveByEndpointName(workspace: string, endpointName: string): Promise<DeployRequest[]>;
-
   /** The one request that holds this endpoint name (see `heldEndpointName`), if any. */
   findHolder(workspace: string, endpointName: string): Promise<DeployRequest | undefined>;
-
-  /**
-   * Atomically leases up to `limit` requests in `states` whose lease is free or expired (`leaseUntil ≤ now`) and
-   * whose next check is due (unset counts as due), soonest check first. Two claimers never get the same request
-   * while its lease runs, even from two processes. A lease holder does not re-claim its own running lease.
-   */
-  claimDue(options: ClaimOptions): Promise<DeployRequest[]>;
-
-  /** Extends `owner`'s lease to `until`; `false` when `owner` no longer holds it (another claimer took it over). */
-  renewLease(id: string, owner: string, until: number): Promise<boolean>;
-
-  /** Frees the lease if `owner` holds it; `false` otherwise. */
-  releaseLease(id: string, owner: string): Promise<boolean>;
-
-  /**
-   * Frees every request lease `owner` holds (a tracker restarting, or stopping); returns how many. Notice leases
-   * are left to expire, since a dispatcher with the same owner may still be delivering.
-   */
-  releaseLeasesOf(owner: string): Promise<number>;
-
-  /**
-   * Frees every notice lease `owner` holds; returns how many. Only for a dispatcher starting: nothing of this owner
-   * is delivering then, and its notices from before a crash are delivered at once instead of after their lease.
-   */
-  releaseNoticeLeasesOf(owner: string): Promise<number>;
-
-  /** When the tracker should look at the request next; `false` for an unknown id. */
-  scheduleCheck(id: string, at: number): Promise<boolean>;
-
-  /**
-   * Leases the notices due for delivery: for each request, only the oldest notice not yet delivered (its head), and
-   * only when that head is not leased by someone else (or its lease ran out) and not waiting for a retry. So one
-   * request's notices go out one at a time and in order, and a failing notice holds back the ones behind it, while
-   * different requests' notices go out in parallel. Oldest first, at most `limit`.
-   */
-  claimNotices(options: NoticeClaimOptions): Promise<OutboxItem[]>;
-
-  /** Marks a delivered notice done (or given up, with `failed`); `false` when `owner` no longer holds its lease. */
-  completeNotice(id: number, owner: string, options?: { readonly failed?: boolean }): Promise<boolean>;
-
-  /** Counts a failed attempt and frees the notice until `at`; `false` when `owner` no longer holds its lease. */
-  retryNotice(id: number, owner: string, at: number): Promise<boolean>;
-
-  /** The request's audit entries, oldest first. */
-  audit(requestId: string): Promise<AuditEntry[]>;
-
-  /** Idempotent. */
-  close(): Promise<void>;
-}
-
-// Leases and check times are bookkeeping beside the request, not part of it: they never change `version`, so a
-// person's click never conflicts with the tracker holding a lease.
-
-export interface ClaimOptions {
-  /** Who claims (e.g. hostname and pid); stored as the lease owner. */
-  readonly owner: string;
-  readonly now: number;
-  /** The lease runs until `now + leaseMs`. */
-  readonly leaseMs: number;
-  readonly limit: number;
-  readonly states: readonly DeployState[];
-}
-
-export interface NoticeClaimOptions {
-  readonly owner: string;
-  readonly now: number;
-  /** The lease runs until `now + leaseMs`; a notice still leased after a crash is retried once it runs out. */
-  readonly leaseMs: number;
-  readonly limit: number;
-}
-
-/** A notice waiting in the outbox. */
-export interface OutboxItem {
-  readonly id: number;
-  readonly requestId: string;
-  /** The request as it was saved together with this notice. */
-  readonly request: DeployRequest;
-  readonly notice: Notice;
-  /** Failed delivery attempts so far. */
-  readonly attempts: number;
-}
-
-/** What the caller tells the audit log about a change; the store adds the states and the before/after snapshots. */
-export interface AuditInput {
-  /** A user id, or `"system"` (see `eventActor`). */
-  readonly actor: string;
-  /** Usually the event type (`approved`, `create_started`, ...), or `opened` for an insert. */
-  readonly action: string;
-  readonly at: number;
-}
-
-export interface AuditEntry {
-  readonly requestId: string;
-  readonly at: number;
-  readonly actor: string;
-  readonly action: string;
-  /** null for the insert. */
-  readonly fromState: DeployState | null;
-  readonly toState: DeployState;
-  /** The request as it was before (null for the insert) and after the change. */
-  readonly before: DeployRequest | null;
-  readonly after: DeployRequest;
 }
 
 /** An insert with an id that is already stored. */

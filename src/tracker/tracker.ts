@@ -2,6 +2,7 @@ import type { EndpointSummary } from "../databricks/index.js";
 import type { ApprovalPolicy, DeployRequest } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
+import type { WorkQueue } from "../store/work-queue.js";
 import { applyEvent } from "../workflow/apply-event.js";
 import type { Clock, DatabricksApi } from "../workflow/ports.js";
 import { Rounds } from "../workflow/rounds.js";
@@ -9,7 +10,8 @@ import { followProvisioning } from "./follow-provisioning.js";
 import { resumeCreate, startCreate } from "./start-create.js";
 
 export interface TrackerOptions {
-  readonly store: RequestStore;
+  /** The requests it reads and saves, and the queue it claims them from. */
+  readonly store: RequestStore & WorkQueue;
   readonly databricks: DatabricksApi;
   /**
    * Expires undecided requests past their time and says how many (the core passes its expiry's `expireDue`). Run at

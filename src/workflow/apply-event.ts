@@ -19,7 +19,7 @@ export type Applied =
   | { readonly ok: false; readonly rejection: Rejection; readonly request?: DeployRequest };
 
 export interface ApplyDeps {
-  readonly store: RequestStore;
+  readonly store: Pick<RequestStore, "get" | "save">;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
 }

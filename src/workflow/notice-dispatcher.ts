@@ -1,10 +1,10 @@
 import type { Logger } from "../logger.js";
-import type { OutboxItem, RequestStore } from "../store/request-store.js";
+import type { Outbox, OutboxItem } from "../store/outbox.js";
 import type { Clock, Notifier } from "./ports.js";
 import { Rounds } from "./rounds.js";
 
 export interface NoticeDispatcherOptions {
-  readonly store: RequestStore;
+  readonly store: Outbox;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly logger: Logger;

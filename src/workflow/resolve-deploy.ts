@@ -26,7 +26,7 @@ import type { Clock, DatabricksApi } from "./ports.js";
 
 export interface ResolveDeps {
   readonly databricks: DatabricksApi;
-  readonly store: RequestStore;
+  readonly store: Pick<RequestStore, "findHolder">;
   readonly policy: PlanPolicy;
   readonly clock: Clock;
 }

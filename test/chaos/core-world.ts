@@ -9,7 +9,7 @@ import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulator
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
 import { approvalPolicy } from "../../src/domain/index.js";
 import type { Logger } from "../../src/logger.js";
-import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
 import { createTestCore, type TestCore } from "../fakes/core.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
@@ -26,7 +26,7 @@ export const PROVISIONING_MS = 5 * 60_000;
 export interface CoreWorld extends TestCore {
   readonly clock: ManualClock;
   readonly emu: DatabricksEmulator;
-  readonly store: SqliteRequestStore;
+  readonly store: SqliteStore;
   readonly notifier: RecordingNotifier;
   readonly logs: Record<string, unknown>[];
   readonly logger: Logger;
@@ -62,7 +62,7 @@ export async function startCoreWorld(options: { readonly timeoutMs?: number } = 
     },
     random: () => 0.5,
   });
-  const store = await SqliteRequestStore.open(":memory:", { now: () => clock.now() });
+  const store = await SqliteStore.open(":memory:", { now: () => clock.now() });
   const policy = approvalPolicy({ approverUsers: [APPROVER], approverGroups: [] });
   const notifier = new RecordingNotifier();
   let ids = 0;

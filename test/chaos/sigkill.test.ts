@@ -15,7 +15,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { approve, ConversationWatcher, command, deployText, isReadyText } from "../../bench/conversation.js";
 import type { SlackEmulator, StoredMessage } from "../../emulators/slack/index.js";
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
-import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
 import { assertNothingLost, type Expected } from "./assert-nothing-lost.js";
 import { type BotWorld, startBotWorld } from "./bot-world.js";
 import { noticeOf, READY_THREAD } from "./thread-notices.js";
@@ -94,7 +94,7 @@ describe("SIGKILL at random moments of 50 concurrent conversations", () => {
     const stopped = w.bot.exited;
     w.bot.kill("SIGTERM");
     expect((await stopped).code).toBe(0);
-    const store = await SqliteRequestStore.open(w.dbPath);
+    const store = await SqliteStore.open(w.dbPath);
     try {
       const byName = async (e: Expected) => (await store.findByEndpointName("default", e.endpointName))[0];
       const cardOf = new Map(names.map((name, i) => [name, cards[i] as StoredMessage]));
@@ -205,7 +205,7 @@ async function killBeforeCard(at: "lookup" | "card", name: string): Promise<Kill
     );
     w.bot.kill("SIGTERM");
     await w.bot.exited;
-    const store = await SqliteRequestStore.open(w.dbPath);
+    const store = await SqliteStore.open(w.dbPath);
     try {
       const requests = await store.listByStates(["resolving", "awaiting_approval", "cancelled", "expired"]);
       return {

@@ -8,7 +8,7 @@ import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulator
 import { type Core, createCore } from "../../src/core/create-core.js";
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
 import { approvalPolicy } from "../../src/domain/index.js";
-import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
 import { waitUntil } from "../chaos/wait-until.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
@@ -21,7 +21,7 @@ const LLAMA = "ml.llm-catalog.llama-13b";
 const HOUR = 3_600_000;
 
 let emu: DatabricksEmulator | undefined;
-let store: SqliteRequestStore | undefined;
+let store: SqliteStore | undefined;
 let core: Core | undefined;
 afterEach(async () => {
   await core?.stop();
@@ -35,7 +35,7 @@ afterEach(async () => {
 async function build() {
   const clock = new ManualClock();
   emu = await startDatabricksEmulator({ port: 0, now: () => clock.now(), provisioningMs: 60_000 });
-  store = await SqliteRequestStore.open(":memory:", { now: () => clock.now() });
+  store = await SqliteStore.open(":memory:", { now: () => clock.now() });
   const notifier = new RecordingNotifier();
   let ids = 0;
   const ticks: number[] = [];

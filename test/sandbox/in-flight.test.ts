@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type InFlight, openInFlightProbe, waitUntilIdle } from "../../sandbox/in-flight.js";
-import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
 import { requestIn, T0 } from "../domain/fixtures.js";
 
 const closers: (() => unknown)[] = [];
@@ -14,7 +14,7 @@ afterEach(async () => {
 describe("openInFlightProbe", () => {
   it("counts requests the bot moves by itself and notices not yet delivered, beside the store's own connection", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "ptbot-probe-")), "ptbot.db");
-    const store = await SqliteRequestStore.open(path);
+    const store = await SqliteStore.open(path);
     closers.push(() => store.close());
     const probe = openInFlightProbe(path);
     closers.push(() => probe.close());

@@ -3,12 +3,12 @@
  * waits for "go" on stdin, claims one request at a time until none is left, and prints the ids it got as JSON.
  */
 import { once } from "node:events";
-import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
 
 const [path, owner, nowText] = process.argv.slice(2);
 if (path === undefined || owner === undefined || nowText === undefined)
   throw new Error("usage: path owner now");
-const store = await SqliteRequestStore.open(path);
+const store = await SqliteStore.open(path);
 process.stdout.write("ready\n");
 await once(process.stdin, "data");
 const claimed: string[] = [];

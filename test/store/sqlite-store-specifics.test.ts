@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DeployRequest } from "../../src/domain/request.js";
 import { type Migration, migrate, SQLITE_MIGRATIONS } from "../../src/store/sqlite-migrations.js";
-import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
 import { requestIn as fixtureRequestIn, T0 } from "../domain/fixtures.js";
 
 /**
@@ -23,10 +23,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const pragma = (db: DatabaseSync, name: string) => Object.values(db.prepare(`PRAGMA ${name}`).get() ?? {})[0];
 
-describe("SqliteRequestStore.open", () => {
+describe("SqliteStore.open", () => {
   it("creates the parent directory and uses WAL", async () => {
     const path = join(dir, "a", "b", "ptbot.db");
-    const store = await SqliteRequestStore.open(path);
+    const store = await SqliteStore.open(path);
     expect(existsSync(path)).toBe(true);
     await store.close();
     const db = new DatabaseSync(path);
@@ -36,7 +36,7 @@ describe("SqliteRequestStore.open", () => {
 
   it("waits for another writer up to the busy timeout, then fails", async () => {
     const path = join(dir, "busy", "ptbot.db");
-    const store = await SqliteRequestStore.open(path, { busyTimeoutMs: 100 });
+    const store = await SqliteStore.open(path, { busyTimeoutMs: 100 });
     const other = new DatabaseSync(path);
     other.exec("BEGIN IMMEDIATE");
     try {
@@ -72,7 +72,7 @@ describe("SqliteRequestStore.open", () => {
       row.run(r.id, r.state, r.version, "twice", r.createdAt, r.updatedAt, r.expiresAt, JSON.stringify(r));
     }
     db.close();
-    const store = await SqliteRequestStore.open(path);
+    const store = await SqliteStore.open(path);
     try {
       expect((await store.findHolder("default", "twice"))?.id).toBe("older");
       const third = requestIn("awaiting_approval", { id: "third", endpointName: "twice" });
@@ -84,8 +84,8 @@ describe("SqliteRequestStore.open", () => {
 
   it("runs migrations once: reopening applies nothing new", async () => {
     const path = join(dir, "migrations", "ptbot.db");
-    await (await SqliteRequestStore.open(path, { now: () => 111 })).close();
-    await (await SqliteRequestStore.open(path, { now: () => 222 })).close();
+    await (await SqliteStore.open(path, { now: () => 111 })).close();
+    await (await SqliteStore.open(path, { now: () => 222 })).close();
     const db = new DatabaseSync(path);
     expect(db.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").all()).toEqual(
       SQLITE_MIGRATIONS.map((m) => ({ version: m.version, applied_at: 111 })),
@@ -130,7 +130,7 @@ describe("migrate", () => {
 describe("two processes on one file", () => {
   it("claim disjoint sets of requests", async () => {
     const path = join(dir, "processes", "ptbot.db");
-    const store = await SqliteRequestStore.open(path);
+    const store = await SqliteStore.open(path);
     const ids = Array.from({ length: 40 }, (_, i) => `p-${String(i).padStart(2, "0")}`);
     for (const id of ids) {
       await store.insert(requestIn("provisioning", { id }), { actor: "test", action: "opened", at: T0 });

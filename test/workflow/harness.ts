@@ -1,7 +1,7 @@
 import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
 import { type ApprovalPolicy, approvalPolicy } from "../../src/domain/index.js";
-import { SqliteRequestStore } from "../../src/store/sqlite-request-store.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
 import { createTestCore, type TestCore } from "../fakes/core.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
@@ -17,7 +17,7 @@ export const PROVISIONING_MS = 60_000;
 
 /** One ptbot "process": workflow, tracker and dispatcher on a store, against a shared emulator and clock. */
 export interface Process extends TestCore {
-  readonly store: SqliteRequestStore;
+  readonly store: SqliteStore;
   readonly notifier: RecordingNotifier;
   close(): Promise<void>;
 }
@@ -56,7 +56,7 @@ export async function createWorld(policy: Partial<ApprovalPolicy> = {}): Promise
         host: emu.url,
         credentials: createPatCredentials(emu.token),
       });
-      const store = await SqliteRequestStore.open(dbPath, { now: () => clock.now() });
+      const store = await SqliteStore.open(dbPath, { now: () => clock.now() });
       const notifier = new RecordingNotifier();
       const core = createTestCore({
         store,

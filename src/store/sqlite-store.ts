@@ -1,5 +1,5 @@
 /**
- * The {@link RequestStore} on `node:sqlite` (built into Node 24, no native addon). The request is stored as JSON
+ * The {@link Store} (every role: requests, work queue, outbox, audit log) on `node:sqlite` (built into Node 24, no native addon). The request is stored as JSON
  * beside the columns queries need. Every write is one `BEGIN IMMEDIATE` transaction, so several store instances
  * and several processes on the same file stay correct: WAL lets readers run beside the writer, and the busy
  * timeout makes a second writer wait instead of failing.
@@ -9,19 +9,13 @@ import { dirname } from "node:path";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import type { Notice } from "../domain/effects.js";
 import type { DeployRequest, DeployState } from "../domain/request.js";
-import { heldEndpointName, TERMINAL_STATES } from "../domain/request.js";
-import {
-  type AuditEntry,
-  type AuditInput,
-  type ClaimOptions,
-  EndpointNameHeldError,
-  InvalidSaveError,
-  type NoticeClaimOptions,
-  type OutboxItem,
-  RequestExistsError,
-  type RequestStore,
-} from "./request-store.js";
+import { heldEndpointName } from "../domain/request.js";
+import type { AuditEntry, AuditInput } from "./audit-log.js";
+import type { NoticeClaimOptions, OutboxItem } from "./outbox.js";
+import { EndpointNameHeldError, InvalidSaveError, RequestExistsError } from "./request-store.js";
 import { migrate } from "./sqlite-migrations.js";
+import type { Store } from "./store.js";
+import type { ClaimOptions } from "./work-queue.js";
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another one to finish; default 5 s. */
@@ -32,7 +26,7 @@ export interface SqliteStoreOptions {
 
 type Row = Record<string, SQLOutputValue>;
 
-export class SqliteRequestStore implements RequestStore {
+export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #sql: ReturnType<typeof prepareStatements>;
   readonly #now: () => number;
@@ -48,7 +42,7 @@ export class SqliteRequestStore implements RequestStore {
    * Opens (creating it and its parent directory if needed) and migrates the database at `path`; `:memory:` gives
    * a private in-memory database, for tests.
    */
-  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteRequestStore> {
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
     const inMemory = path === ":memory:";
     if (!inMemory) mkdirSync(dirname(path), { recursive: true });
     const db = new DatabaseSync(path);
@@ -64,7 +58,7 @@ export class SqliteRequestStore implements RequestStore {
       db.close();
       throw error;
     }
-    return new SqliteRequestStore(db, options.now ?? Date.now);
+    return new SqliteStore(db, options.now ?? Date.now);
   }
 
   async insert(request: DeployRequest, audit: AuditInput, notices: readonly Notice[] = []): Promise<void> {
@@ -136,12 +130,6 @@ export class SqliteRequestStore implements RequestStore {
     options: { readonly limit?: number } = {},
   ): Promise<DeployRequest[]> {
     return this.#sql.byEndpoint.all(workspace, endpointName, options.limit ?? -1).map(parseBody);
-  }
-
-  async findActiveByEndpointName(workspace: string, endpointName: string): Promise<DeployRequest[]> {
-    return this.#sql.activeByEndpoint
-      .all(workspace, endpointName, JSON.stringify(TERMINAL_STATES))
-      .map(parseBody);
   }
 
   async findHolder(workspace: string, endpointName: string): Promise<DeployRequest | undefined> {
@@ -358,9 +346,6 @@ function prepareStatements(db: DatabaseSync) {
     expired: p(`SELECT body FROM requests
       WHERE state IN ('resolving', 'awaiting_approval') AND expires_at <= ?
       ORDER BY expires_at, id LIMIT ?`),
-    activeByEndpoint: p(`SELECT body FROM requests WHERE workspace = ? AND endpoint_name = ?
-        AND state NOT IN (SELECT value FROM json_each(?))
-      ORDER BY created_at, id`),
     holder: p("SELECT body FROM requests WHERE workspace = ? AND held_endpoint_name = ?"),
     due: p(`SELECT id, body FROM requests
       WHERE state IN (SELECT value FROM json_each(:states))

@@ -1,0 +1,33 @@
+/**
+ * The audit role of the store: an append-only log, one entry per state change. Entries are written only by
+ * `RequestStore.insert`/`save`, in the same transaction as the change they describe; this role reads them back.
+ * Production does not read it yet: the contract suite and the workflow tests do.
+ */
+import type { DeployRequest, DeployState } from "../domain/request.js";
+
+export interface AuditLog {
+  /** The request's audit entries, oldest first. */
+  audit(requestId: string): Promise<AuditEntry[]>;
+}
+
+/** What the caller tells the audit log about a change; the store adds the states and the before/after snapshots. */
+export interface AuditInput {
+  /** A user id, or `"system"` (see `eventActor`). */
+  readonly actor: string;
+  /** Usually the event type (`approved`, `create_started`, ...), or `opened` for an insert. */
+  readonly action: string;
+  readonly at: number;
+}
+
+export interface AuditEntry {
+  readonly requestId: string;
+  readonly at: number;
+  readonly actor: string;
+  readonly action: string;
+  /** null for the insert. */
+  readonly fromState: DeployState | null;
+  readonly toState: DeployState;
+  /** The request as it was before (null for the insert) and after the change. */
+  readonly before: DeployRequest | null;
+  readonly after: DeployRequest;
+}

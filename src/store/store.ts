@@ -1,0 +1,13 @@
+/**
+ * The whole store: every role in one, as an adapter implements it (`SqliteStore`; a Postgres one later) and as
+ * `main.ts` opens and closes it. Consumers depend on the roles they use, never on this.
+ */
+import type { AuditLog } from "./audit-log.js";
+import type { Outbox } from "./outbox.js";
+import type { RequestStore } from "./request-store.js";
+import type { WorkQueue } from "./work-queue.js";
+
+export interface Store extends RequestStore, WorkQueue, Outbox, AuditLog {
+  /** Idempotent. */
+  close(): Promise<void>;
+}
