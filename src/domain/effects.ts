@@ -6,10 +6,8 @@
 import type { Reason } from "./request.js";
 
 export type Effect =
-  /** Look up the model and the endpoint, then apply `resolved` or `resolution_failed`. */
-  | { readonly type: "resolve" }
-  /** Tell the request's thread what happened. */
-  | { readonly type: "notify"; readonly notice: Notice };
+  /** Tell the request's audience what happened (the outbox delivers it). */
+  { readonly type: "notify"; readonly notice: Notice };
 
 /**
  * A Slack-agnostic description of what happened to a request; the Notifier turns it into a card update or a thread

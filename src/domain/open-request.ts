@@ -20,7 +20,7 @@ export interface NewDeployRequest {
 /**
  * Opens a request in `resolving`, version 1, expiring `policy.requestTtlMs` from now. Refused when the channel is
  * not allowed, or when the endpoint name the requester typed is invalid (checked now so they hear at once).
- * Effects: `resolve`, then `card_changed` (post the card).
+ * No effects: the command resolves the request next, and the card is posted from its answer.
  */
 export function openRequest(input: NewDeployRequest, ctx: TransitionContext): TransitionResult {
   const { now, policy } = ctx;
@@ -62,6 +62,8 @@ export function openRequest(input: NewDeployRequest, ctx: TransitionContext): Tr
   return {
     ok: true,
     request,
-    effects: [{ type: "resolve" }, { type: "notify", notice: { type: "card_changed" } }],
+    // No notices: the request has no card yet. Resolving it is the command's own next step, and the Slack layer
+    // posts the card from the command's answer, so there is nothing for the outbox to do.
+    effects: [],
   };
 }

@@ -9,6 +9,7 @@ import {
   decideCreateOrUpdate,
   holderOf,
   type MessageRef,
+  type Notice,
   nameConflict,
   nameRefused,
   needsGroupLookup,
@@ -20,7 +21,7 @@ import {
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import { EndpointNameHeldError, type RequestStore } from "../store/request-store.js";
-import { type Applied, applyAndSignal, type EventFor, type WorkSignal } from "./apply-event.js";
+import { type Applied, applyAndSignal, type EventFor, noticesOf, type WorkSignal } from "./apply-event.js";
 import { toExistingEndpoint } from "./endpoint-views.js";
 import type { Clock, DatabricksApi } from "./ports.js";
 import { readEndpoint, resolveDeploy } from "./resolve-deploy.js";
@@ -96,7 +97,7 @@ export class DeployWorkflow {
     const opened = openRequest({ id: this.#deps.newId(), ...input }, { now, policy });
     if (!opened.ok) return opened;
     const log = logger.child({ requestId: opened.request.id });
-    const refused = await this.#insert(opened.request);
+    const refused = await this.#insert(opened.request, noticesOf(opened.effects));
     if (refused !== undefined) {
       log.info({ reason: refused.request.reason?.code }, "deploy refused: endpoint name held");
       return refused;
@@ -114,12 +115,15 @@ export class DeployWorkflow {
    * Inserts the new request; when the name it holds (`--name`) is taken, supersedes the holder if it is the
    * requester's own abandoned request and tries again, or stores the request already refused and returns it.
    */
-  async #insert(request: DeployRequest): Promise<Extract<Applied, { ok: true }> | undefined> {
+  async #insert(
+    request: DeployRequest,
+    notices: readonly Notice[],
+  ): Promise<Extract<Applied, { ok: true }> | undefined> {
     const { store, clock, policy } = this.#deps;
     const audit = { actor: request.requester.id, action: "opened", at: request.createdAt };
     for (let attempt = 1; ; attempt++) {
       try {
-        await store.insert(request, audit, []);
+        await store.insert(request, audit, notices);
         return undefined;
       } catch (error) {
         if (!(error instanceof EndpointNameHeldError)) throw error;

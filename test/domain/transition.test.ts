@@ -55,7 +55,7 @@ function deepFreeze<T>(value: T): T {
 const quorum2 = approvalPolicy({ ...policy, requiredApprovals: 2 });
 
 describe("openRequest", () => {
-  it("opens a resolving request, version 1, expiring after the TTL, and asks to resolve and post the card", () => {
+  it("opens a resolving request, version 1, expiring after the TTL, with nothing for the outbox (it has no card yet)", () => {
     const result = success(
       openRequest(
         { id: "r1", ask: { model: llama.fullName, version: 3 }, requester, channelId: "C1" },
@@ -75,10 +75,7 @@ describe("openRequest", () => {
       expiresAt: T0 + 24 * HOUR,
       version: 1,
     });
-    expect(result.effects).toEqual([
-      { type: "resolve" },
-      { type: "notify", notice: { type: "card_changed" } },
-    ]);
+    expect(result.effects).toEqual([]);
   });
 
   it("keeps a given workspace", () => {
