@@ -116,8 +116,6 @@ export interface ApprovalStatus {
   readonly required: number;
   readonly given: readonly string[];
   readonly remaining: number;
-  /** e.g. "any of U1, U2, or members of S1; 1 of 2 approvals given". */
-  readonly summary: string;
 }
 
 export function approvalStatus(request: DeployRequest, policy: ApprovalPolicy): ApprovalStatus {
@@ -130,7 +128,6 @@ export function approvalStatus(request: DeployRequest, policy: ApprovalPolicy): 
     required,
     given,
     remaining: Math.max(0, required - given.length),
-    summary: `${describeApprovers(policy)}; ${given.length} of ${required} ${required === 1 ? "approval" : "approvals"} given`,
   };
 }
 

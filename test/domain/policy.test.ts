@@ -128,7 +128,7 @@ describe("describeApprovers", () => {
 });
 
 describe("approvalStatus", () => {
-  it("summarises who can approve and how far the request is", () => {
+  it("says who can approve and how far the request is", () => {
     const quorum2: ApprovalPolicy = { ...policy, requiredApprovals: 2 };
     const once = apply(
       requestIn("awaiting_approval", { policy: quorum2 }),
@@ -143,10 +143,7 @@ describe("approvalStatus", () => {
       required: 2,
       given: ["U_APPROVER"],
       remaining: 1,
-      summary: "any of U_APPROVER, U_APPROVER2, or members of S_ML; 1 of 2 approvals given",
     });
-    expect(approvalStatus(requestIn("awaiting_approval"), policy).summary).toBe(
-      "any of U_APPROVER, U_APPROVER2, or members of S_ML; 0 of 1 approval given",
-    );
+    expect(approvalStatus(requestIn("awaiting_approval"), policy)).toMatchObject({ given: [], remaining: 1 });
   });
 });
