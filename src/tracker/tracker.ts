@@ -89,6 +89,10 @@ export class Tracker {
     return this.#o.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
+  get #createNoticeAfterMs(): number {
+    return this.#o.createNoticeAfterMs ?? DEFAULT_CREATE_NOTICE_AFTER_MS;
+  }
+
   /** Releases leases this owner held before a restart, then ticks now and every poll interval. */
   async start(): Promise<void> {
     const released = await this.#o.store.releaseLeasesOf(this.#o.owner);
@@ -181,7 +185,7 @@ export class Tracker {
     const deps = {
       ...this.#o,
       fingerprints: this.#fingerprints,
-      createNoticeAfterMs: this.#o.createNoticeAfterMs ?? DEFAULT_CREATE_NOTICE_AFTER_MS,
+      createNoticeAfterMs: this.#createNoticeAfterMs,
       createFailAfterMs: this.#o.createFailAfterMs ?? DEFAULT_CREATE_FAIL_AFTER_MS,
     };
     // A request whose work is still in hand (its lease re-taken by this owner after a jump of the clock) is skipped.
@@ -224,7 +228,7 @@ export class Tracker {
   /** A create call in hand for longer than the notice bound (a client retrying a 429, say) is told in its thread. */
   async #reportSlowCreates(): Promise<void> {
     const now = this.#o.clock.now();
-    const noticeAfterMs = this.#o.createNoticeAfterMs ?? DEFAULT_CREATE_NOTICE_AFTER_MS;
+    const noticeAfterMs = this.#createNoticeAfterMs;
     for (const [id, work] of this.#inFlight) {
       if (work.createSince === undefined || work.slowReported || now - work.createSince < noticeAfterMs)
         continue;

@@ -13,9 +13,9 @@ import { REQUEST_NOT_FOUND_TEXT, rejectionText } from "../messages.js";
 import { code } from "../mrkdwn.js";
 import { slackErrorCode } from "../slack-errors.js";
 import {
+  adoptClickedCard,
   type ButtonArgs,
   buttonRequestId,
-  clickedCard,
   ephemeral,
   type ListenerDeps,
   timed,
@@ -34,11 +34,7 @@ export async function handleAdjust(args: ButtonArgs, deps: ListenerDeps): Promis
   log.info({}, "adjust clicked");
   let answer: string | undefined;
   try {
-    // An unrecorded card (see card-decision.ts) is adopted first, so that an adjustment re-renders it.
-    const card = clickedCard(args.body);
-    if (card !== undefined && (await deps.workflow.adoptCard(requestId, card))) {
-      log.info({ ts: card.ts }, "unrecorded card adopted from a click");
-    }
+    await adoptClickedCard(args.body, requestId, deps, log);
     const request = await deps.store.get(requestId);
     const refusal = request === undefined ? undefined : await refuse(request, user, deps);
     if (request === undefined) answer = REQUEST_NOT_FOUND_TEXT;

@@ -5,7 +5,7 @@
  */
 import type { Applied } from "../../workflow/apply-event.js";
 import { rejectionText } from "../messages.js";
-import { type ButtonArgs, buttonRequestId, clickedCard, ephemeral, type ListenerDeps } from "./deps.js";
+import { adoptClickedCard, type ButtonArgs, buttonRequestId, ephemeral, type ListenerDeps } from "./deps.js";
 import { errorText } from "./error-text.js";
 
 export type Decision = "approve" | "reject" | "cancel";
@@ -27,11 +27,7 @@ export async function handleDecision(
   log.info({}, `${decision} clicked`);
   let answer: string | undefined;
   try {
-    // A card Slack stored but ptbot never recorded (killed in between): the click says where it is.
-    const card = clickedCard(args.body);
-    if (card !== undefined && (await deps.workflow.adoptCard(requestId, card))) {
-      log.info({ ts: card.ts }, "unrecorded card adopted from a click");
-    }
+    await adoptClickedCard(args.body, requestId, deps, log);
     const applied = await apply(requestId, user);
     if (!applied.ok) {
       log.info({ code: applied.rejection.code }, `${decision} refused`);

@@ -111,6 +111,22 @@ export function clickedCard(body: ButtonArgs["body"]): { channelId: string; ts: 
   return channelId === undefined || ts === undefined ? undefined : { channelId, ts };
 }
 
+/**
+ * A card Slack stored but ptbot never recorded (killed in between) is adopted from the click on it before the click
+ * is judged, so that whatever the click changes re-renders that card. A request with a card keeps its own.
+ */
+export async function adoptClickedCard(
+  body: ButtonArgs["body"],
+  requestId: string,
+  deps: Pick<ListenerDeps, "workflow">,
+  log: Logger,
+): Promise<void> {
+  const card = clickedCard(body);
+  if (card !== undefined && (await deps.workflow.adoptCard(requestId, card))) {
+    log.info({ ts: card.ts }, "unrecorded card adopted from a click");
+  }
+}
+
 /** A private answer to whoever clicked, leaving the card as it is. */
 export function ephemeral(respond: Respond, text: string): Promise<unknown> {
   return respond({ response_type: "ephemeral", replace_original: false, text });
