@@ -127,16 +127,8 @@ export class DeployWorkflow {
         return undefined;
       } catch (error) {
         if (!(error instanceof EndpointNameHeldError)) throw error;
-        const conflict = nameConflict(request, error.holder, clock.now());
-        if (conflict === "supersede" && attempt < MAX_HOLD_ATTEMPTS) {
-          await this.#supersede(error.holder.id, request);
-          continue;
-        }
-        const event = nameRefused(
-          conflict === "supersede" ? "in_use" : conflict,
-          error.endpointName,
-          error.holder,
-        );
+        const event = await this.#nameHeld(error, request, attempt);
+        if (event === undefined) continue;
         const ended = transition(request, event, { now: clock.now(), policy });
         if (!ended.ok) throw error;
         await store.insert(ended.request, { ...audit, action: event.type }, []);
@@ -158,17 +150,28 @@ export class DeployWorkflow {
         if (!(error instanceof EndpointNameHeldError)) throw error;
         const request = await this.#deps.store.get(id);
         if (request === undefined) throw error;
-        const conflict = nameConflict(request, error.holder, this.#deps.clock.now());
-        if (conflict === "supersede" && attempt < MAX_HOLD_ATTEMPTS) {
-          await this.#supersede(error.holder.id, request);
-          continue;
-        }
-        return this.#apply(
-          id,
-          nameRefused(conflict === "supersede" ? "in_use" : conflict, error.endpointName, error.holder),
-        );
+        const refusal = await this.#nameHeld(error, request, attempt);
+        if (refusal !== undefined) return this.#apply(id, refusal);
       }
     }
+  }
+
+  /**
+   * What to do when the store says another request holds the name `request` wants: supersede the holder (an
+   * abandoned card-less request of the same requester) and answer undefined, to try again; or, once that is not it
+   * or has been tried enough, the refusal to apply, naming the holder.
+   */
+  async #nameHeld(
+    error: EndpointNameHeldError,
+    request: DeployRequest,
+    attempt: number,
+  ): Promise<DeployEvent | undefined> {
+    const conflict = nameConflict(request, error.holder, this.#deps.clock.now());
+    if (conflict === "supersede" && attempt < MAX_HOLD_ATTEMPTS) {
+      await this.#supersede(error.holder.id, request);
+      return undefined;
+    }
+    return nameRefused(conflict === "supersede" ? "in_use" : conflict, error.endpointName, error.holder);
   }
 
   /** The requester's earlier request never got a card (its process died): `newer` replaces it. */
