@@ -96,6 +96,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         WHERE held_endpoint_name IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: "workspace poll leases",
+    sql: `
+      CREATE TABLE workspace_polls (
+        workspace TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        polled_at INTEGER NOT NULL,
+        next_poll_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Applies the migrations `db` has not seen yet, in order; returns the versions applied now. */

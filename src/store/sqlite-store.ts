@@ -12,6 +12,7 @@ import type { DeployRequest, DeployState } from "../domain/request.js";
 import { heldEndpointName } from "../domain/request.js";
 import type { AuditEntry, AuditInput } from "./audit-log.js";
 import type { NoticeClaimOptions, OutboxItem } from "./outbox.js";
+import type { PollClaimOptions } from "./poll-leases.js";
 import { EndpointNameHeldError, InvalidSaveError, RequestExistsError } from "./request-store.js";
 import { migrate } from "./sqlite-migrations.js";
 import type { Store } from "./store.js";
@@ -216,6 +217,12 @@ export class SqliteStore implements Store {
     return Number(this.#sql.retryNotice.run({ seq: id, owner, at }).changes) === 1;
   }
 
+  async claimPoll(options: PollClaimOptions): Promise<boolean> {
+    const { workspace, owner, now, intervalMs } = options;
+    const { changes } = this.#sql.claimPoll.run({ workspace, owner, now, next: now + intervalMs });
+    return Number(changes) === 1;
+  }
+
   async audit(requestId: string): Promise<AuditEntry[]> {
     return this.#sql.audit.all(requestId).map((row) => ({
       requestId: String(row.request_id),
@@ -382,5 +389,11 @@ function prepareStatements(db: DatabaseSync) {
     appendAudit: p(`INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after)
       VALUES (:request_id, :at, :actor, :action, :from_state, :to_state, :before, :after)`),
     audit: p("SELECT * FROM audit_log WHERE request_id = ? ORDER BY seq"),
+    // One statement, so the check and the take are atomic across processes on the file.
+    claimPoll: p(`INSERT INTO workspace_polls (workspace, owner, polled_at, next_poll_at)
+      VALUES (:workspace, :owner, :now, :next)
+      ON CONFLICT (workspace) DO UPDATE SET owner = excluded.owner, polled_at = excluded.polled_at,
+        next_poll_at = excluded.next_poll_at
+      WHERE workspace_polls.next_poll_at <= excluded.polled_at`),
   };
 }

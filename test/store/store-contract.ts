@@ -1,12 +1,13 @@
 /**
  * The behaviour every {@link Store} must have, one describe per role (files in `contract/`): the requests and the
  * audit rows their writes append (`RequestStore`, `AuditLog`), the tracker's leases (`WorkQueue`), the notice outbox
- * (`Outbox`), and data shared between two stores. Each implementation's test file calls
+ * (`Outbox`), the fleet's poll leases (`PollLeases`), and data shared between two stores. Each implementation's test file calls
  * {@link describeStoreContract} with a way to open stores.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/store.js";
 import { describeOutboxContract } from "./contract/outbox.js";
+import { describePollLeasesContract } from "./contract/poll-leases.js";
 import { describeRequestsContract } from "./contract/requests.js";
 import { describeSharedDataContract } from "./contract/shared-data.js";
 import type { ContractContext, StoreTarget } from "./contract/support.js";
@@ -38,6 +39,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
     describe("requests and audit", () => describeRequestsContract(ctx));
     describeWorkQueueContract(ctx);
     describeOutboxContract(ctx);
+    describePollLeasesContract(ctx);
     if (target.peer !== undefined) describeSharedDataContract(ctx);
 
     it("close is idempotent", async () => {
