@@ -10,7 +10,8 @@ export interface Config {
   readonly log: { readonly level: LogLevel; readonly pretty: boolean };
   readonly slack: SlackConfig;
   readonly databricks: DatabricksEnv;
-  readonly databasePath: string;
+  /** Where requests are stored: a SQLite file (one host) or PostgreSQL (replicas on several hosts). */
+  readonly database: DatabaseConfig;
   readonly pollIntervalMs: number;
   /** A request still provisioning after this long is reported as stuck (and still followed). */
   readonly provisioningLimitMs: number;
@@ -21,6 +22,14 @@ export interface Config {
    */
   readonly instanceId: string | undefined;
 }
+
+/**
+ * `PTBOT_DATABASE` (a SQLite file, the default) or `PTBOT_DATABASE_URL` (a `postgres://` URL; node-postgres also
+ * reads the usual `PG*` variables, such as `PGPASSWORD` and `PGSSLMODE`, for whatever the URL leaves out).
+ */
+export type DatabaseConfig =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "postgres"; readonly url: string };
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
@@ -134,7 +143,18 @@ const EnvSchema = z.object({
   DATABRICKS_CONFIG_PROFILE: z.string().optional(),
   DATABRICKS_CONFIG_FILE: z.string().optional(),
   HOME: z.string().optional(),
-  PTBOT_DATABASE: z.string().min(1).default("./data/ptbot.db"),
+  PTBOT_DATABASE: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v)),
+  PTBOT_DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()))
+    .refine(
+      (v) => v === undefined || /^postgres(ql)?:\/\/\S*$/.test(v),
+      "must be a postgres:// (or postgresql://) URL",
+    ),
   PTBOT_POLL_INTERVAL_MS: int(15_000, 100, 3_600_000),
   PTBOT_PROVISIONING_LIMIT_MS: int(60 * 60_000, 1_000),
   PTBOT_APPROVERS: list(
@@ -172,6 +192,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
   // Cross-field rules read the raw environment so that they are reported even when another variable fails to parse.
   problems.push(...authProblems(env));
+  if ((env.PTBOT_DATABASE ?? "").trim() !== "" && (env.PTBOT_DATABASE_URL ?? "").trim() !== "") {
+    problems.push(
+      "PTBOT_DATABASE and PTBOT_DATABASE_URL are both set: keep one (the SQLite file, or the PostgreSQL URL)",
+    );
+  }
   const min = multipleOf(env, "PTBOT_DEFAULT_MIN_MULTIPLE");
   const max = multipleOf(env, "PTBOT_DEFAULT_MAX_MULTIPLE");
   const ceiling = multipleOf(env, "PTBOT_MAX_MULTIPLE");
@@ -201,7 +226,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       profile: e.DATABRICKS_CONFIG_PROFILE,
       configFile: e.DATABRICKS_CONFIG_FILE ?? join(e.HOME ?? homedir(), ".databrickscfg"),
     },
-    databasePath: e.PTBOT_DATABASE,
+    database:
+      e.PTBOT_DATABASE_URL === undefined
+        ? { kind: "sqlite", path: e.PTBOT_DATABASE ?? "./data/ptbot.db" }
+        : { kind: "postgres", url: e.PTBOT_DATABASE_URL },
     pollIntervalMs: e.PTBOT_POLL_INTERVAL_MS,
     provisioningLimitMs: e.PTBOT_PROVISIONING_LIMIT_MS,
     policy: {

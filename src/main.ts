@@ -15,7 +15,7 @@ import { healthRoutes } from "./observability/health-routes.js";
 import { createMetrics } from "./observability/metrics.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
 import { createSlackPorts } from "./slack/slack-ports.js";
-import { SqliteStore } from "./store/sqlite-store.js";
+import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/store.js";
 import type { Tracker } from "./tracker/tracker.js";
 import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
@@ -52,7 +52,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const owner = options.owner ?? config.instanceId ?? uniqueInstanceId();
   const auth = await resolveDatabricksAuth(config.databricks, { logger });
   logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
-  const store: Store = await SqliteStore.open(config.databasePath);
+  const store: Store = await openStore(config.database, logger);
   const metrics = createMetrics({ countByState: () => store.countByState(), now: () => clock.now() });
   const databricks = createDatabricksClient({
     host: auth.host,

@@ -24,7 +24,7 @@ describe("loadConfig", () => {
   it("applies the documented defaults", () => {
     const config = loadConfig(minimal);
     expect(config.port).toBe(3000);
-    expect(config.databasePath).toBe("./data/ptbot.db");
+    expect(config.database).toEqual({ kind: "sqlite", path: "./data/ptbot.db" });
     expect(config.pollIntervalMs).toBe(15_000);
     expect(config.databricks.host).toBe("https://adb-123.azuredatabricks.net");
     expect(config.databricks.configFile).toBe("/home/ptbot/.databrickscfg");
@@ -39,6 +39,32 @@ describe("loadConfig", () => {
       defaultMinMultiple: 2,
       defaultMaxMultiple: 3,
     });
+  });
+
+  it("selects PostgreSQL with PTBOT_DATABASE_URL and the SQLite file with PTBOT_DATABASE", () => {
+    const url = "postgres://ptbot:pw@db.internal:5432/ptbot?sslmode=require";
+    expect(loadConfig({ ...minimal, PTBOT_DATABASE_URL: url }).database).toEqual({ kind: "postgres", url });
+    expect(loadConfig({ ...minimal, PTBOT_DATABASE_URL: "postgresql://db/ptbot" }).database.kind).toBe(
+      "postgres",
+    );
+    expect(loadConfig({ ...minimal, PTBOT_DATABASE: "/var/lib/ptbot/ptbot.db" }).database).toEqual({
+      kind: "sqlite",
+      path: "/var/lib/ptbot/ptbot.db",
+    });
+  });
+
+  it("refuses both databases at once, and a URL that is not PostgreSQL's, without echoing it", () => {
+    const both = problemsOf({
+      ...minimal,
+      PTBOT_DATABASE: "./data/ptbot.db",
+      PTBOT_DATABASE_URL: "postgres://ptbot:hunter2@db/ptbot",
+    });
+    expect(both).toEqual([
+      "PTBOT_DATABASE and PTBOT_DATABASE_URL are both set: keep one (the SQLite file, or the PostgreSQL URL)",
+    ]);
+    const wrong = problemsOf({ ...minimal, PTBOT_DATABASE_URL: "mysql://ptbot:hunter2@db/ptbot" });
+    expect(wrong).toEqual(["PTBOT_DATABASE_URL must be a postgres:// (or postgresql://) URL"]);
+    expect(JSON.stringify([both, wrong])).not.toContain("hunter2");
   });
 
   it("returns a deeply frozen object", () => {
