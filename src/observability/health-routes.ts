@@ -12,6 +12,12 @@ export interface HealthDeps {
   readonly metrics: Metrics;
   /** A cheap read of the store; throws when the store is unreachable. */
   readonly pingStore: () => Promise<unknown>;
+  /**
+   * How long the store ping may take before the store counts as unreachable (`detail: "timeout"`), so that `/readyz`
+   * answers within a probe's timeout even while the database hangs (a network cut drops packets, it refuses none).
+   * Default 2 s.
+   */
+  readonly pingTimeoutMs?: number;
   /** A cheap read of the workspace, used when it has not answered for `freshnessMs`. */
   readonly probeDatabricks: () => Promise<unknown>;
   readonly now: () => number;
@@ -20,6 +26,9 @@ export interface HealthDeps {
   /** True once shutdown started: not ready for new work, though still alive. */
   readonly draining: () => boolean;
 }
+
+const DEFAULT_PING_TIMEOUT_MS = 2_000;
+const TIMED_OUT = Symbol("timed out");
 
 interface Check {
   readonly ok: boolean;
@@ -31,13 +40,22 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function check(run: () => Promise<unknown>): Promise<Check> {
+async function check(run: () => Promise<unknown>, timeoutMs?: number): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await run();
+    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+      if (timeoutMs !== undefined) timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
+    });
+    // The late answer of a ping that timed out is dropped (its rejection too): the next probe asks again.
+    const ran = run();
+    ran.catch(() => {});
+    if ((await Promise.race([ran, timedOut])) === TIMED_OUT) return { ok: false, detail: "timeout" };
     return { ok: true };
   } catch (error) {
     // A code, not the message: readiness output is public and messages may carry hosts or paths.
     return { ok: false, detail: (error as { code?: string }).code ?? "error" };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -60,7 +78,7 @@ export function healthRoutes(deps: HealthDeps): HttpRoute[] {
           const last = deps.metrics.lastDatabricksAnswerAt;
           const fresh = last !== undefined && deps.now() - last <= deps.freshnessMs;
           const [store, databricks] = await Promise.all([
-            check(deps.pingStore),
+            check(deps.pingStore, deps.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS),
             fresh ? Promise.resolve<Check>({ ok: true }) : check(deps.probeDatabricks),
           ]);
           const draining = deps.draining();

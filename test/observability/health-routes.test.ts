@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HealthDeps, healthRoutes } from "../../src/observability/health-routes.js";
 import { createMetrics } from "../../src/observability/metrics.js";
@@ -90,6 +91,24 @@ describe("health routes", () => {
 
     const draining = await serve({ draining: () => true });
     expect(await draining.get("/readyz")).toMatchObject({ status: 503 });
+  });
+
+  it("/readyz answers 503 within its bound while the store ping hangs, and 200 once the store answers again", async () => {
+    let hang = true;
+    const h = await serve({
+      pingStore: () => (hang ? new Promise(() => {}) : Promise.resolve({})),
+      pingTimeoutMs: 50,
+    });
+    const begun = performance.now();
+    const res = await h.get("/readyz");
+    expect(performance.now() - begun).toBeLessThan(1_500);
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.text)).toMatchObject({
+      ready: false,
+      checks: { store: { ok: false, detail: "timeout" } },
+    });
+    hang = false;
+    expect((await h.get("/readyz")).status).toBe(200);
   });
 
   it("/metrics serves Prometheus text", async () => {
