@@ -415,6 +415,9 @@ export const REQUEST_NOT_FOUND_TEXT =
 export const UNEXPECTED_ERROR_TEXT =
   "Something went wrong on ptbot's side and nothing was changed. Try again in a moment; if it keeps happening, tell the ptbot admins.";
 
+/** The database is out of reach (restarting, failing over, cut off): worth a retry once it is back. */
+export const STORE_UNAVAILABLE_TEXT = "ptbot cannot reach its database, try again in a minute.";
+
 /** The first line of a thread notice sent to the requester's DM because the card's thread cannot be reached. */
 export function threadUnreachableText(channelId: string, slackError: string): string {
   return `I cannot post in the thread of your deploy request in <#${channelId}> any more (Slack answered \`${slackError}\`: I may have been removed from the channel), so I am telling you here:`;

@@ -6,6 +6,7 @@
 import type { App, RespondArguments } from "@slack/bolt";
 import { type DeployAsk, type DeployRequest, validateEndpointName } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
+import { StoreUnavailableError } from "../../store/store-unavailable.js";
 import { deployCard } from "../blocks/deploy-card.js";
 import { helpMessage } from "../blocks/help.js";
 import { listMessage } from "../blocks/list.js";
@@ -28,6 +29,7 @@ import { loadEndpointStatus } from "../queries/endpoint-status.js";
 import { loadManagedList } from "../queries/managed-list.js";
 import { slackErrorCode } from "../slack-errors.js";
 import { type ListenerClient, type ListenerDeps, type Respond, timed } from "./deps.js";
+import { errorText } from "./error-text.js";
 
 export interface CommandArgs {
   readonly command: {
@@ -99,6 +101,10 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
         return;
     }
   } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      await reply({ text: errorText(error, log) });
+      return;
+    }
     log.error({ err: error }, "command failed");
     await reply({ text: UNEXPECTED_ERROR_TEXT });
   }
