@@ -13,6 +13,7 @@ import type { WorkSignal } from "../workflow/apply-event.js";
 import { DeployWorkflow } from "../workflow/deploy-workflow.js";
 import { NoticeDispatcher } from "../workflow/notice-dispatcher.js";
 import type { Clock, DatabricksApi, Notifier } from "../workflow/ports.js";
+import { StoreOutage } from "../workflow/store-outage.js";
 import { Expiry } from "./expiry.js";
 
 /** Everything the core needs, passed in: it builds nothing that talks to the outside world itself. */
@@ -76,12 +77,15 @@ export interface Core {
  */
 export function createCore(o: CoreOptions): Core {
   const { store, databricks, clock, policy, logger, owner } = o;
+  // One outage, whichever worker notices it first: logged once when the database goes away, once when it is back.
+  const outage = new StoreOutage({ logger, clock });
   const dispatcher = new NoticeDispatcher({
     store,
     notifier: o.notifier,
     clock,
     logger,
     owner,
+    outage,
     ...(o.noticeIntervalMs === undefined ? {} : { idleIntervalMs: o.noticeIntervalMs }),
   });
   const expiry = new Expiry({ store, clock, policy, logger, onNotices: () => dispatcher.kick() });
@@ -95,6 +99,7 @@ export function createCore(o: CoreOptions): Core {
     owner,
     pollIntervalMs: o.pollIntervalMs,
     provisioningLimitMs: o.provisioningLimitMs,
+    outage,
     ...(o.leaseMs === undefined ? {} : { leaseMs: o.leaseMs }),
     ...(o.createNoticeAfterMs === undefined ? {} : { createNoticeAfterMs: o.createNoticeAfterMs }),
     ...(o.createFailAfterMs === undefined ? {} : { createFailAfterMs: o.createFailAfterMs }),

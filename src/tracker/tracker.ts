@@ -6,6 +6,7 @@ import type { WorkQueue } from "../store/work-queue.js";
 import { applyEvent } from "../workflow/apply-event.js";
 import type { Clock, DatabricksApi } from "../workflow/ports.js";
 import { Rounds } from "../workflow/rounds.js";
+import { StoreOutage } from "../workflow/store-outage.js";
 import { followProvisioning } from "./follow-provisioning.js";
 import { resumeCreate, startCreate } from "./start-create.js";
 
@@ -42,6 +43,8 @@ export interface TrackerOptions {
   readonly onTick?: (stats: TickStats) => void;
   /** Called whenever one request's work has ended (it may have written notices). */
   readonly onWorkDone?: () => void;
+  /** Where an unreachable database is told, once per outage (the core shares one among its workers). */
+  readonly outage?: StoreOutage;
 }
 
 export interface TickStats {
@@ -78,10 +81,14 @@ export class Tracker {
   readonly #fingerprints = new Map<string, string>();
   readonly #rounds: Rounds;
   readonly #inFlight = new Map<string, InFlight>();
+  /** Work that ended while the database was unreachable: its lease is released at the next round, not left to run out. */
+  readonly #unreleased = new Map<string, DeployRequest>();
+  readonly #outage: StoreOutage;
   #renewTimer: NodeJS.Timeout | undefined;
 
   constructor(options: TrackerOptions) {
     this.#o = options;
+    this.#outage = options.outage ?? new StoreOutage(options);
     this.#rounds = new Rounds(() => this.#loopOnce(), options.pollIntervalMs);
   }
 
@@ -135,7 +142,8 @@ export class Tracker {
       try {
         if (!(await store.renewLease(id, owner, until))) logger.warn({ requestId: id }, "tracker lease lost");
       } catch (error) {
-        logger.warn({ err: error, requestId: id }, "tracker lease not renewed");
+        if (!this.#outage.failed(error, "tracker"))
+          logger.warn({ err: error, requestId: id }, "tracker lease not renewed");
       }
     }
   }
@@ -145,7 +153,8 @@ export class Tracker {
       const round = await this.#round();
       void round.done.then((stats) => this.#o.onTick?.(stats));
     } catch (error) {
-      this.#o.logger.error({ err: error }, "tracker tick failed");
+      // An unreachable database is no bug: the round is simply tried again at the next interval.
+      if (!this.#outage.failed(error, "tracker")) this.#o.logger.error({ err: error }, "tracker tick failed");
     }
   }
 
@@ -161,6 +170,7 @@ export class Tracker {
   async #round(): Promise<{ done: Promise<TickStats> }> {
     const { store, clock, owner } = this.#o;
     const started = clock.now();
+    await this.#releaseUnreleased();
     const expired = await this.#o.expireDue();
     await this.#reportSlowCreates();
     const claimed = await store.claimDue({
@@ -170,6 +180,7 @@ export class Tracker {
       limit: this.#o.batchSize ?? 1000,
       states: FOLLOWED,
     });
+    this.#outage.answered();
     let listCalls = 0;
     let listing: Promise<Map<string, EndpointSummary>> | undefined;
     // One list call per tick, shared by every provisioning request followed in it.
@@ -197,12 +208,16 @@ export class Tracker {
           else if (request.state === "creating") await resumeCreate(deps, request);
           else await followProvisioning(deps, request, await list());
         } catch (error) {
-          this.#o.logger.warn({ err: error, requestId: request.id }, "request check failed");
+          // Cut by an outage, the work is safe where it stopped: the next check takes it up from the stored state.
+          if (!this.#outage.failed(error, "tracker")) {
+            this.#o.logger.warn({ err: error, requestId: request.id }, "request check failed");
+          }
         } finally {
           try {
             await this.#release(request);
           } catch (error) {
-            this.#o.logger.warn({ err: error, requestId: request.id }, "request lease not released");
+            if (this.#outage.failed(error, "tracker")) this.#unreleased.set(request.id, request);
+            else this.#o.logger.warn({ err: error, requestId: request.id }, "request lease not released");
           }
           this.#inFlight.delete(request.id);
           this.#o.onWorkDone?.();
@@ -242,8 +257,21 @@ export class Tracker {
         });
         this.#o.onWorkDone?.();
       } catch (error) {
-        this.#o.logger.warn({ err: error, requestId: id }, "slow create not recorded");
+        if (!this.#outage.failed(error, "tracker")) {
+          this.#o.logger.warn({ err: error, requestId: id }, "slow create not recorded");
+        }
       }
+    }
+  }
+
+  /**
+   * Releases the leases of work that ended during an outage, so that it is checked again as soon as the database is
+   * back instead of once its lease runs out. One whose lease this tracker has taken again is in hand: left alone.
+   */
+  async #releaseUnreleased(): Promise<void> {
+    for (const [id, request] of this.#unreleased) {
+      if (!this.#inFlight.has(id)) await this.#release(request);
+      this.#unreleased.delete(id);
     }
   }
 

@@ -2,6 +2,7 @@ import type { Logger } from "../logger.js";
 import type { Outbox, OutboxItem } from "../store/outbox.js";
 import type { Clock, Notifier } from "./ports.js";
 import { Rounds } from "./rounds.js";
+import { StoreOutage } from "./store-outage.js";
 
 export interface NoticeDispatcherOptions {
   readonly store: Outbox;
@@ -15,6 +16,8 @@ export interface NoticeDispatcherOptions {
   readonly maxAttempts?: number;
   /** How long a claimed notice stays claimed. Default 2 min. */
   readonly leaseMs?: number;
+  /** Where an unreachable database is told, once per outage (the core shares one among its workers). */
+  readonly outage?: StoreOutage;
 }
 
 /** Wait before the next attempt: 1 s, 2 s, 4 s … capped at 5 min. */
@@ -31,14 +34,26 @@ export function retryDelayMs(attempts: number): number {
 export class NoticeDispatcher {
   readonly #o: NoticeDispatcherOptions;
   readonly #rounds: Rounds;
+  readonly #outage: StoreOutage;
+  /**
+   * Outbox writes that failed because the database was out of reach, retried before anything new is claimed. Above
+   * all a delivered notice not yet marked done: claimed again once its lease ran out, it would reach the thread twice.
+   */
+  readonly #unrecorded = new Map<number, () => Promise<unknown>>();
 
   constructor(options: NoticeDispatcherOptions) {
     this.#o = options;
+    this.#outage = options.outage ?? new StoreOutage(options);
     this.#rounds = new Rounds(
       () =>
         this.drain().then(
           () => undefined,
-          (error: unknown) => this.#o.logger.error({ err: error }, "notice dispatch failed"),
+          (error: unknown) => {
+            // An unreachable database is no bug: the outbox is tried again at the next interval.
+            if (!this.#outage.failed(error, "dispatcher")) {
+              this.#o.logger.error({ err: error }, "notice dispatch failed");
+            }
+          },
         ),
       options.idleIntervalMs ?? 2000,
     );
@@ -64,6 +79,10 @@ export class NoticeDispatcher {
   /** Delivers everything due now; returns how many notices were delivered. */
   async drain(): Promise<number> {
     let delivered = 0;
+    for (const [id, write] of this.#unrecorded) {
+      await write();
+      this.#unrecorded.delete(id);
+    }
     for (;;) {
       const items = await this.#o.store.claimNotices({
         owner: this.#o.owner,
@@ -71,6 +90,7 @@ export class NoticeDispatcher {
         leaseMs: this.#o.leaseMs ?? 120_000,
         limit: 200,
       });
+      this.#outage.answered();
       if (items.length === 0) return delivered;
       const results = await Promise.all(items.map((item) => this.#deliver(item)));
       delivered += results.filter(Boolean).length;
@@ -82,18 +102,31 @@ export class NoticeDispatcher {
     const fields = { requestId: item.requestId, notice: item.notice.type, attempt: item.attempts + 1 };
     try {
       await notifier.deliver(item.request, item.notice);
-      await store.completeNotice(item.id, owner);
-      return true;
     } catch (error) {
       const attempts = item.attempts + 1;
       if (attempts >= (this.#o.maxAttempts ?? 8)) {
         logger.error({ ...fields, err: error }, "notice given up");
-        await store.completeNotice(item.id, owner, { failed: true });
+        await this.#record(item, () => store.completeNotice(item.id, owner, { failed: true }));
       } else {
         logger.warn({ ...fields, err: error }, "notice delivery failed");
-        await store.retryNotice(item.id, owner, clock.now() + retryDelayMs(attempts));
+        await this.#record(item, () =>
+          store.retryNotice(item.id, owner, clock.now() + retryDelayMs(attempts)),
+        );
       }
       return false;
+    }
+    // Delivered: from here on a failure is the outbox's, never a reason to deliver again.
+    await this.#record(item, () => store.completeNotice(item.id, owner));
+    return true;
+  }
+
+  /** Writes the outcome of a delivery; if the database is out of reach, keeps the write for the next round. */
+  async #record(item: OutboxItem, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!this.#outage.failed(error, "dispatcher")) throw error;
+      this.#unrecorded.set(item.id, write);
     }
   }
 }
