@@ -33,6 +33,8 @@ export interface PtbotOptions {
    * two processes on one host, or an old and a new container, never share leases.
    */
   readonly owner?: string;
+  /** Defaults to {@link openStore}; tests wrap the store it opens (a database going away, say). */
+  readonly openStore?: typeof openStore;
 }
 
 export interface RunningPtbot {
@@ -52,7 +54,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const owner = options.owner ?? config.instanceId ?? uniqueInstanceId();
   const auth = await resolveDatabricksAuth(config.databricks, { logger });
   logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
-  const store: Store = await openStore(config.database, logger);
+  const store: Store = await (options.openStore ?? openStore)(config.database, logger);
   const metrics = createMetrics({ countByState: () => store.countByState(), now: () => clock.now() });
   const databricks = createDatabricksClient({
     host: auth.host,

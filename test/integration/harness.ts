@@ -20,6 +20,8 @@ import {
 import { loadConfig } from "../../src/config.js";
 import { type RunningPtbot, startPtbot } from "../../src/main.js";
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
 import type { Clock } from "../../src/workflow/ports.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 
@@ -52,6 +54,8 @@ export interface HarnessOptions {
   readonly provisioningMs?: number;
   /** Run over Socket Mode instead of signed HTTP. */
   readonly socketMode?: boolean;
+  /** Wraps the store ptbot opens (e.g. `unpluggable`, to take the database away). */
+  readonly wrapStore?: (store: Store) => Store;
 }
 
 export interface Harness {
@@ -130,7 +134,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP}`,
       ...options.env,
     });
-    running = await startPtbot({ config, logger, clock, owner: "integration" });
+    const wrap = options.wrapStore;
+    running = await startPtbot({
+      config,
+      logger,
+      clock,
+      owner: "integration",
+      ...(wrap === undefined ? {} : { openStore: async (db, log) => wrap(await openStore(db, log)) }),
+    });
   } catch (error) {
     await Promise.all([slack.close(), dbx.close()]);
     throw error;
