@@ -1,0 +1,139 @@
+/**
+ * The workers' bookkeeping cut by a database outage: a notice delivered to Slack whose completion could not be
+ * written is not delivered again once the database is back, and a request whose lease could not be released is
+ * checked again at the first round after the outage, not once its lease has run out.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulators/databricks/index.js";
+import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
+import type { DeployRequest, Notice } from "../../src/domain/index.js";
+import { approvalPolicy } from "../../src/domain/index.js";
+import { SqliteStore } from "../../src/store/sqlite-store.js";
+import { createTestCore, type TestCore } from "../fakes/core.js";
+import { ManualClock } from "../fakes/manual-clock.js";
+import { memoryLogger } from "../fakes/memory-logger.js";
+import { RecordingNotifier } from "../fakes/recording-notifier.js";
+import { type UnpluggableStore, unpluggable } from "../fakes/unpluggable-store.js";
+
+const REQUESTER = "U0REQUESTER";
+const APPROVER = "U0APPROVER";
+const CHANNEL = "C0MLDEPLOY";
+const LLAMA = "ml.llm-catalog.llama-13b";
+const PROVISIONING_MS = 5_000;
+
+/** Records deliveries, and lets a test act right after one (the database going away at that moment). */
+class HookedNotifier extends RecordingNotifier {
+  afterDelivery: (() => void) | undefined;
+
+  override async deliver(request: DeployRequest, notice: Notice): Promise<void> {
+    await super.deliver(request, notice);
+    const hook = this.afterDelivery;
+    this.afterDelivery = undefined;
+    hook?.();
+  }
+}
+
+let emu: DatabricksEmulator | undefined;
+let inner: SqliteStore | undefined;
+afterEach(async () => {
+  await inner?.close();
+  await emu?.close();
+  emu = undefined;
+  inner = undefined;
+});
+
+async function setUp(): Promise<{
+  core: TestCore;
+  plug: UnpluggableStore;
+  notifier: HookedNotifier;
+  clock: ManualClock;
+  logs: Record<string, unknown>[];
+}> {
+  const clock = new ManualClock();
+  emu = await startDatabricksEmulator({ port: 0, now: () => clock.now(), provisioningMs: PROVISIONING_MS });
+  inner = await SqliteStore.open(":memory:", { now: () => clock.now() });
+  const plug = unpluggable(inner);
+  const notifier = new HookedNotifier();
+  const { logger, lines } = memoryLogger("info");
+  const core = createTestCore({
+    store: plug.store,
+    databricks: createDatabricksClient({ host: emu.url, credentials: createPatCredentials(emu.token) }),
+    notifier,
+    clock,
+    policy: approvalPolicy({ approverUsers: [APPROVER], approverGroups: [] }),
+    logger,
+    owner: "outage",
+    pollIntervalMs: 1_000,
+  });
+  return { core, plug, notifier, clock, logs: lines };
+}
+
+async function approvedRequest(core: TestCore): Promise<string> {
+  const applied = await core.workflow.request({
+    ask: { model: LLAMA, version: 3 },
+    requester: { id: REQUESTER },
+    channelId: CHANNEL,
+  });
+  if (!applied.ok) throw new Error(`request refused: ${applied.rejection.message}`);
+  await core.workflow.attachCard(applied.request.id, { channelId: CHANNEL, ts: "1700000000.000100" });
+  const approved = await core.workflow.approve(applied.request.id, APPROVER);
+  if (!approved.ok) throw new Error(`approval refused: ${approved.rejection.message}`);
+  return applied.request.id;
+}
+
+describe("workers through a database outage", () => {
+  it("never delivers a notice twice because its completion was cut by the outage", async () => {
+    const { core, plug, notifier, clock } = await setUp();
+    const id = await approvedRequest(core);
+    // The first notice reaches Slack, and the database goes away before it is marked done.
+    notifier.afterDelivery = () => plug.unplug({ only: (method) => method === "completeNotice" });
+    await core.dispatcher.drain();
+    expect(plug.failuresOf("completeNotice")).toBe(1);
+    const first = notifier.delivered.length;
+    expect(first).toBe(1);
+
+    plug.plug();
+    // Past any retry wait: a notice recorded as failed would be due again now.
+    clock.advance(10_000);
+    await core.dispatcher.drain();
+    // Each notice is delivered with the request as saved with it: a repeat would show the same pair twice.
+    const delivered = notifier.delivered
+      .filter((d) => d.requestId === id)
+      .map((d) => JSON.stringify([d.state, d.notice]));
+    expect(delivered.length).toBeGreaterThan(first);
+    expect(new Set(delivered).size).toBe(delivered.length);
+    expect(await core.dispatcher.drain()).toBe(0);
+  });
+
+  it("checks a request again at the first round after the outage, not once its lease has run out", async () => {
+    const { core, plug, clock, logs } = await setUp();
+    const id = await approvedRequest(core);
+    clock.advance(1);
+    await core.tracker.tick();
+    expect((await inner?.get(id))?.state).toBe("provisioning");
+
+    // The database goes away while the tracker follows the endpoint: its lease cannot be released.
+    plug.unplug({
+      only: (method) => method === "get" || method === "scheduleCheck" || method === "releaseLease",
+    });
+    clock.advance(1_000);
+    expect((await core.tracker.tick()).claimed).toBe(1);
+    expect(plug.failuresOf("get")).toBeGreaterThan(0);
+
+    plug.plug();
+    // READY at Databricks, well within the 45 s lease the outage left behind. The first round after the outage frees
+    // the lease and schedules the check; the next interval's round makes it.
+    clock.advance(PROVISIONING_MS);
+    await core.tracker.tick();
+    clock.advance(1_000);
+    expect((await core.tracker.tick()).claimed).toBe(1);
+    expect((await inner?.get(id))?.state).toBe("ready");
+    expect(logs.filter((l) => l.msg === "database unreachable, work waits until it is back")).toHaveLength(1);
+    expect(logs.filter((l) => l.msg === "database reachable again")).toHaveLength(1);
+    expect(
+      logs.filter(
+        (l) => (l.level as number) >= 40 && l.msg !== "database unreachable, work waits until it is back",
+      ),
+    ).toEqual([]);
+  });
+});
