@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoredMessage } from "../../emulators/slack/index.js";
-import { ACTIONS } from "../../src/slack/ids.js";
+import { ACTIONS, ADJUST_INPUTS } from "../../src/slack/ids.js";
 import { STORE_UNAVAILABLE_TEXT } from "../../src/slack/messages.js";
 import type { Store } from "../../src/store/store.js";
 import { waitUntil } from "../chaos/wait-until.js";
@@ -139,6 +139,42 @@ describe("the database going away and coming back", () => {
     }
     expect(h.dbx.requestsTo("POST", "/api/2.0/serving-endpoints")).toHaveLength(1);
     expect(h.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+  });
+
+  it("answers the Adjust button and the adjust form with the same words, and saves the form once it is back", async () => {
+    const { h, plug } = await startUnpluggable(300);
+    const card = await h.deploy(`deploy ${LLAMA} 3`);
+    let since = h.slack.lastSeq;
+    await h.driver.clickButton({
+      user: REQUESTER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.adjust,
+    });
+    const opened = await h.slack.waitFor((e) => e.type === "view_opened", { since, timeoutMs: 5_000 });
+    if (opened.type !== "view_opened") throw new Error("no view");
+
+    plug.unplug();
+    since = h.slack.lastSeq;
+    const click = await h.driver.clickButton({
+      user: REQUESTER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.adjust,
+    });
+    expect(click).toMatchObject({ status: 200, late: false });
+    expect(await h.waitForEphemeral(REQUESTER, () => true, since)).toBe(STORE_UNAVAILABLE_TEXT);
+    const values = { [ADJUST_INPUTS.max.action]: 4 };
+    const refused = await h.driver.submitView({ user: REQUESTER, viewId: opened.view.id, values });
+    expect(refused.late).toBe(false);
+    expect(refused.body).toMatchObject({ response_action: "errors" });
+    expect(Object.values(refused.view?.errors ?? {})).toEqual([STORE_UNAVAILABLE_TEXT]);
+    expect(h.latest(card).edits).toHaveLength(0);
+
+    plug.plug();
+    const saved = await h.driver.submitView({ user: REQUESTER, viewId: opened.view.id, values });
+    expect(saved.body).not.toMatchObject({ response_action: "errors" });
+    await h.waitForCard(card, (m) => blockText(m).includes("1,960–3,920 tokens/s"));
   });
 
   it("answers /readyz within its bound and acks commands in time while the database hangs", async () => {
