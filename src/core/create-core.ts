@@ -6,6 +6,7 @@
 import type { ApprovalPolicy, ApproverDirectory } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { Outbox } from "../store/outbox.js";
+import type { PollLeases } from "../store/poll-leases.js";
 import type { RequestStore } from "../store/request-store.js";
 import type { WorkQueue } from "../store/work-queue.js";
 import { type TickStats, Tracker } from "../tracker/tracker.js";
@@ -17,8 +18,11 @@ import { Expiry } from "./expiry.js";
 
 /** Everything the core needs, passed in: it builds nothing that talks to the outside world itself. */
 export interface CoreOptions {
-  /** The roles the commands and workers use: requests, the tracker's work queue, the notice outbox. */
-  readonly store: RequestStore & WorkQueue & Outbox;
+  /**
+   * The roles the commands and workers use: requests, the tracker's work queue and the fleet's poll leases, the
+   * notice outbox.
+   */
+  readonly store: RequestStore & WorkQueue & PollLeases & Outbox;
   readonly databricks: DatabricksApi;
   /** Which approver groups a user belongs to (the Slack user groups in production). */
   readonly directory: ApproverDirectory;
