@@ -82,9 +82,8 @@ export interface Core {
 /**
  * Builds the core. Nothing is forward-declared: the dispatcher comes first, the expiry wakes it, the tracker runs the
  * expiry and wakes the dispatcher, and the commands wake whichever worker their write gave work to, here and (through
- * `wakeups`) on the other replicas. Until `start()`
- * the workers do nothing by themselves (wake-ups are ignored), so a harness may drive them by hand instead:
- * `tracker.tick()`, `dispatcher.drain()`.
+ * `wakeups`) on the other replicas. Until `start()` the workers do nothing by themselves (wake-ups are ignored), so a
+ * harness may drive them by hand instead: `tracker.tick()`, `dispatcher.drain()`.
  */
 export function createCore(o: CoreOptions): Core {
   const { store, databricks, clock, policy, logger, owner } = o;
