@@ -94,6 +94,9 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
  */
 export const MIGRATION_LOCK_KEY = 0x7074626f74n;
 
+/** How long a replica waits for another one's migration before giving up on starting. */
+const LOCK_WAIT_MS = 5 * 60_000;
+
 /**
  * Applies the migrations the database has not seen yet, in version order, all in one transaction under the
  * advisory lock; returns the versions applied now. Throws `SchemaTooNewError` (applying nothing) when the database
@@ -106,7 +109,12 @@ export async function migrate(
 ): Promise<number[]> {
   await client.query("BEGIN");
   try {
-    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
+    // Waiting for another replica's migration may outlast the pool's query timeout (meant for a network cut).
+    await client.query({
+      text: "SELECT pg_advisory_xact_lock($1)",
+      values: [MIGRATION_LOCK_KEY.toString()],
+      query_timeout: LOCK_WAIT_MS,
+    } as pg.QueryConfig);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,
