@@ -71,6 +71,7 @@ export class PostgresStore implements Store {
       query_timeout: options.queryTimeoutMs ?? 15_000,
       // Notices a peer that vanished without closing the connection (a host or network gone) on idle connections.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // An idle connection ended by the server (a restart, a failover, an idle timeout): the pool drops it and opens
     // a new one when needed. Without a listener, node would treat the event as an uncaught error and exit.

@@ -3,14 +3,16 @@
  * than the build refused, and the database out of reach (a server halted, a network cut) failing calls with
  * `StoreUnavailableError` within seconds, without crashing, and working again once it is back.
  */
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { migrate, POSTGRES_MIGRATIONS } from "../../src/store/postgres-migrations.js";
 import { PostgresStore } from "../../src/store/postgres-store.js";
 import { StoreUnavailableError } from "../../src/store/store-unavailable.js";
+import { T0 } from "../domain/fixtures.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { startCutProxy } from "../postgres/cut-proxy.js";
-import { createTestDatabase, type TestDatabase } from "../postgres/database.js";
+import { createTestDatabase, type TestDatabase, testServerUrl } from "../postgres/database.js";
 import { startTestPostgres, type TestPostgres } from "../postgres/server.js";
 import { OPENED, requestIn } from "./contract/support.js";
 
@@ -68,6 +70,32 @@ describe("PostgreSQL migrations", () => {
     // Every replica works on the result.
     await stores[0]?.insert(requestIn("provisioning", { id: "p-1" }), OPENED);
     for (const store of stores) expect((await store.get("p-1"))?.id).toBe("p-1");
+  });
+
+  it("needs no superuser: a login role that owns its database migrates it and works", async (context) => {
+    const suffix = randomBytes(4).toString("hex");
+    const [role, name] = [`ptbot_role_${suffix}`, `ptbot_owned_${suffix}`];
+    const admin = testServerUrl();
+    // The embedded server's user may; a PTBOT_TEST_DATABASE_URL of a CI service may only create databases.
+    const [may] = await sql<{ may: boolean }>(
+      admin,
+      "SELECT rolsuper OR rolcreaterole AS may FROM pg_roles WHERE rolname = current_user",
+    );
+    if (may?.may !== true) context.skip("the test server's user cannot create roles");
+    await sql(admin, `CREATE ROLE ${role} LOGIN PASSWORD 'owner-pw' NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+    cleanups.push(() => sql(admin, `DROP ROLE IF EXISTS ${role}`));
+    await sql(admin, `CREATE DATABASE ${name} OWNER ${role} TEMPLATE template0`);
+    cleanups.push(() => sql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    const url = new URL(admin);
+    url.username = role;
+    url.password = "owner-pw";
+    url.pathname = `/${name}`;
+    const store = await open(url.toString());
+    await store.insert(requestIn("provisioning", { id: "p-1" }), OPENED);
+    expect(
+      (await store.claimDue({ owner: "o", now: T0 + 1, leaseMs: 1000, limit: 1, states: ["provisioning"] }))
+        .length,
+    ).toBe(1);
   });
 
   it("reopening applies nothing new", async () => {
