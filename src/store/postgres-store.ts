@@ -34,7 +34,7 @@ export interface PostgresStoreOptions {
   readonly poolSize?: number;
   /** How long opening a connection may take before the call fails as unavailable; default 5 s. */
   readonly connectionTimeoutMs?: number;
-  /** How long a statement may go unanswered before the call fails as unavailable; default 15 s. */
+  /** How long a statement may go unanswered before the call fails as unavailable; default 10 s. */
   readonly queryTimeoutMs?: number;
 }
 
@@ -68,7 +68,7 @@ export class PostgresStore implements Store {
       connectionString: url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
-      query_timeout: options.queryTimeoutMs ?? 15_000,
+      query_timeout: options.queryTimeoutMs ?? 10_000,
       // Notices a peer that vanished without closing the connection (a host or network gone) on idle connections.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
