@@ -103,6 +103,24 @@ describe("ptbot's process and its store", () => {
     expect((await exit)[0]).toBe(0);
   });
 
+  it("takes what the URL leaves out from the PG* variables, as node-postgres reads them", async () => {
+    const db = await postgresDatabase();
+    const url = new URL(db.url);
+    const password = url.password;
+    url.password = "";
+    const { child, output } = await run({ PTBOT_DATABASE_URL: url.toString(), PGPASSWORD: password });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", () => {
+        if (output.stdout.includes('"ptbot started"')) resolve();
+      });
+      child.once("exit", (code) => reject(new Error(`exited ${code}: ${output.stderr}`)));
+    });
+    expect(output.stdout).not.toContain(password);
+    const exit = once(child, "exit");
+    child.kill("SIGTERM");
+    expect((await exit)[0]).toBe(0);
+  });
+
   it("refuses a PostgreSQL database migrated by a newer ptbot, saying so in one plain line", async () => {
     const db = await postgresDatabase();
     await markNewer(db.url);
