@@ -193,6 +193,9 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
       { err: error, code: error instanceof PtbotError ? error.code : undefined },
       "ptbot failed to start",
     );
+    // Our own errors say what to do (a schema newer than this build: upgrade this replica) in words safe to show:
+    // one plain line for the operator reading the container's output, beside the JSON log line.
+    if (error instanceof PtbotError) process.stderr.write(`ptbot cannot start: ${error.message}\n`);
     process.exit(1);
   }
   const shutdown = (signal: string) => {
