@@ -46,6 +46,16 @@ describe("READY means the endpoint serves what was asked", () => {
     const card = await h.deploy(`deploy ${LLAMA} 3`);
     await approve(h, card.ts);
     await h.waitForReply(card, (t) => t.includes("provisioning (this can take"));
+    // The swap is what this test is about, not the moment between its two calls: a poll landing between them would
+    // rightly report the endpoint deleted (seen once in a full run). ptbot's list calls are throttled meanwhile.
+    h.dbx.injectFault({
+      method: "GET",
+      path: ENDPOINTS,
+      kind: "status",
+      status: 429,
+      retryAfterSeconds: 600,
+      times: Number.POSITIVE_INFINITY,
+    });
 
     await otherClient(h, "DELETE", `${ENDPOINTS}/llama-13b-3`);
     await otherClient(h, "POST", ENDPOINTS, {
@@ -61,6 +71,7 @@ describe("READY means the endpoint serves what was asked", () => {
         ],
       },
     });
+    h.dbx.clearFaults();
 
     const notice = await h.waitForReply(card, (t) => t.includes("changed outside ptbot"), 10_000);
     expect(notice.text).toContain(OTHER_MODEL);
