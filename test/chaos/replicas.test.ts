@@ -53,7 +53,9 @@ async function converse(f: BotFleet, prefix: string): Promise<void> {
 }
 
 describe("three replicas behind a load balancer (HTTP)", () => {
-  it("lets any replica take any request: each got some, every conversation READY once", async () => {
+  it("lets any replica take any request: each got some, every conversation READY once", {
+    timeout: 60_000,
+  }, async () => {
     fleet = await startBotFleet({ replicas: REPLICAS, database: sharedSqliteFile(), provisioningMs: 500 });
     await converse(fleet, "lb");
     const counts = fleet.balancer?.countsByBackend() ?? {};
@@ -64,7 +66,9 @@ describe("three replicas behind a load balancer (HTTP)", () => {
 });
 
 describe("three replicas in Socket Mode", () => {
-  it("connects each replica on its own and hands each payload to one of them", async () => {
+  it("connects each replica on its own and hands each payload to one of them", {
+    timeout: 60_000,
+  }, async () => {
     fleet = await startBotFleet({
       replicas: REPLICAS,
       database: sharedSqliteFile(),
