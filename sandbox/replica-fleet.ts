@@ -6,11 +6,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type Balancer, startBalancer } from "../emulators/balancer/index.js";
+import { freePort } from "./free-port.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -45,7 +45,7 @@ export interface ReplicaFleet {
   readonly appUrl: string;
   readonly balancer: Balancer;
   readonly names: readonly string[];
-  /** The replica that answered the most recent Slack request. */
+  /** The replica that answered the most recent Slack request (undefined when that one got no answer). */
   lastHandler(): string | undefined;
   replicas(): readonly ReplicaState[];
   /** SIGKILLs the replica, waits for it to exit, and starts it again in the background (a `back` note follows). */
@@ -58,16 +58,6 @@ export interface ReplicaFleet {
 interface Running {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
-}
-
-/** A port free now, kept by the replica across its restarts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
 }
 
 export async function startReplicaFleet(options: ReplicaFleetOptions): Promise<ReplicaFleet> {
@@ -161,7 +151,11 @@ export async function startReplicaFleet(options: ReplicaFleetOptions): Promise<R
     appUrl: `${balancer.url}/slack/events`,
     balancer,
     names: specs.map((s) => s.name),
-    lastHandler: () => balancer.routes().at(-1)?.backend,
+    lastHandler: () => {
+      const last = balancer.routes().at(-1);
+      // A 502 was not an answer: the replica died with the request in hand, or none was up.
+      return last === undefined || last.status === 502 ? undefined : last.backend;
+    },
     replicas: () => {
       const counts = balancer.countsByBackend();
       return specs.map((s) => {
