@@ -124,7 +124,7 @@ async function runEmulated(args: SandboxArgs): Promise<number> {
   const outcome = await session.run();
   let code = 0;
   if (outcome === "end" && !interactive) {
-    const moving = sandbox.inFlight();
+    const moving = await sandbox.inFlight();
     if (moving.requests + moving.notices > 0)
       io.write("(input ended; waiting for the bot to finish what it started)");
     const waited = await waitUntilIdle({

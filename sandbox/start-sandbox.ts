@@ -59,7 +59,7 @@ export interface RunningSandbox {
   readonly users: readonly SandboxUser[];
   readonly names: NameLookup;
   /** What the bot still has in hand (for a script to end only when it is done). */
-  inFlight(): InFlight;
+  inFlight(): Promise<InFlight>;
   /** Stops the bot (finishing what it holds), then the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -188,7 +188,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       channel: { id: CHANNEL.id, name: CHANNEL.name },
       users: SANDBOX_USERS,
       names: SANDBOX_NAMES,
-      inFlight: () => probe.read(),
+      inFlight: async () => probe.read(),
       stop: () => {
         stopping ??= cleanup();
         return stopping;
