@@ -19,15 +19,16 @@ FROM node:24-slim
 # of requests (`npm run bench` measures with the same settings).
 ENV NODE_ENV=production \
     PORT=3000 \
-    PTBOT_DATABASE=/data/ptbot.db \
     NODE_OPTIONS=--max-semi-space-size=8 \
     MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-# The image's own `node` user (uid 1000) owns the database volume; nothing runs as root.
-RUN mkdir -p /data && chown node:node /data
+# The image's own `node` user (uid 1000) owns the database volume; nothing runs as root. The default SQLite path
+# (./data/ptbot.db) lands on the volume through the link, so the image sets no PTBOT_DATABASE: adding only
+# PTBOT_DATABASE_URL runs it on PostgreSQL (setting both is a configuration error).
+RUN mkdir -p /data && chown node:node /data && ln -s /data /app/data
 VOLUME ["/data"]
 USER node
 EXPOSE 3000

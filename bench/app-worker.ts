@@ -15,6 +15,8 @@ export interface AppWorkerData {
   readonly kind: "ptbot" | "bare";
   /** ptbot's environment (see `ptbotEnv`); the bare app reads its secret, token and API URL from it too. */
   readonly env: Readonly<Record<string, string>>;
+  /** The lease owner; replicas of one run need different ones. Default "bench". */
+  readonly owner?: string;
 }
 
 const data = workerData as AppWorkerData;
@@ -30,7 +32,7 @@ if (data.kind === "ptbot") {
   const running = await startPtbot({
     config: loadConfig(data.env),
     logger: createLogger({ level: "silent" }),
-    owner: "bench",
+    owner: data.owner ?? "bench",
   });
   stop = () => running.stop();
   port.postMessage({ port: running.port });

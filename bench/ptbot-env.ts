@@ -18,6 +18,8 @@ export function ptbotEnv(options: {
   readonly dbx: DatabricksEmulator;
   readonly pollIntervalMs?: number;
   readonly databasePath?: string;
+  /** PostgreSQL instead of the SQLite file (replicas). */
+  readonly databaseUrl?: string;
 }): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), "ptbot-bench-"));
   return {
@@ -30,7 +32,9 @@ export function ptbotEnv(options: {
     DATABRICKS_HOST: options.dbx.url,
     DATABRICKS_TOKEN: options.dbx.token,
     PTBOT_APPROVERS: APPROVER,
-    PTBOT_DATABASE: options.databasePath ?? join(dir, "ptbot.db"),
+    ...(options.databaseUrl === undefined
+      ? { PTBOT_DATABASE: options.databasePath ?? join(dir, "ptbot.db") }
+      : { PTBOT_DATABASE_URL: options.databaseUrl }),
     PTBOT_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 15_000),
   };
 }

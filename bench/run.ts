@@ -11,6 +11,7 @@ import { type BenchResult, formatTable } from "./results.js";
 import { ackLatency } from "./scenarios/ack-latency.js";
 import { approveToCreate } from "./scenarios/approve-create.js";
 import { memory } from "./scenarios/memory.js";
+import { replicas } from "./scenarios/replicas.js";
 import { conversationThroughput } from "./scenarios/throughput.js";
 import { trackingCost } from "./scenarios/tracking-cost.js";
 
@@ -25,6 +26,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: "tracking-cost", run: trackingCost },
   { name: "memory", run: memory },
   { name: "throughput", run: conversationThroughput },
+  { name: "replicas", run: replicas },
 ];
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });

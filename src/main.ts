@@ -16,11 +16,13 @@ import { createMetrics } from "./observability/metrics.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
 import { createSlackPorts } from "./slack/slack-ports.js";
 import { openStore } from "./store/open-store.js";
+import { PostgresWakeups } from "./store/postgres-wakeups.js";
 import type { Store } from "./store/store.js";
 import type { Tracker } from "./tracker/tracker.js";
 import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
 import type { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
 import { type Clock, systemClock } from "./workflow/ports.js";
+import type { Wakeups } from "./workflow/wakeups.js";
 
 export interface PtbotOptions {
   readonly config: Config;
@@ -53,6 +55,11 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const auth = await resolveDatabricksAuth(config.databricks, { logger });
   logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
   const store: Store = await openStore(config.database, logger);
+  // Replicas sharing a PostgreSQL database wake each other through it; a SQLite file has one process (no wake-ups).
+  const wakeups: Wakeups | undefined =
+    config.database.kind === "postgres"
+      ? await PostgresWakeups.open({ url: config.database.url, logger, origin: owner })
+      : undefined;
   const metrics = createMetrics({ countByState: () => store.countByState(), now: () => clock.now() });
   const databricks = createDatabricksClient({
     host: auth.host,
@@ -90,6 +97,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     pollIntervalMs: config.pollIntervalMs,
     provisioningLimitMs: config.provisioningLimitMs,
     onTrackerTick: (stats) => metrics.trackerTick(clock.now(), stats.durationMs),
+    ...(wakeups === undefined ? {} : { wakeups }),
   });
   const { workflow, tracker, dispatcher } = core;
   const slack = createSlackApp({
@@ -122,6 +130,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
       // reconciled by reading the endpoint back, and undelivered notices stay in the outbox.
       await bounded(slack.stop(), STOP_BOUNDS_MS.slack, "slack", logger);
       await core.stop((name, stopping) => bounded(stopping, STOP_BOUNDS_MS.workers, name, logger));
+      await wakeups?.close();
       await store.close();
       logger.info({}, "ptbot stopped");
     },
@@ -184,6 +193,9 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
       { err: error, code: error instanceof PtbotError ? error.code : undefined },
       "ptbot failed to start",
     );
+    // Our own errors say what to do (a schema newer than this build: upgrade this replica) in words safe to show:
+    // one plain line for the operator reading the container's output, beside the JSON log line.
+    if (error instanceof PtbotError) process.stderr.write(`ptbot cannot start: ${error.message}\n`);
     process.exit(1);
   }
   const shutdown = (signal: string) => {

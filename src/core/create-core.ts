@@ -6,6 +6,7 @@
 import type { ApprovalPolicy, ApproverDirectory } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { Outbox } from "../store/outbox.js";
+import type { PollLeases } from "../store/poll-leases.js";
 import type { RequestStore } from "../store/request-store.js";
 import type { WorkQueue } from "../store/work-queue.js";
 import { type TickStats, Tracker } from "../tracker/tracker.js";
@@ -13,12 +14,16 @@ import type { WorkSignal } from "../workflow/apply-event.js";
 import { DeployWorkflow } from "../workflow/deploy-workflow.js";
 import { NoticeDispatcher } from "../workflow/notice-dispatcher.js";
 import type { Clock, DatabricksApi, Notifier } from "../workflow/ports.js";
+import { WakeupBus, type Wakeups } from "../workflow/wakeups.js";
 import { Expiry } from "./expiry.js";
 
 /** Everything the core needs, passed in: it builds nothing that talks to the outside world itself. */
 export interface CoreOptions {
-  /** The roles the commands and workers use: requests, the tracker's work queue, the notice outbox. */
-  readonly store: RequestStore & WorkQueue & Outbox;
+  /**
+   * The roles the commands and workers use: requests, the tracker's work queue and the fleet's poll leases, the
+   * notice outbox.
+   */
+  readonly store: RequestStore & WorkQueue & PollLeases & Outbox;
   readonly databricks: DatabricksApi;
   /** Which approver groups a user belongs to (the Slack user groups in production). */
   readonly directory: ApproverDirectory;
@@ -45,6 +50,12 @@ export interface CoreOptions {
   readonly noticeIntervalMs?: number;
   /** Told after every tracker round, once its work has ended (the metrics). */
   readonly onTrackerTick?: (stats: TickStats) => void;
+  /**
+   * Wake-ups shared with the other replicas: each signal a command's write wakes this core's workers on is announced
+   * to them, and theirs wake this core's workers (from `start()` to `stop()`). Default: none (alone on an in-process
+   * bus). The caller closes it.
+   */
+  readonly wakeups?: Wakeups;
 }
 
 /** A part of the core that {@link Core.stop} stops, by name (for bounds and logs). */
@@ -70,9 +81,9 @@ export interface Core {
 
 /**
  * Builds the core. Nothing is forward-declared: the dispatcher comes first, the expiry wakes it, the tracker runs the
- * expiry and wakes the dispatcher, and the commands wake whichever worker their write gave work to. Until `start()`
- * the workers do nothing by themselves (wake-ups are ignored), so a harness may drive them by hand instead:
- * `tracker.tick()`, `dispatcher.drain()`.
+ * expiry and wakes the dispatcher, and the commands wake whichever worker their write gave work to, here and (through
+ * `wakeups`) on the other replicas. Until `start()` the workers do nothing by themselves (wake-ups are ignored), so a
+ * harness may drive them by hand instead: `tracker.tick()`, `dispatcher.drain()`.
  */
 export function createCore(o: CoreOptions): Core {
   const { store, databricks, clock, policy, logger, owner } = o;
@@ -106,10 +117,17 @@ export function createCore(o: CoreOptions): Core {
       dispatcher.kick();
     },
   });
-  const wake = (work: WorkSignal): void => {
+  const wakeups = o.wakeups ?? new WakeupBus().join();
+  const wakeHere = (work: WorkSignal): void => {
     if (work.create) tracker.kick();
     if (work.notices) dispatcher.kick();
   };
+  // The other replicas may be the ones to claim the work: tell them too.
+  const wake = (work: WorkSignal): void => {
+    wakeHere(work);
+    void wakeups.announce(work);
+  };
+  let unsubscribe = (): void => {};
   const workflow = new DeployWorkflow({
     store,
     databricks,
@@ -128,8 +146,10 @@ export function createCore(o: CoreOptions): Core {
     async start() {
       await tracker.start();
       await dispatcher.start();
+      unsubscribe = wakeups.subscribe(wakeHere);
     },
     async stop(each = (_name, stopping) => stopping) {
+      unsubscribe();
       await Promise.all([each("tracker", tracker.stop()), each("dispatcher", dispatcher.stop())]);
     },
   };

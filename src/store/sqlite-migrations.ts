@@ -4,6 +4,7 @@
  * migrations; never edit one that has shipped.
  */
 import type { DatabaseSync } from "node:sqlite";
+import { refuseNewerSchema } from "./schema-too-new.js";
 
 export interface Migration {
   readonly version: number;
@@ -110,7 +111,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** Applies the migrations `db` has not seen yet, in order; returns the versions applied now. */
+/**
+ * Applies the migrations `db` has not seen yet, in order; returns the versions applied now. Throws
+ * `SchemaTooNewError` (applying nothing) when the file was migrated by a newer ptbot than this one.
+ */
 export function migrate(
   db: DatabaseSync,
   migrations: readonly Migration[] = SQLITE_MIGRATIONS,
@@ -121,6 +125,13 @@ export function migrate(
     name TEXT NOT NULL,
     applied_at INTEGER NOT NULL
   ) STRICT`);
+  refuseNewerSchema(
+    db
+      .prepare("SELECT version FROM schema_migrations")
+      .all()
+      .map((row) => Number(row.version)),
+    migrations.map((m) => m.version),
+  );
   const isApplied = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   const applied: number[] = [];

@@ -1,6 +1,7 @@
 import type { EndpointSummary } from "../databricks/index.js";
 import type { ApprovalPolicy, DeployRequest } from "../domain/index.js";
 import type { Logger } from "../logger.js";
+import type { PollLeases } from "../store/poll-leases.js";
 import type { RequestStore } from "../store/request-store.js";
 import type { WorkQueue } from "../store/work-queue.js";
 import { applyEvent } from "../workflow/apply-event.js";
@@ -10,9 +11,18 @@ import { followProvisioning } from "./follow-provisioning.js";
 import { resumeCreate, startCreate } from "./start-create.js";
 
 export interface TrackerOptions {
-  /** The requests it reads and saves, and the queue it claims them from. */
-  readonly store: RequestStore & WorkQueue;
+  /**
+   * The requests it reads and saves, the queue it claims them from, and the fleet's poll leases that decide which
+   * replica follows the provisioning requests in an interval.
+   */
+  readonly store: RequestStore & WorkQueue & PollLeases;
+  /** The one workspace `databricks` talks to. */
   readonly databricks: DatabricksApi;
+  /**
+   * The name of that workspace, as requests carry it and as its poll lease is named. Default `"default"` (the only
+   * one today).
+   */
+  readonly workspace?: string;
   /**
    * Expires undecided requests past their time and says how many (the core passes its expiry's `expireDue`). Run at
    * the start of every round.
@@ -46,12 +56,18 @@ export interface TrackerOptions {
 
 export interface TickStats {
   readonly claimed: number;
+  /** Whether this round won the workspace's poll for the interval (and so followed its provisioning requests). */
+  readonly polled: boolean;
   readonly listCalls: number;
   readonly expired: number;
   readonly durationMs: number;
 }
 
 const FOLLOWED = ["approved", "creating", "provisioning"] as const;
+/** Claimed by any replica in every round, kicked or not: a create must start at once. */
+const CREATES = ["approved", "creating"] as const;
+/** Claimed only by the replica that won the workspace's poll for this interval, so the fleet lists once. */
+const POLLED = ["provisioning"] as const;
 
 export const DEFAULT_LEASE_MS = 45_000;
 export const DEFAULT_CREATE_NOTICE_AFTER_MS = 5 * 60_000;
@@ -66,9 +82,12 @@ interface InFlight {
 
 /**
  * Follows every request that has Databricks work in flight until it ends: starts approved creates, resumes creates
- * interrupted by a crash, and watches provisioning endpoints with one list call per tick for the whole workspace
- * (details only for endpoints whose state changed). Claims requests with a lease, so two replicas never follow the
- * same one, and renews the leases of work in hand. Each claimed request's work runs on its own: a tick starts it and
+ * interrupted by a crash, and watches provisioning endpoints with one list call per poll interval for the whole
+ * workspace and the whole fleet (details only for endpoints whose state changed). Every round claims the creates;
+ * the provisioning requests are claimed only in a round that wins the workspace's poll lease (`PollLeases`), which
+ * one replica of the fleet wins per interval, so however many replicas run, and however often approvals kick them,
+ * Databricks sees one list call per interval. Claims requests with a lease, so two replicas never follow the same
+ * one, and renews the leases of work in hand. Each claimed request's work runs on its own: a tick starts it and
  * goes on, so one slow or throttled call never holds back another request, the expiry or the next tick. `tick()`
  * runs one round and waits for the work it started; `start()` runs rounds every poll interval and whenever `kick()`
  * is called, without waiting for their work.
@@ -149,7 +168,11 @@ export class Tracker {
     }
   }
 
-  /** One round: expire undecided requests, then claim and advance every due request; resolves when its work ends. */
+  /**
+   * One round: expire undecided requests, then claim and advance every due create, and every due provisioning
+   * request when the round wins the workspace's poll for this interval (a second tick within one interval of the
+   * clock follows none); resolves when its work ends.
+   */
   async tick(): Promise<TickStats> {
     const round = await this.#round();
     const stats = await round.done;
@@ -163,16 +186,19 @@ export class Tracker {
     const started = clock.now();
     const expired = await this.#o.expireDue();
     await this.#reportSlowCreates();
-    const claimed = await store.claimDue({
+    const claim = { owner, now: started, leaseMs: this.#leaseMs, limit: this.#o.batchSize ?? 1000 };
+    const creates = await store.claimDue({ ...claim, states: CREATES });
+    // The poll is claimed whether or not anything provisions: a winner with nothing to follow makes no list call.
+    const polls = await store.claimPoll({
+      workspace: this.#o.workspace ?? "default",
       owner,
       now: started,
-      leaseMs: this.#leaseMs,
-      limit: this.#o.batchSize ?? 1000,
-      states: FOLLOWED,
+      intervalMs: this.#o.pollIntervalMs,
     });
+    const claimed = polls ? [...creates, ...(await store.claimDue({ ...claim, states: POLLED }))] : creates;
     let listCalls = 0;
     let listing: Promise<Map<string, EndpointSummary>> | undefined;
-    // One list call per tick, shared by every provisioning request followed in it.
+    // One list call per won poll, shared by every provisioning request followed in it.
     const list = () => {
       if (listing === undefined) {
         listCalls++;
@@ -200,7 +226,7 @@ export class Tracker {
           this.#o.logger.warn({ err: error, requestId: request.id }, "request check failed");
         } finally {
           try {
-            await this.#release(request);
+            await this.#release(request, started);
           } catch (error) {
             this.#o.logger.warn({ err: error, requestId: request.id }, "request lease not released");
           }
@@ -218,6 +244,7 @@ export class Tracker {
     });
     const done = Promise.allSettled(work).then(() => ({
       claimed: fresh.length,
+      polled: polls,
       listCalls,
       expired,
       durationMs: clock.now() - started,
@@ -247,11 +274,24 @@ export class Tracker {
     }
   }
 
-  async #release(request: DeployRequest): Promise<void> {
+  /**
+   * Schedules the request's next check and frees its lease. Provisioning requests are paced by the poll lease, and
+   * the next winner claims at the end of this interval, so they must be due by then: one followed in this round is
+   * due when the interval of this round's poll ends (`roundStart` + interval, not an interval after its own look
+   * ended), and one whose create was just accepted is due at once (its first look in the next poll). A create still
+   * to retry waits one interval.
+   */
+  async #release(request: DeployRequest, roundStart: number): Promise<void> {
     const { store, clock, owner, pollIntervalMs } = this.#o;
     const latest = await store.get(request.id);
     if (latest !== undefined && FOLLOWED.some((s) => s === latest.state)) {
-      await store.scheduleCheck(request.id, clock.now() + pollIntervalMs);
+      const at =
+        request.state === "provisioning"
+          ? roundStart + pollIntervalMs
+          : latest.state === "provisioning"
+            ? clock.now()
+            : clock.now() + pollIntervalMs;
+      await store.scheduleCheck(request.id, at);
     } else {
       this.#fingerprints.delete(request.id);
     }

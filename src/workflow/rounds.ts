@@ -1,7 +1,9 @@
 /**
  * Runs an async round now and then: every `intervalMs`, and as soon as possible after `kick()`. Never two rounds at
  * once: a kick during a round asks for one more right after it, however many kicks came. Rounds do not overlap and
- * none is lost, which is what the tracker and the notice dispatcher both need from their loop.
+ * none is lost, which is what the tracker and the notice dispatcher both need from their loop. A kicked round does
+ * not put off the interval's round: the cadence holds however often kicks come, so the tracker's poll of Databricks
+ * (which a kicked round usually may not take, another round of the interval having taken it) is never late.
  */
 export class Rounds {
   readonly #round: () => Promise<void>;
@@ -29,15 +31,17 @@ export class Rounds {
       this.#again = true;
       return;
     }
-    clearTimeout(this.#timer);
     this.#running = this.#round().finally(() => {
       this.#running = undefined;
       if (this.#stopped) return;
       if (this.#again) {
         this.#again = false;
         this.kick();
-      } else {
-        this.#timer = setTimeout(() => this.kick(), this.#intervalMs);
+      } else if (this.#timer === undefined) {
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          this.kick();
+        }, this.#intervalMs);
         // A waiting timer must not keep a process alive that has nothing else to do.
         this.#timer.unref();
       }
@@ -48,6 +52,7 @@ export class Rounds {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     await this.#running;
   }
 }

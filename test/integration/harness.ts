@@ -52,6 +52,8 @@ export interface HarnessOptions {
   readonly provisioningMs?: number;
   /** Run over Socket Mode instead of signed HTTP. */
   readonly socketMode?: boolean;
+  /** Run on PostgreSQL at this URL (`PTBOT_DATABASE_URL`) instead of an in-memory SQLite store. */
+  readonly databaseUrl?: string;
 }
 
 export interface Harness {
@@ -125,7 +127,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.socketMode === true ? { SLACK_APP_TOKEN: defaultCredentials.appToken } : {}),
       DATABRICKS_HOST: dbx.url,
       DATABRICKS_TOKEN: dbx.token,
-      PTBOT_DATABASE: ":memory:",
+      ...(options.databaseUrl === undefined
+        ? { PTBOT_DATABASE: ":memory:" }
+        : { PTBOT_DATABASE_URL: options.databaseUrl }),
       PTBOT_POLL_INTERVAL_MS: "100",
       PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP}`,
       ...options.env,

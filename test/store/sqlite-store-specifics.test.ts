@@ -110,6 +110,31 @@ describe("migrate", () => {
     db.close();
   });
 
+  it("refuses a file migrated by a newer ptbot, naming both versions, and applies nothing", async () => {
+    const db = new DatabaseSync(":memory:");
+    migrate(
+      db,
+      SQLITE_MIGRATIONS.filter((m) => m.version <= 3),
+    );
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 1)").run();
+    const known = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
+    expect(() => migrate(db)).toThrow(
+      expect.objectContaining({ code: "schema_too_new", databaseVersion: 99, knownVersion: known }),
+    );
+    expect(() => migrate(db)).toThrow(new RegExp(`version 99.*version ${known}.*upgrade this replica`));
+    expect(db.prepare("SELECT version FROM schema_migrations ORDER BY version").all()).toEqual(
+      [1, 2, 3, 99].map((version) => ({ version })),
+    );
+    db.close();
+
+    const path = join(dir, "too-new", "ptbot.db");
+    await (await SqliteStore.open(path)).close();
+    const file = new DatabaseSync(path);
+    file.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 1)").run();
+    file.close();
+    await expect(SqliteStore.open(path)).rejects.toMatchObject({ code: "schema_too_new" });
+  });
+
   it("rolls a failing migration back and records nothing", () => {
     const db = new DatabaseSync(":memory:");
     const broken: Migration = {

@@ -1,13 +1,14 @@
 /**
  * The behaviour every {@link Store} must have, one describe per role (files in `contract/`): the requests and the
  * audit rows their writes append (`RequestStore`, `AuditLog`), the tracker's leases (`WorkQueue`), the notice outbox
- * (`Outbox`), the fleet's poll leases (`PollLeases`), and data shared between two stores. Each implementation's test file calls
+ * (`Outbox`), the fleet's poll leases (`PollLeases`), data shared between two stores, and many writers and claimers at once (replicas). Each implementation's test file calls
  * {@link describeStoreContract} with a way to open stores.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/store.js";
 import { describeOutboxContract } from "./contract/outbox.js";
 import { describePollLeasesContract } from "./contract/poll-leases.js";
+import { describeReplicasContract } from "./contract/replicas.js";
 import { describeRequestsContract } from "./contract/requests.js";
 import { describeSharedDataContract } from "./contract/shared-data.js";
 import type { ContractContext, StoreTarget } from "./contract/support.js";
@@ -41,6 +42,7 @@ export function describeStoreContract(name: string, target: StoreTarget): void {
     describeOutboxContract(ctx);
     describePollLeasesContract(ctx);
     if (target.peer !== undefined) describeSharedDataContract(ctx);
+    describeReplicasContract(ctx);
 
     it("close is idempotent", async () => {
       const store = await target.create();

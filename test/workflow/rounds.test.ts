@@ -71,4 +71,27 @@ describe("Rounds", () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(started).toBe(2);
   });
+
+  it("keeps the interval's round on time however often kicks come", async () => {
+    vi.useFakeTimers();
+    let started = 0;
+    const rounds = new Rounds(async () => {
+      started++;
+    }, 1000);
+    rounds.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toBe(1);
+    // Kicked rounds at 400 and 800 ms: the interval's round still comes at 1000 ms, not at 1800.
+    await vi.advanceTimersByTimeAsync(400);
+    rounds.kick();
+    await vi.advanceTimersByTimeAsync(400);
+    rounds.kick();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toBe(3);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(started).toBe(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toBe(4);
+    await rounds.stop();
+  });
 });

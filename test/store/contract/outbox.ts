@@ -133,6 +133,15 @@ export function describeOutboxContract(ctx: ContractContext): void {
       expect(summary(await claimNotices(store, "d", T0 + 21))).toEqual(["r-1:card_changed"]);
     });
 
+    it("keeps any text a person typed, NUL characters and lone surrogates included", async () => {
+      const store = await create();
+      const note = "drop\u0000table \ud800 <!channel> ünïcødé 🚀";
+      const rejected: Notice = { type: "rejected", by: "U_APPROVER", note };
+      await store.insert(opened({ id: "r-1" }), OPENED, [rejected]);
+      const [item] = await claimNotices(store, "d", T0);
+      expect(item?.notice).toEqual(rejected);
+    });
+
     it("concurrent claimers never get the same notice", async () => {
       const store = await create();
       const other = target.peer === undefined ? store : await peerOf(store);

@@ -1,0 +1,57 @@
+/**
+ * A loopback TCP proxy in front of a PostgreSQL server that can be cut like a network: while cut, it accepts
+ * connections and keeps open ones open, but forwards nothing either way (no reset, no close), as a pulled cable or a
+ * dropped route looks to a client. `heal()` forwards again for new and surviving connections.
+ */
+import { createServer, Socket } from "node:net";
+
+export interface CutProxy {
+  /** `url` with its host and port replaced by the proxy's. */
+  readonly url: string;
+  cut(): void;
+  heal(): void;
+  close(): Promise<void>;
+}
+
+export async function startCutProxy(targetUrl: string): Promise<CutProxy> {
+  const target = new URL(targetUrl);
+  let cut = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = new Socket();
+    upstream.connect(Number(target.port), target.hostname);
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from);
+      from.on("data", (chunk) => {
+        if (!cut) to.write(chunk);
+      });
+      from.on("error", () => {});
+      from.on("close", () => {
+        sockets.delete(from);
+        if (!cut) to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address !== "object") throw new Error("no port");
+  const url = new URL(targetUrl);
+  url.hostname = "127.0.0.1";
+  url.port = String(address.port);
+  return {
+    url: url.toString(),
+    cut() {
+      cut = true;
+    },
+    heal() {
+      cut = false;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
