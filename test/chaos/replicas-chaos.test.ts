@@ -3,8 +3,9 @@
  * and started again, and (on PostgreSQL) the database server restarted in the middle. Slack reaches the replicas
  * through the load balancer, so clicks land on any of them, and a click sent to a dying replica is lost as it would
  * be in production (the person clicks again). At the end: every request READY, each endpoint created once, each
- * thread told each step once (at most the one repeat a kill can cause, straddling that kill), nothing left in the
- * outbox, and Databricks list calls counted per poll interval.
+ * thread told each step once (a repeat only where a kill, or the database restart, cut a delivery between Slack
+ * accepting it and the outbox recording it, straddling that cut), nothing left in the outbox, and at most one Databricks
+ * list call per poll interval for the whole fleet.
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,6 +15,8 @@ import type { SlackEmulator, StoredMessage } from "../../emulators/slack/index.j
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import { openStore } from "../../src/store/open-store.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
+import { createTestDatabase } from "../postgres/database.js";
+import { startTestPostgres } from "../postgres/server.js";
 import { assertNothingLost, type Expected } from "./assert-nothing-lost.js";
 import {
   type BotFleet,
@@ -29,8 +32,6 @@ const REPLICAS = 3;
 const CONVERSATIONS = 50;
 const KILLS = 5;
 const POLL_MS = 100;
-/** FOR THE LEAD: true once the fleet-wide poll lease ('fleet') is merged with this test (see the end of the test). */
-const FLEET_POLL_LEASE_MERGED = false;
 /** See `sigkill.test.ts`: how long before a kill a repeated notice's first copy may have been posted. */
 const REPEAT_WINDOW_MS = 1_000;
 
@@ -41,9 +42,25 @@ interface ChaosDatabase {
   cleanup(): Promise<void>;
 }
 
-/** The shared SQLite file for now: switch to `startTestPostgres()` once PostgresStore is on main. */
-async function chaosDatabase(): Promise<ChaosDatabase> {
-  return { fleet: sharedSqliteFile(), restartServer: undefined, cleanup: async () => {} };
+/**
+ * A private PostgreSQL server (the run's shared one must not be restarted under other tests) with a fresh database;
+ * `sqlite` runs the same case on one shared SQLite file, which has no server to restart.
+ */
+async function chaosDatabase(kind: "postgres" | "sqlite"): Promise<ChaosDatabase> {
+  if (kind === "sqlite")
+    return { fleet: sharedSqliteFile(), restartServer: undefined, cleanup: async () => {} };
+  const server = await startTestPostgres();
+  try {
+    const database = await createTestDatabase(server.url);
+    return {
+      fleet: { kind: "postgres", url: database.url },
+      restartServer: () => server.restart(),
+      cleanup: () => server.stop(),
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 /** A deterministic sequence in [0, 1) (a small LCG), so a failing schedule can be replayed. */
@@ -65,6 +82,17 @@ interface Kill {
   restartedAt: number;
 }
 
+/**
+ * Something that may cut a delivery between Slack accepting a reply and the outbox recording it, so that the
+ * notice is sent again later: a SIGKILL (until the process exited), or the database restart (until it was back:
+ * the dispatcher cannot record a delivery while the database is away, and sends it again once its lease allows).
+ */
+interface Cut {
+  readonly cause: string;
+  readonly at: number;
+  readonly endedAt: number;
+}
+
 let fleet: BotFleet | undefined;
 let db: ChaosDatabase | undefined;
 afterEach(async () => {
@@ -78,7 +106,7 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
   it("ends every request READY, each endpoint created once, each notice delivered once", {
     timeout: 90_000,
   }, async () => {
-    db = await chaosDatabase();
+    db = await chaosDatabase("postgres");
     const f = await startBotFleet({
       replicas: REPLICAS,
       database: db.fleet,
@@ -97,7 +125,7 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
     const random = seeded(20261201);
     const kills: Kill[] = [];
     const restarts: Promise<void>[] = [];
-    let databaseRestarted = false;
+    let databaseRestart: Cut | undefined;
     for (let k = 0; k < KILLS; k++) {
       await sleep(100 + Math.floor(random() * 600)); // The fault schedule, not a wait for a result.
       if (k === 0) {
@@ -107,8 +135,13 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
         expect(readyBefore.length, "the kills must interrupt work").toBeLessThan(CONVERSATIONS);
       }
       if (k === 2 && db.restartServer !== undefined) {
+        const readyBefore = cards.filter((card) =>
+          watcher.replies(card).some((r) => isReadyText(r.message.text)),
+        );
+        expect(readyBefore.length, "the database restart must interrupt work").toBeLessThan(CONVERSATIONS);
+        const at = performance.now();
         await db.restartServer();
-        databaseRestarted = true;
+        databaseRestart = { cause: "the database restart", at, endedAt: performance.now() };
       }
       // One replica at least stays up, as in a rolling failure; the victim is any of the others.
       await waitUntil(() => f.replicas.filter((r) => r.alive()).length >= 2, {
@@ -160,6 +193,10 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
     );
     try {
       const byName = async (e: Expected) => (await store.findByEndpointName("default", e.endpointName))[0];
+      const cuts: Cut[] = [
+        ...kills.map((k) => ({ cause: `killing ${k.replica}`, at: k.at, endedAt: k.exitedAt })),
+        ...(databaseRestart === undefined ? [] : [databaseRestart]),
+      ];
       const cardOf = new Map(names.map((name, i) => [name, cards[i] as StoredMessage]));
       const repeats = new Set<string>();
       await assertNothingLost({
@@ -174,29 +211,33 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
           const copies = watcher
             .replies(cardOf.get(e.endpointName) as StoredMessage)
             .filter((s) => noticeOf(s.message) === notice);
-          // Each copy after the first is explained by its own kill: the copy before it came from a replica shortly
-          // before that replica was killed (or while the kill landed), unrecorded, and this one after that process
-          // had exited (its restarted self, or another replica). The same delivery may be cut by two kills.
-          const used = new Set<Kill>();
+          // Each copy after the first is explained by its own cut: the copy before it was posted shortly before a
+          // kill or the database restart (or while it lasted) and not recorded, and this one after the cut ended
+          // (from the restarted process, or another replica). The same delivery may be cut twice.
+          const used = new Set<Cut>();
+          const causes: string[] = [];
           const explained =
             copies.length >= 2 &&
             copies.slice(1).every((next, i) => {
               const before = copies[i] as (typeof copies)[number];
-              const cut = kills.find(
-                (k) =>
-                  !used.has(k) &&
-                  before.at >= k.at - REPEAT_WINDOW_MS &&
-                  before.at <= k.exitedAt &&
-                  next.at > k.exitedAt,
+              const cut = cuts.find(
+                (c) =>
+                  !used.has(c) &&
+                  before.at >= c.at - REPEAT_WINDOW_MS &&
+                  before.at <= c.endedAt &&
+                  next.at > c.endedAt,
               );
-              if (cut !== undefined) used.add(cut);
+              if (cut !== undefined) {
+                used.add(cut);
+                causes.push(cut.cause);
+              }
               return cut !== undefined;
             });
-          if (explained) repeats.add(`${e.endpointName}:${notice}×${copies.length}`);
+          if (explained) repeats.add(`${e.endpointName}:${notice}×${copies.length} (${causes.join(", ")})`);
           // For replaying a failure: when each copy was seen, beside the kills.
           else
             console.info(
-              `unexplained repeat of ${notice} in ${e.endpointName}: copies at ${copies.map((c) => Math.round(c.at)).join(", ")} ms; kills ${JSON.stringify(kills)}`,
+              `unexplained repeat of ${notice} in ${e.endpointName}: copies at ${copies.map((c) => Math.round(c.at)).join(", ")} ms; cuts ${JSON.stringify(cuts)}`,
             );
           return explained;
         },
@@ -210,34 +251,33 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
             })
           ).length,
       });
-      if (repeats.size > 0) console.info(`notices repeated across a SIGKILL: ${[...repeats].join(", ")}`);
+      if (repeats.size > 0) console.info(`notices repeated across a cut: ${[...repeats].join(", ")}`);
     } finally {
       await store.close();
       watcher.close();
     }
     expect(kills).toHaveLength(KILLS);
     expect(new Set(kills.map((k) => k.replica)).size, "more than one replica was killed").toBeGreaterThan(1);
-    expect(databaseRestarted).toBe(db.restartServer !== undefined);
+    expect(databaseRestart !== undefined).toBe(db.restartServer !== undefined);
     // Every replica took part: each answered some of the requests the balancer passed on.
     for (const [name, n] of Object.entries(f.balancer?.countsByBackend() ?? {}))
       expect(n, `requests ${name} answered`).toBeGreaterThan(0);
 
-    // Databricks list calls across the fleet: the average per poll interval, and the shortest gap between two.
-    // With the fleet-wide poll lease (engineer "fleet") the fleet lists once per interval in all, so no two list
-    // calls are much closer than an interval; without it each replica polls on its own and two land milliseconds
-    // apart. FOR THE LEAD: this branch does not have the lease, so the sharp check waits on the constant below: set
-    // it to true once 'fleet' and this branch are merged. Seen in a trial merge of main (with 'fleet'): shortest
-    // gaps 93 to 95 ms, at most 2 calls in any 100 ms window; on this branch alone: 1 to 30 ms, up to 4 in a window.
-    const gaps = listCallTimes.slice(1).map((t, i) => t - (listCallTimes[i] ?? t));
-    const shortestGap = Math.min(Number.POSITIVE_INFINITY, ...gaps);
-    const perInterval = listCallTimes.length / (chaosMs / POLL_MS);
+    // Databricks list calls across the fleet. With the fleet-wide poll lease, one round in the whole fleet wins each
+    // interval and only it lists, once, so any window one interval long holds at most 2 list calls (one from each
+    // interval it overlaps), however the calls are delayed within their rounds; replicas polling on their own put 3
+    // or 4 in one window. (The shortest gap between two calls is no measure: a winning round whose queries are slow
+    // lists late, close to the next winner's call; seen 1 to 33 ms apart under load.)
+    const busiest = Math.max(
+      0,
+      ...listCallTimes.map((t) => listCallTimes.filter((u) => u >= t && u < t + POLL_MS).length),
+    );
     console.info(
-      `Databricks list calls during the chaos: ${listCallTimes.length} in ${Math.round(chaosMs)} ms, ` +
-        `${perInterval.toFixed(2)} per ${POLL_MS} ms interval on average, shortest gap ${Math.round(shortestGap)} ms`,
+      `Databricks list calls during the chaos: ${listCallTimes.length} in ${Math.round(chaosMs)} ms ` +
+        `(${POLL_MS} ms interval), at most ${busiest} in any one interval`,
     );
     expect(listCallTimes.length, "the tracker followed the provisioning").toBeGreaterThan(0);
-    if (FLEET_POLL_LEASE_MERGED) expect(shortestGap).toBeGreaterThanOrEqual(POLL_MS / 2);
-    else expect(perInterval).toBeLessThanOrEqual(REPLICAS);
+    expect(busiest, "list calls in one poll interval, fleet-wide").toBeLessThanOrEqual(2);
   });
 });
 

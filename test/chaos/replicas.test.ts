@@ -1,5 +1,5 @@
 /**
- * Three ptbot replicas (real processes) on one database, as Slack reaches them: over HTTP through a load balancer,
+ * Three ptbot replicas (real processes) on one PostgreSQL database, as Slack reaches them: over HTTP through a load balancer,
  * so any replica may receive any request, and in Socket Mode, where each replica opens its own connection and each
  * payload goes to one of them. Either way every conversation ends READY with one card and each notice once.
  */
@@ -7,17 +7,27 @@ import { afterEach, describe, expect, it } from "vitest";
 import { approve, ConversationWatcher, command, isReadyText } from "../../bench/conversation.js";
 import type { SlackEmulator, SlackEmulatorEvent, StoredMessage } from "../../emulators/slack/index.js";
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
-import { type BotFleet, sharedSqliteFile, startBotFleet } from "./bot-fleet.js";
+import { createTestDatabase, type TestDatabase } from "../postgres/database.js";
+import { type BotFleet, startBotFleet } from "./bot-fleet.js";
 import { noticeOf, READY_THREAD } from "./thread-notices.js";
 
 const REPLICAS = 3;
 const CONVERSATIONS = 9;
 
 let fleet: BotFleet | undefined;
+let database: TestDatabase | undefined;
 afterEach(async () => {
   await fleet?.close();
+  await database?.drop();
   fleet = undefined;
+  database = undefined;
 });
+
+/** A fresh PostgreSQL database for the replicas to share. */
+async function shared(): Promise<{ kind: "postgres"; url: string }> {
+  database = await createTestDatabase();
+  return { kind: "postgres", url: database.url };
+}
 
 const cardsFor = (slack: SlackEmulator, name: string) =>
   slack
@@ -56,7 +66,7 @@ describe("three replicas behind a load balancer (HTTP)", () => {
   it("lets any replica take any request: each got some, every conversation READY once", {
     timeout: 60_000,
   }, async () => {
-    fleet = await startBotFleet({ replicas: REPLICAS, database: sharedSqliteFile(), provisioningMs: 500 });
+    fleet = await startBotFleet({ replicas: REPLICAS, database: await shared(), provisioningMs: 500 });
     await converse(fleet, "lb");
     const counts = fleet.balancer?.countsByBackend() ?? {};
     expect(Object.keys(counts)).toHaveLength(REPLICAS);
@@ -71,7 +81,7 @@ describe("three replicas in Socket Mode", () => {
   }, async () => {
     fleet = await startBotFleet({
       replicas: REPLICAS,
-      database: sharedSqliteFile(),
+      database: await shared(),
       provisioningMs: 500,
       socketMode: true,
     });
