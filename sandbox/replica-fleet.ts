@@ -130,6 +130,14 @@ export async function startReplicaFleet(options: ReplicaFleetOptions): Promise<R
     );
   };
 
+  // However the sandbox ends (a signal handler's process.exit included), no replica outlives it: each is asked to
+  // drain and exit (the 'exit' event cannot wait for them).
+  const orphans = () => {
+    for (const { child } of running.values())
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  };
+  process.once("exit", orphans);
+
   let balancer: Balancer;
   try {
     const first = await Promise.allSettled(
@@ -213,6 +221,7 @@ export async function startReplicaFleet(options: ReplicaFleetOptions): Promise<R
         // A replica still starting again finishes starting first, then is stopped with the others.
         await Promise.allSettled([...restarting]);
         await stopAll();
+        process.off("exit", orphans);
         await balancer.close();
       })();
       return stopped;

@@ -8,9 +8,9 @@ export const USAGE = `Usage: npm run sandbox -- [options]
                         earlier run with /pt cancel <endpoint>
   --log PATH            where the bot's logs go (default: sandbox.log beside the database)
   --idle-timeout-ms N   script mode: how long to wait, once input ends, for work in flight (default 120000)
-  --replicas N          run N bot replicas as separate processes behind a load balancer, sharing one database
-                        (default 1: one bot, as in production on one host); kill <replica> then SIGKILLs one and
-                        starts it again. Several replicas bring their own database, so not with --db
+  --replicas N          run N bot replicas as separate processes behind a load balancer, sharing an embedded
+                        PostgreSQL started for the run (default 1: one bot on SQLite); kill <n> then SIGKILLs one
+                        and starts it again. Not with --db, which names a SQLite file
   -h, --help            this text
 With stdin not a terminal, commands are read line by line and the conversation is printed as plain text.
 With SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set (and SLACK_APP_TOKEN for Socket Mode), the bot joins that

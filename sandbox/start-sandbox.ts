@@ -2,7 +2,8 @@
  * Wires the real bot to the two emulators: a Databricks workspace (default seed) and a Slack workspace (default
  * workspace), the embedded SQLite store in a file, the bot's logs in a file, and a driver that plays Slack's users.
  * With several replicas, the bots are separate processes behind a load balancer (see `replica-fleet.ts`), sharing
- * one database; the driver posts to the balancer, as Slack posts to a production app's load balancer.
+ * an embedded PostgreSQL server started for the run; the driver posts to the balancer, as Slack posts to a
+ * production app's load balancer.
  */
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +21,8 @@ import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { type RunningPtbot, startPtbot } from "../src/main.js";
 import type { SandboxUser } from "./chat-session.js";
-import { type InFlight, openInFlightProbe } from "./in-flight.js";
+import { startSandboxPostgres } from "./embedded-postgres.js";
+import { type InFlight, openInFlightProbe, openPostgresInFlightProbe } from "./in-flight.js";
 import type { NameLookup } from "./render-mrkdwn.js";
 import { type ReplicaFleet, startReplicaFleet } from "./replica-fleet.js";
 
@@ -51,6 +53,7 @@ export interface RunningSandbox {
   readonly fleet: ReplicaFleet | undefined;
   /** Plays Slack's users towards the bot (signed HTTP to its request URL). */
   readonly driver: SlackDriver;
+  /** The SQLite file, or (with several replicas) the embedded PostgreSQL database's URL without its password. */
   readonly databasePath: string;
   /** True when the database lives in a temporary directory made for this run. */
   readonly temporaryDatabase: boolean;
@@ -131,6 +134,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       (entry): entry is [string, string] =>
         PASS_THROUGH.test(entry[0]) && !OWN.has(entry[0]) && entry[1] !== undefined,
     );
+    const replicas = options.replicas ?? 1;
+    // Several replicas share a PostgreSQL server of the sandbox's own, as production replicas share one.
+    const postgres = replicas > 1 ? await startSandboxPostgres() : undefined;
+    if (postgres !== undefined) cleanups.push(() => postgres.stop());
     const env: Record<string, string> = {
       PTBOT_APPROVERS: SANDBOX_APPROVERS.id,
       PTBOT_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 500),
@@ -141,7 +148,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       SLACK_API_URL: slack.apiUrl,
       DATABRICKS_HOST: databricks.url,
       DATABRICKS_TOKEN: databricks.token,
-      PTBOT_DATABASE: databasePath,
+      ...(postgres === undefined ? { PTBOT_DATABASE: databasePath } : { PTBOT_DATABASE_URL: postgres.url }),
     };
     // Checked here for every replica, so a bad setting is reported once, the same way as with one bot.
     const config = loadConfig(env);
@@ -152,9 +159,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     let bot: RunningPtbot | undefined;
     let fleet: ReplicaFleet | undefined;
     let appUrl: string;
-    if ((options.replicas ?? 1) > 1) {
+    if (replicas > 1) {
       const started = await startReplicaFleet({
-        count: options.replicas ?? 1,
+        count: replicas,
         env: { PATH: options.env?.PATH ?? "", LOG_LEVEL: config.log.level, ...env },
         homeOf: (name) => {
           const home = join(dirname(databasePath), name);
@@ -172,7 +179,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       cleanups.push(() => running.stop());
       appUrl = `http://127.0.0.1:${running.port}/slack/events`;
     }
-    const probe = openInFlightProbe(databasePath);
+    const probe =
+      postgres === undefined ? openInFlightProbe(databasePath) : openPostgresInFlightProbe(postgres.url);
     cleanups.push(() => probe.close());
     const driver = slack.driver({ appUrl });
     let stopping: Promise<void> | undefined;
@@ -182,7 +190,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       bot,
       fleet,
       driver,
-      databasePath,
+      databasePath: postgres?.displayUrl ?? databasePath,
       temporaryDatabase: temporary,
       logPath,
       channel: { id: CHANNEL.id, name: CHANNEL.name },

@@ -79,7 +79,7 @@ describe("the sandbox reading a script", () => {
     expect(stdout).toMatch(/card updated\n│ 🚀 Deploy request: .*\n│ 🟢 Ready/);
   });
 
-  it("with --replicas 2, says which replica answered, kills the approval's replica, and still reaches READY", async () => {
+  it("with --replicas 2 on an embedded PostgreSQL, says which replica answered, kills the approval's replica, and still reaches READY", async () => {
     const { code, stdout, stderr } = await runSandbox(
       ["--provisioning-ms", "1500", "--replicas", "2"],
       "/pt deploy ml.llm-catalog.llama-13b 3\n:as grace\n:click approve\n:kill\nreplicas\n",
@@ -87,6 +87,11 @@ describe("the sandbox reading a script", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toContain("replicas     replica-1, replica-2: separate processes behind a load balancer");
+    expect(stdout).toMatch(
+      /database {5}postgres:\/\/postgres@127\.0\.0\.1:\d+\/ptbot \(an embedded PostgreSQL for this run, shared by the replicas\)/,
+    );
+    // The URL shown carries no password.
+    expect(stdout).not.toContain("ptbot-sandbox@");
     // The balancer takes turns: the command to one replica, the click to the other.
     const answered = [...stdout.matchAll(/↳ (replica-\d) answered/g)].map((m) => m[1]);
     expect(answered).toHaveLength(2);
