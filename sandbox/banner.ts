@@ -12,6 +12,8 @@ export interface BannerFacts {
   readonly databasePath: string;
   readonly temporaryDatabase: boolean;
   readonly logPath: string;
+  /** The replicas' names when there are several (none or one: the bot runs in the sandbox's process). */
+  readonly replicas?: readonly string[];
   readonly color: boolean;
   /** A person at a terminal (the "try this" line says how to press keys) rather than a script. */
   readonly interactive: boolean;
@@ -22,6 +24,7 @@ export function banner(facts: BannerFacts): string {
   const row = (label: string, value: string) => `  ${s.gray(label.padEnd(13))}${value}`;
   const who = facts.users.map((u) => (u.role === undefined ? u.name : `${u.name} (${u.role})`)).join(", ");
   const seconds = facts.provisioningMs / 1000;
+  const replicas = facts.replicas ?? [];
   const lines = [
     `${s.bold("ptbot sandbox")}: the real bot, with emulated Slack and Databricks workspaces. No credentials needed.`,
     row("channel", `#${facts.channel}`),
@@ -35,7 +38,11 @@ export function banner(facts: BannerFacts): string {
     row(
       "database",
       `${facts.databasePath} ${
-        facts.temporaryDatabase ? "(temporary; --db PATH keeps one)" : "(kept between runs)"
+        replicas.length > 1
+          ? "(an embedded PostgreSQL for this run, shared by the replicas)"
+          : facts.temporaryDatabase
+            ? "(temporary; --db PATH keeps one)"
+            : "(kept between runs)"
       }`,
     ),
     ...(facts.temporaryDatabase
@@ -47,7 +54,16 @@ export function banner(facts: BannerFacts): string {
               `cards that no longer exist (and hold their endpoint names); ${s.bold("/pt cancel <endpoint>")} releases one`,
           ),
         ]),
-    row("bot logs", facts.logPath),
+    ...(replicas.length > 1
+      ? [
+          row(
+            "replicas",
+            `${replicas.join(", ")}: separate processes behind a load balancer, sharing the database above; ` +
+              `${s.bold("replicas")} lists them, ${s.bold("kill <n>")} kills one with SIGKILL and starts it again`,
+          ),
+        ]
+      : []),
+    row("bot logs", `${facts.logPath}${replicas.length > 1 ? " (each line names its replica)" : ""}`),
   ];
   if (facts.interactive) {
     lines.push(

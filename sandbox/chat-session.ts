@@ -20,7 +20,8 @@ import { fillModal } from "./modal-flow.js";
 import { parseInput } from "./parse-input.js";
 import { type CardButton, type RenderOptions, renderMessage } from "./render-message.js";
 import type { NameLookup } from "./render-mrkdwn.js";
-import { describeUsers, sandboxHelp } from "./sandbox-help.js";
+import type { ReplicaFleet } from "./replica-fleet.js";
+import { describeReplicas, describeUsers, sandboxHelp } from "./sandbox-help.js";
 import { settle } from "./settle.js";
 
 /** Where lines come from and text goes to: a terminal, a script on stdin, or a test. */
@@ -81,7 +82,12 @@ export interface ChatSessionOptions {
   readonly cardWaitMs?: number;
   /** The app's slash commands (its manifest's); Slack itself refuses any other. Default `/pt`. */
   readonly commands?: readonly string[];
+  /** Several bot replicas behind a load balancer: each answer says which one took it, and `kill` kills one. */
+  readonly replicas?: SessionReplicas;
 }
+
+/** What the session uses of the replicas. */
+export type SessionReplicas = Pick<ReplicaFleet, "names" | "lastHandler" | "replicas" | "kill">;
 
 const DEFAULT_SETTLE = { quietMs: 300, maxMs: 3000 };
 
@@ -154,7 +160,17 @@ export class ChatSession {
         case "quit":
           return false;
         case "help":
-          this.#write(sandboxHelp(this.#o.users));
+          this.#write(sandboxHelp(this.#o.users, this.#o.replicas?.names));
+          return true;
+        case "replicas":
+          this.#write(
+            this.#o.replicas === undefined
+              ? s.yellow("One bot runs here; start the sandbox with --replicas 3 for several.")
+              : describeReplicas(this.#o.replicas.replicas()),
+          );
+          return true;
+        case "kill":
+          await this.#kill(input.replica);
           return true;
         case "users":
           this.#write(describeUsers(this.#o.users, this.#user));
@@ -378,9 +394,33 @@ export class ChatSession {
     this.#o.slack.postUserMessage({ user: this.#user, channel: this.#o.channel.id, text: escapeText(text) });
   }
 
+  async #kill(which: string): Promise<void> {
+    const s = styles(this.#o.color);
+    const replicas = this.#o.replicas;
+    if (replicas === undefined) {
+      this.#write(s.yellow("kill needs several replicas: start the sandbox with --replicas 3."));
+      return;
+    }
+    const name = which === "" ? replicas.lastHandler() : /^\d+$/.test(which) ? `replica-${which}` : which;
+    if (name === undefined || !replicas.names.includes(name)) {
+      this.#write(
+        s.yellow(
+          name === undefined
+            ? `No replica has answered yet. Kill which? ${replicas.names.join(", ")}`
+            : `No replica "${which}". Replicas: ${replicas.names.join(", ")}`,
+        ),
+      );
+      return;
+    }
+    const { pid } = await replicas.kill(name);
+    this.#write(s.red(`✖ ${name} (pid ${pid ?? "?"}) killed with SIGKILL; starting it again…`));
+  }
+
   /** What Slack would show when the app's answer is not a plain, timely ack. */
   #report(delivery: Delivery): void {
     const s = styles(this.#o.color);
+    const handler = this.#o.replicas?.lastHandler();
+    if (handler !== undefined) this.#write(s.gray(`  ↳ ${handler} answered`));
     if (delivery.status !== 200) {
       this.#write(s.red(`⚠ The app answered HTTP ${delivery.status}: Slack would show the user an error.`));
     }

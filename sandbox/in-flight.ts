@@ -3,6 +3,7 @@
  * started has finished moving (or waits for a person) and every notice has reached Slack.
  */
 import { DatabaseSync } from "node:sqlite";
+import pg from "pg";
 
 /** What is still moving: requests the bot works on by itself, and notices not yet delivered. */
 export interface InFlight {
@@ -40,8 +41,32 @@ export function openInFlightProbe(databasePath: string): InFlightProbe {
   };
 }
 
+/** The same counts read from PostgreSQL (the replicas' shared database): one small pool of its own, read-only use. */
+export interface AsyncInFlightProbe {
+  read(): Promise<InFlight>;
+  close(): Promise<void>;
+}
+
+/** {@link openInFlightProbe} for a PostgreSQL database: the same two counts, from the same tables. */
+export function openPostgresInFlightProbe(url: string): AsyncInFlightProbe {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  // A dropped connection is the pool's to replace; it must not take the sandbox down as an unhandled error.
+  pool.on("error", () => {});
+  return {
+    async read() {
+      const { rows } = await pool.query<{ requests: string; notices: string }>(
+        `SELECT (SELECT count(*) FROM requests WHERE state = ANY($1)) AS requests,
+                (SELECT count(*) FROM outbox WHERE status = 'pending') AS notices`,
+        [[...MOVING_STATES]],
+      );
+      return { requests: Number(rows[0]?.requests ?? 0), notices: Number(rows[0]?.notices ?? 0) };
+    },
+    close: () => pool.end(),
+  };
+}
+
 export interface WaitIdleOptions {
-  readonly probe: Pick<InFlightProbe, "read">;
+  readonly probe: { read(): InFlight | Promise<InFlight> };
   readonly timeoutMs: number;
   readonly pollMs: number;
   /** Injected for tests; default real timers. */
@@ -58,7 +83,7 @@ export async function waitUntilIdle(options: WaitIdleOptions): Promise<{ idle: b
   const now = options.now ?? Date.now;
   const deadline = now() + options.timeoutMs;
   for (;;) {
-    const last = options.probe.read();
+    const last = await options.probe.read();
     if (last.requests === 0 && last.notices === 0) return { idle: true, last };
     if (now() >= deadline) return { idle: false, last };
     await sleep(options.pollMs);

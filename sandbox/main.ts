@@ -12,6 +12,7 @@ import { ChatSession } from "./chat-session.js";
 import { waitUntilIdle } from "./in-flight.js";
 import { hasSlackCredentials, realSlackInstructions, startRealSlack } from "./real-slack.js";
 import { parseSandboxArgs, type SandboxArgs, SandboxUsageError, USAGE } from "./sandbox-args.js";
+import { describeFleetNote } from "./sandbox-help.js";
 import { scriptIo } from "./script-io.js";
 import { SANDBOX_APPROVERS, startSandbox } from "./start-sandbox.js";
 import { ttyIo } from "./tty.js";
@@ -75,6 +76,7 @@ async function runEmulated(args: SandboxArgs): Promise<number> {
   const sandbox = await startSandbox({
     provisioningMs: args.provisioningMs,
     env: process.env,
+    replicas: args.replicas,
     ...(args.databasePath === undefined ? {} : { databasePath: args.databasePath }),
     ...(args.logPath === undefined ? {} : { logPath: args.logPath }),
   });
@@ -96,6 +98,7 @@ async function runEmulated(args: SandboxArgs): Promise<number> {
       databasePath: sandbox.databasePath,
       temporaryDatabase: sandbox.temporaryDatabase,
       logPath: sandbox.logPath,
+      replicas: sandbox.fleet?.names ?? [],
       color,
       interactive,
     }),
@@ -115,11 +118,13 @@ async function runEmulated(args: SandboxArgs): Promise<number> {
     formatTime: clockTime,
     // A script may run ahead of the app: `click` waits for the card it means to click.
     cardWaitMs: interactive ? 0 : 10_000,
+    ...(sandbox.fleet === undefined ? {} : { replicas: sandbox.fleet }),
   });
+  const stopNotes = sandbox.fleet?.onNote((note) => io.write(describeFleetNote(note)));
   const outcome = await session.run();
   let code = 0;
   if (outcome === "end" && !interactive) {
-    const moving = sandbox.inFlight();
+    const moving = await sandbox.inFlight();
     if (moving.requests + moving.notices > 0)
       io.write("(input ended; waiting for the bot to finish what it started)");
     const waited = await waitUntilIdle({
@@ -136,6 +141,7 @@ async function runEmulated(args: SandboxArgs): Promise<number> {
     }
   }
   session.stop();
+  stopNotes?.();
   io.close();
   await sandbox.stop();
   if (interactive) process.stdout.write("Bye: the bot and the emulators are stopped.\n");
@@ -155,7 +161,14 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  return hasSlackCredentials(process.env) ? runRealSlack(args) : runEmulated(args);
+  if (!hasSlackCredentials(process.env)) return runEmulated(args);
+  if (args.replicas > 1) {
+    err(
+      "--replicas runs several bots against the emulated Slack; with a real Slack app's credentials it runs one.",
+    );
+    return 2;
+  }
+  return runRealSlack(args);
 }
 
 if (import.meta.main) {

@@ -9,6 +9,9 @@ export type SandboxInput =
   | { readonly kind: "as"; readonly user: string }
   | { readonly kind: "click"; readonly target: string }
   | { readonly kind: "show" }
+  /** Kill a replica (SIGKILL) and start it again; no name: the one that answered last. */
+  | { readonly kind: "kill"; readonly replica: string }
+  | { readonly kind: "replicas" }
   | { readonly kind: "users" }
   | { readonly kind: "help" }
   | { readonly kind: "quit" }
@@ -17,12 +20,16 @@ export type SandboxInput =
   /** Free text: a button key if the latest card has one, else a message posted in the channel. */
   | { readonly kind: "text"; readonly text: string };
 
-const SANDBOX_WORDS: Readonly<Record<string, "as" | "click" | "show" | "users" | "help" | "quit">> = {
+type SandboxWord = "as" | "click" | "show" | "kill" | "replicas" | "users" | "help" | "quit";
+
+const SANDBOX_WORDS: Readonly<Record<string, SandboxWord>> = {
   as: "as",
   click: "click",
   press: "click",
   show: "show",
   card: "show",
+  kill: "kill",
+  replicas: "replicas",
   users: "users",
   who: "users",
   help: "help",
@@ -31,7 +38,7 @@ const SANDBOX_WORDS: Readonly<Record<string, "as" | "click" | "show" | "users" |
 };
 
 /** Words that take an argument (an empty one is the session's to question). */
-const NEEDS_ARGUMENT = new Set(["as", "click"]);
+const NEEDS_ARGUMENT = new Set(["as", "click", "kill"]);
 
 export function parseInput(line: string): SandboxInput {
   const text = line.trim();
@@ -54,12 +61,14 @@ export function parseInput(line: string): SandboxInput {
   return { kind: "text", text };
 }
 
-function command(word: "as" | "click" | "show" | "users" | "help" | "quit", argument: string): SandboxInput {
+function command(word: SandboxWord, argument: string): SandboxInput {
   switch (word) {
     case "as":
       return { kind: "as", user: argument.replace(/^@/, "") };
     case "click":
       return { kind: "click", target: argument };
+    case "kill":
+      return { kind: "kill", replica: argument };
     default:
       return { kind: word };
   }

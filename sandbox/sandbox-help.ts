@@ -1,8 +1,9 @@
 /** The sandbox's own words about itself: its commands and its people. Pure. */
 import type { SandboxUser } from "./chat-session.js";
+import type { FleetNote, ReplicaState } from "./replica-fleet.js";
 
-/** The sandbox's own commands, for `help`. */
-export function sandboxHelp(users: readonly SandboxUser[]): string {
+/** The sandbox's own commands, for `help`; the replica commands only when there are several replicas. */
+export function sandboxHelp(users: readonly SandboxUser[], replicas: readonly string[] = []): string {
   const who = users.map((u) => (u.role === undefined ? u.name : `${u.name} (${u.role})`)).join(", ");
   return [
     "Sandbox commands (with a : or / in front, or without):",
@@ -11,6 +12,12 @@ export function sandboxHelp(users: readonly SandboxUser[]): string {
     "  click <key|name>    the same, by key, button text or action id",
     `  as <user>           act as someone else: ${who}`,
     "  show                the latest card and its thread again",
+    ...(replicas.length > 1
+      ? [
+          `  replicas            the bot replicas (${replicas.join(", ")}): up or not, requests each answered`,
+          "  kill <n|name>       SIGKILL that replica and start it again (:kill alone: the one that answered last)",
+        ]
+      : []),
     "  users               who is who",
     "  help, ?             this help",
     "  quit                stop the bot and the emulators, and leave",
@@ -27,4 +34,29 @@ export function describeUsers(users: readonly SandboxUser[], current: string): s
       return `  ${u.name.padEnd(8)}${u.id.padEnd(13)}${real}${u.role === undefined ? "" : `, ${u.role}`}${me}`;
     })
     .join("\n");
+}
+
+/** One line per replica: name, pid, up or down, how many Slack requests it answered, how often it was restarted. */
+export function describeReplicas(replicas: readonly ReplicaState[]): string {
+  return replicas
+    .map((r) => {
+      const state = r.up ? `up, pid ${r.pid ?? "?"}` : "down (starting again)";
+      const restarted = r.restarts === 0 ? "" : `, restarted ${r.restarts}×`;
+      return `  ${r.name.padEnd(11)}${state.padEnd(24)}${r.answered} request(s) answered${restarted}`;
+    })
+    .join("\n");
+}
+
+/** What the sandbox says when something happens to a replica, or a replica does something worth seeing. */
+export function describeFleetNote(note: FleetNote): string {
+  switch (note.kind) {
+    case "back":
+      return `✔ ${note.replica} is back (pid ${note.pid ?? "?"}, started in ${(note.ms / 1000).toFixed(1)} s)`;
+    case "create_accepted":
+      return `  ↳ ${note.replica} sent the create of ${note.endpoint} to Databricks`;
+    case "died":
+      return `✖ ${note.replica} exited by itself (code ${note.code ?? "none"}); see the bot logs`;
+    case "restart_failed":
+      return `✖ ${note.replica} did not start again: ${note.message}`;
+  }
 }

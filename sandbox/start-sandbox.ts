@@ -1,6 +1,9 @@
 /**
  * Wires the real bot to the two emulators: a Databricks workspace (default seed) and a Slack workspace (default
  * workspace), the embedded SQLite store in a file, the bot's logs in a file, and a driver that plays Slack's users.
+ * With several replicas, the bots are separate processes behind a load balancer (see `replica-fleet.ts`), sharing
+ * an embedded PostgreSQL server started for the run; the driver posts to the balancer, as Slack posts to a
+ * production app's load balancer.
  */
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,8 +21,10 @@ import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { type RunningPtbot, startPtbot } from "../src/main.js";
 import type { SandboxUser } from "./chat-session.js";
-import { type InFlight, openInFlightProbe } from "./in-flight.js";
+import { startSandboxPostgres } from "./embedded-postgres.js";
+import { type InFlight, openInFlightProbe, openPostgresInFlightProbe } from "./in-flight.js";
 import type { NameLookup } from "./render-mrkdwn.js";
+import { type ReplicaFleet, startReplicaFleet } from "./replica-fleet.js";
 
 export interface SandboxOptions {
   /** How long the emulated Databricks takes to provision an endpoint. */
@@ -35,14 +40,20 @@ export interface SandboxOptions {
    * `PTBOT_REQUIRED_APPROVALS=2`); Slack and Databricks settings are the emulators'.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How many bot replicas; default 1 (the bot in this process). More run as processes behind a load balancer. */
+  readonly replicas?: number;
 }
 
 export interface RunningSandbox {
   readonly slack: SlackEmulator;
   readonly databricks: DatabricksEmulator;
-  readonly bot: RunningPtbot;
+  /** The bot, with one replica (it runs in this process). */
+  readonly bot: RunningPtbot | undefined;
+  /** The replicas and their balancer, with several. */
+  readonly fleet: ReplicaFleet | undefined;
   /** Plays Slack's users towards the bot (signed HTTP to its request URL). */
   readonly driver: SlackDriver;
+  /** The SQLite file, or (with several replicas) the embedded PostgreSQL database's URL without its password. */
   readonly databasePath: string;
   /** True when the database lives in a temporary directory made for this run. */
   readonly temporaryDatabase: boolean;
@@ -51,7 +62,7 @@ export interface RunningSandbox {
   readonly users: readonly SandboxUser[];
   readonly names: NameLookup;
   /** What the bot still has in hand (for a script to end only when it is done). */
-  inFlight(): InFlight;
+  inFlight(): Promise<InFlight>;
   /** Stops the bot (finishing what it holds), then the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -87,7 +98,7 @@ export const SANDBOX_NAMES: NameLookup = {
 
 const PASS_THROUGH = /^(PTBOT_|LOG_LEVEL$|HOME$)/;
 /** Set by the sandbox itself, whatever the environment says. */
-const OWN = new Set(["PTBOT_DATABASE"]);
+const OWN = new Set(["PTBOT_DATABASE", "PTBOT_DATABASE_URL", "PTBOT_INSTANCE_ID"]);
 
 /** A database path and whether it is a throwaway one. */
 export function sandboxPaths(options: Pick<SandboxOptions, "databasePath" | "logPath">): {
@@ -123,7 +134,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       (entry): entry is [string, string] =>
         PASS_THROUGH.test(entry[0]) && !OWN.has(entry[0]) && entry[1] !== undefined,
     );
-    const config = loadConfig({
+    const replicas = options.replicas ?? 1;
+    // Several replicas share a PostgreSQL server of the sandbox's own, as production replicas share one.
+    const postgres = replicas > 1 ? await startSandboxPostgres() : undefined;
+    if (postgres !== undefined) cleanups.push(() => postgres.stop());
+    const env: Record<string, string> = {
       PTBOT_APPROVERS: SANDBOX_APPROVERS.id,
       PTBOT_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 500),
       ...Object.fromEntries(passed),
@@ -133,30 +148,55 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       SLACK_API_URL: slack.apiUrl,
       DATABRICKS_HOST: databricks.url,
       DATABRICKS_TOKEN: databricks.token,
-      PTBOT_DATABASE: databasePath,
-    });
+      ...(postgres === undefined ? { PTBOT_DATABASE: databasePath } : { PTBOT_DATABASE_URL: postgres.url }),
+    };
+    // Checked here for every replica, so a bad setting is reported once, the same way as with one bot.
+    const config = loadConfig(env);
     // Synchronous writes: the log is small, and nothing is lost when the sandbox exits right after a line.
     const destination = pino.destination({ dest: logPath, sync: true, mkdir: true });
     cleanups.push(() => destination.end());
     const logger = createLogger({ level: config.log.level, destination });
-    const bot = await startPtbot({ config, logger, owner: "sandbox" });
-    cleanups.push(() => bot.stop());
-    const probe = openInFlightProbe(databasePath);
+    let bot: RunningPtbot | undefined;
+    let fleet: ReplicaFleet | undefined;
+    let appUrl: string;
+    if (replicas > 1) {
+      const started = await startReplicaFleet({
+        count: replicas,
+        env: { PATH: options.env?.PATH ?? "", LOG_LEVEL: config.log.level, ...env },
+        homeOf: (name) => {
+          const home = join(dirname(databasePath), name);
+          mkdirSync(home, { recursive: true });
+          return home;
+        },
+        writeLog: (line) => destination.write(`${line}\n`),
+      });
+      fleet = started;
+      cleanups.push(() => started.stop());
+      appUrl = started.appUrl;
+    } else {
+      const running = await startPtbot({ config, logger, owner: "sandbox" });
+      bot = running;
+      cleanups.push(() => running.stop());
+      appUrl = `http://127.0.0.1:${running.port}/slack/events`;
+    }
+    const probe =
+      postgres === undefined ? openInFlightProbe(databasePath) : openPostgresInFlightProbe(postgres.url);
     cleanups.push(() => probe.close());
-    const driver = slack.driver({ appUrl: `http://127.0.0.1:${bot.port}/slack/events` });
+    const driver = slack.driver({ appUrl });
     let stopping: Promise<void> | undefined;
     return {
       slack,
       databricks,
       bot,
+      fleet,
       driver,
-      databasePath,
+      databasePath: postgres?.displayUrl ?? databasePath,
       temporaryDatabase: temporary,
       logPath,
       channel: { id: CHANNEL.id, name: CHANNEL.name },
       users: SANDBOX_USERS,
       names: SANDBOX_NAMES,
-      inFlight: () => probe.read(),
+      inFlight: async () => probe.read(),
       stop: () => {
         stopping ??= cleanup();
         return stopping;

@@ -29,6 +29,8 @@ export interface Delivery {
   readonly ackMs: number;
   /** Slack gives up after 3 s and shows the user `operation_timeout`. */
   readonly late: boolean;
+  /** Over Socket Mode: the connection that received the envelope. */
+  readonly connectionId?: string;
 }
 
 export interface Outgoing {
@@ -152,6 +154,7 @@ export function socketTransport(options: SocketTransportOptions): DriverTranspor
         rawBody: ack.payload === undefined ? "" : JSON.stringify(ack.payload),
         ackMs,
         late: ackMs > SLACK_ACK_LIMIT_MS,
+        connectionId: ack.connectionId,
       };
     },
   };

@@ -110,7 +110,14 @@ export class SlackDriver {
     const delivery = await this.transport.deliver(outgoing, options);
     this.state.log.record({
       type: "delivered",
-      delivery: { kind, ...who, status: delivery.status, body: delivery.body, ackMs: delivery.ackMs },
+      delivery: {
+        kind,
+        ...who,
+        status: delivery.status,
+        body: delivery.body,
+        ackMs: delivery.ackMs,
+        ...(delivery.connectionId === undefined ? {} : { connectionId: delivery.connectionId }),
+      },
     });
     return delivery;
   }

@@ -7,7 +7,7 @@ import { SlackEmulatorError } from "./errors.js";
 import type { EventListener, WaitForOptions } from "./event-log.js";
 import { routeRequest } from "./http-routes.js";
 import type { MessageQuery } from "./message-store.js";
-import { SocketModeHub } from "./socket-mode-hub.js";
+import { SocketModeHub, seededChoice } from "./socket-mode-hub.js";
 import type {
   ApiCall,
   EmulatorWarning,
@@ -63,6 +63,7 @@ export class SlackEmulator {
       appId: state.context.appId,
       pingIntervalMs: options.socketPingIntervalMs ?? 10_000,
       baseUrl: () => state.baseUrl,
+      choose: seededChoice(options.socketSpreadSeed ?? 1),
     });
     state.openSocketUrl = () => hub.issueUrl();
     const server = createServer((req, res) => void routeRequest(state, req, res));
@@ -284,6 +285,11 @@ export class SlackEmulator {
 
   get socketConnectionCount(): number {
     return this.#hub.connectionCount;
+  }
+
+  /** The live Socket Mode connections' ids (`c1`, `c2`, …, numbered as they connected), oldest first. */
+  get socketConnectionIds(): readonly string[] {
+    return this.#hub.connectionIds;
   }
 
   /** Sends `disconnect` to every connected app (it reconnects through `apps.connections.open`). */

@@ -19,10 +19,13 @@ export interface EnvelopeAck {
   /** The ack's `payload`; undefined when the app acked without one (Bolt sends `{}`). */
   readonly payload: unknown;
   readonly envelopeId: string;
+  /** The connection that received and acked the envelope (`c1`, `c2`, … in the order they connected). */
+  readonly connectionId: string;
 }
 
 interface Pending {
   readonly socket: WebSocket;
+  readonly connectionId: string;
   readonly resolve: (ack: EnvelopeAck) => void;
   readonly reject: (error: Error) => void;
 }
@@ -32,19 +35,39 @@ export interface SocketModeHubOptions {
   readonly pingIntervalMs: number;
   /** The emulator's `http://host:port`, known once it listens. */
   readonly baseUrl: () => string;
+  /** Picks which of `count` live connections gets the next envelope (an index in `[0, count)`). */
+  readonly choose: (count: number) => number;
+}
+
+/** A deterministic choice among connections (a small LCG), so a run that spreads envelopes can be replayed. */
+export function seededChoice(seed: number): (count: number) => number {
+  let s = seed >>> 0;
+  return (count) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return Math.floor(((s >>> 8) / 2 ** 24) * count);
+  };
 }
 
 /**
  * Slack's side of Socket Mode: `apps.connections.open` hands out single-use WebSocket URLs; a connecting app gets
- * `hello`; envelopes go to the newest healthy connection and resolve when the app acks their `envelope_id`.
- * `disconnect` messages make the app reconnect (it calls `apps.connections.open` again), as Slack does when it
- * recycles a connection.
+ * `hello`; envelopes resolve when the app acks their `envelope_id`. `disconnect` messages make the app reconnect
+ * (it calls `apps.connections.open` again), as Slack does when it recycles a connection.
+ *
+ * Several connections (several replicas, each opening its own): Slack sends each payload to ONE of the open
+ * connections, "any of the connections", with no pattern to rely on (api.slack.com/apis/socket-mode#connections;
+ * "by design, socket mode randomizes sending the event between the socket connections", bolt-python#579). Here the
+ * choice is random but seeded, so a run replays. Slack re-sends only Events API payloads that were not acked in time
+ * (`retry_attempt`, `retry_reason: "timeout"`); slash commands and interactions are never re-sent: an envelope not
+ * acked in time, or whose connection closes first, fails here as the user's click or command fails in Slack. The
+ * emulator has no Events API, so it never re-sends.
  */
 export class SocketModeHub {
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #tickets = new Set<string>();
   readonly #connections: WebSocket[] = [];
   readonly #draining = new WeakSet<WebSocket>();
+  readonly #ids = new WeakMap<WebSocket, string>();
+  #connected = 0;
   readonly #pending = new Map<string, Pending>();
   readonly #emitter = new EventEmitter();
 
@@ -80,7 +103,14 @@ export class SocketModeHub {
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws));
   }
 
+  /** The ids of the live connections, oldest first. */
+  get connectionIds(): readonly string[] {
+    return this.#live().map((ws) => this.#ids.get(ws) ?? "");
+  }
+
   #accept(ws: WebSocket): void {
+    this.#connected += 1;
+    this.#ids.set(ws, `c${this.#connected}`);
     this.#connections.push(ws);
     const ping = setInterval(() => ws.ping(), this.options.pingIntervalMs);
     ping.unref();
@@ -125,12 +155,17 @@ export class SocketModeHub {
     if (pending === undefined || pending.socket !== ws) return;
     this.#pending.delete(envelopeId);
     const empty = typeof payload === "object" && payload !== null && Object.keys(payload).length === 0;
-    pending.resolve({ envelopeId, payload: payload === undefined || empty ? undefined : payload });
+    pending.resolve({
+      envelopeId,
+      connectionId: pending.connectionId,
+      payload: payload === undefined || empty ? undefined : payload,
+    });
   }
 
   async #connection(timeoutMs: number): Promise<WebSocket> {
-    const live = this.#live().at(-1);
-    if (live !== undefined) return live;
+    const live = this.#live();
+    const chosen = live[live.length === 1 ? 0 : this.options.choose(live.length)];
+    if (chosen !== undefined) return chosen;
     try {
       await once(this.#emitter, "connection", { signal: AbortSignal.timeout(timeoutMs) });
     } catch {
@@ -158,6 +193,7 @@ export class SocketModeHub {
       }, options.ackTimeoutMs);
       this.#pending.set(envelopeId, {
         socket: ws,
+        connectionId: this.#ids.get(ws) ?? "",
         resolve: (ack) => {
           clearTimeout(timer);
           resolve(ack);

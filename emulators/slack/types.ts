@@ -73,6 +73,11 @@ export interface SlackEmulatorOptions extends SlackWorkspace {
   readonly now?: () => number;
   /** How often the WebSocket server pings Socket Mode clients (they drop the link after 30 s of silence). */
   readonly socketPingIntervalMs?: number;
+  /**
+   * Socket Mode with several connections open: each envelope goes to one of them, chosen at random as Slack does,
+   * from this seed (default 1) so that a run replays.
+   */
+  readonly socketSpreadSeed?: number;
 }
 
 /** A channel message (top level or thread reply) in its current version. */
@@ -213,4 +218,6 @@ export interface DeliveryRecord {
   readonly status: number;
   readonly body: unknown;
   readonly ackMs: number;
+  /** Over Socket Mode: the connection that received it (see `SlackEmulator.socketConnectionIds`). */
+  readonly connectionId?: string;
 }

@@ -36,4 +36,13 @@ describe("parseInput", () => {
     expect(parseInput(":frobnicate now")).toEqual({ kind: "unknown", command: "frobnicate" });
     expect(parseInput("   ")).toEqual({ kind: "empty" });
   });
+
+  it("reads the replica commands: kill a named one, :kill alone for the last to answer, and the list", () => {
+    expect(parseInput("kill 2")).toEqual({ kind: "kill", replica: "2" });
+    expect(parseInput(":kill replica-3")).toEqual({ kind: "kill", replica: "replica-3" });
+    expect(parseInput(":kill")).toEqual({ kind: "kill", replica: "" });
+    // A bare word is chat, not a kill.
+    expect(parseInput("kill")).toEqual({ kind: "text", text: "kill" });
+    expect(parseInput("replicas")).toEqual({ kind: "replicas" });
+  });
 });

@@ -10,6 +10,7 @@ describe("parseSandboxArgs", () => {
       databasePath: undefined,
       logPath: undefined,
       idleTimeoutMs: 120_000,
+      replicas: 1,
       help: false,
     });
   });
@@ -32,6 +33,7 @@ describe("parseSandboxArgs", () => {
       databasePath: "./data/sandbox.db",
       logPath: "x.log",
       idleTimeoutMs: 5000,
+      replicas: 1,
       help: true,
     });
   });
@@ -41,6 +43,26 @@ describe("parseSandboxArgs", () => {
     expect(() => parseSandboxArgs(["--provisioning-ms", "1.5"])).toThrow(/whole number/);
     expect(() => parseSandboxArgs(["--fast"])).toThrow(SandboxUsageError);
     expect(() => parseSandboxArgs(["deploy"])).toThrow(SandboxUsageError);
+  });
+
+  it("takes --replicas, and says clearly what is wrong with a bad count or with --db beside several", () => {
+    expect(parseSandboxArgs(["--replicas", "3"]).replicas).toBe(3);
+    expect(parseSandboxArgs(["--replicas", "1", "--db", "s.db"])).toMatchObject({
+      replicas: 1,
+      databasePath: "s.db",
+    });
+    expect(() => parseSandboxArgs(["--replicas", "0"])).toThrow("--replicas must be between 1 and 10, got 0");
+    expect(() => parseSandboxArgs(["--replicas", "11"])).toThrow(
+      "--replicas must be between 1 and 10, got 11",
+    );
+    expect(() => parseSandboxArgs(["--replicas", "three"])).toThrow(
+      "--replicas must be a whole number of bot replicas, got three",
+    );
+    expect(() => parseSandboxArgs(["--replicas", "2.5"])).toThrow(/whole number/);
+    expect(() => parseSandboxArgs(["--replicas", "3", "--db", "s.db"])).toThrow(
+      "--db names a SQLite file for one bot; --replicas 3 share a database the sandbox starts itself",
+    );
+    expect(USAGE).toContain("--replicas N");
   });
 });
 
@@ -68,6 +90,16 @@ describe("banner", () => {
     expect(text).toContain("Try /pt deploy ml.llm-catalog.llama-13b 3");
     expect(banner({ ...facts, interactive: false, temporaryDatabase: false })).not.toContain("Try");
     expect(banner({ ...facts, interactive: false, temporaryDatabase: false })).toContain("kept between runs");
+  });
+
+  it("with several replicas, names them and the commands that kill one, and says each log line names its replica", () => {
+    const text = banner({ ...facts, interactive: true, replicas: ["replica-1", "replica-2", "replica-3"] });
+    expect(text).toContain(
+      "replicas     replica-1, replica-2, replica-3: separate processes behind a load balancer",
+    );
+    expect(text).toContain("kill <n> kills one with SIGKILL and starts it again");
+    expect(text).toContain("bot logs     /tmp/x/sandbox.log (each line names its replica)");
+    expect(banner({ ...facts, interactive: true })).not.toContain("replicas");
   });
 
   it("says plainly, with --db, that the emulated workspaces start empty and how to release a stale request", () => {
