@@ -384,7 +384,9 @@ export class ChatSession {
   }
 
   async #text(text: string): Promise<void> {
-    const card = this.#latestCard();
+    // A script's one-letter line may be a button key for a card the bot is still preparing (its Unity Catalog
+    // lookup outran the settle): wait for the card as `click` does (never at a terminal: cardWaitMs is 0 there).
+    const card = /^[a-z]$/i.test(text) ? await this.#awaitCard() : this.#latestCard();
     const key = text.toLowerCase();
     const button = card?.buttons.find((b) => b.key === key);
     if (card !== undefined && button !== undefined) {
