@@ -36,6 +36,14 @@ export interface PostgresStoreOptions {
   readonly connectionTimeoutMs?: number;
   /** How long a statement may go unanswered before the call fails as unavailable; default 10 s. */
   readonly queryTimeoutMs?: number;
+  /**
+   * How long the server keeps a session of this store idle inside a transaction before ending it; default 30 s. A
+   * transaction of ours never waits on anything but the network between its statements, so an idle one belongs to a
+   * replica that died or was cut off: without this bound the server would hold its row locks (the request it was
+   * writing, the migration lock) until its TCP keepalive gives up, hours later, and every other replica's write of
+   * that request would wait on them.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 type Queryable = Pick<pg.PoolClient, "query">;
@@ -69,6 +77,7 @@ export class PostgresStore implements Store {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
       query_timeout: options.queryTimeoutMs ?? 10_000,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
       // Notices a peer that vanished without closing the connection (a host or network gone) on idle connections.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,

@@ -29,6 +29,8 @@ export interface PostgresWakeupsOptions {
    * network partition) is noticed and replaced. Default 30 s.
    */
   readonly heartbeatMs?: number;
+  /** How long opening a connection, or a query (the heartbeat, an announcement), may take. Default 5 s. */
+  readonly timeoutMs?: number;
 }
 
 const DEFAULT_CHANNEL = "ptbot_wakeups";
@@ -37,7 +39,7 @@ const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const PAYLOAD = z.object({ v: z.literal(1), from: z.string(), create: z.boolean(), notices: z.boolean() });
 /** Heard after (re)connecting: anything announced while this replica was not listening may have been missed. */
 const CATCH_UP: WorkSignal = { create: true, notices: true };
-const QUERY_TIMEOUT_MS = 5_000;
+const DEFAULT_TIMEOUT_MS = 5_000;
 
 export class PostgresWakeups implements Wakeups {
   readonly #o: PostgresWakeupsOptions;
@@ -75,7 +77,6 @@ export class PostgresWakeups implements Wakeups {
       ...this.#connection,
       max: 2,
       idleTimeoutMillis: 10_000,
-      connectionTimeoutMillis: QUERY_TIMEOUT_MS,
     });
     // An idle pooled connection cut by a server restart must not crash the process; the next query opens another.
     this.#pool.on("error", (error) => this.#o.logger.warn({ err: error }, "wakeups pool connection lost"));
@@ -85,12 +86,19 @@ export class PostgresWakeups implements Wakeups {
     return this.#o.reconnect ?? { minMs: 100, maxMs: 5_000 };
   }
 
+  get #timeoutMs(): number {
+    return this.#o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
   get #connection(): pg.ClientConfig {
     return {
       connectionString: this.#o.url,
       application_name: this.#o.applicationName ?? "ptbot-wakeups",
       keepAlive: true,
-      query_timeout: QUERY_TIMEOUT_MS,
+      // Without it, a reconnect into a network cut (a connection accepted, no handshake answered) waits forever and
+      // the replica never listens again, even once the network is back.
+      connectionTimeoutMillis: this.#timeoutMs,
+      query_timeout: this.#timeoutMs,
     };
   }
 

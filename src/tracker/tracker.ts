@@ -104,6 +104,7 @@ export class Tracker {
   readonly #unreleased = new Map<string, DeployRequest>();
   readonly #outage: StoreOutage;
   #renewTimer: NodeJS.Timeout | undefined;
+  #renewing: Promise<void> | undefined;
 
   constructor(options: TrackerOptions) {
     this.#o = options;
@@ -153,16 +154,29 @@ export class Tracker {
     await this.#o.store.releaseLeasesOf(this.#o.owner);
   }
 
-  /** Extends the lease of every request whose work is in hand (every third of the lease while running). */
-  async renewLeases(): Promise<void> {
+  /**
+   * Extends the lease of every request whose work is in hand (every third of the lease while running). One round at
+   * a time: a call while one runs joins it. During a network cut each store call waits for its timeout, so rounds
+   * stacked by the timer, each waiting once per request, would pile up for as long as the cut lasts.
+   */
+  renewLeases(): Promise<void> {
+    this.#renewing ??= this.#renewAll().finally(() => {
+      this.#renewing = undefined;
+    });
+    return this.#renewing;
+  }
+
+  async #renewAll(): Promise<void> {
     const { store, clock, owner, logger } = this.#o;
     const until = clock.now() + this.#leaseMs;
     for (const id of this.#inFlight.keys()) {
       try {
         if (!(await store.renewLease(id, owner, until))) logger.warn({ requestId: id }, "tracker lease lost");
       } catch (error) {
-        if (!this.#outage.failed(error, "tracker"))
-          logger.warn({ err: error, requestId: id }, "tracker lease not renewed");
+        // The database out of reach: the other renewals would wait and fail the same way. The next round (a third
+        // of the lease later) tries again, well before the leases run out.
+        if (this.#outage.failed(error, "tracker")) return;
+        logger.warn({ err: error, requestId: id }, "tracker lease not renewed");
       }
     }
   }

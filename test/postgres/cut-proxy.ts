@@ -13,7 +13,12 @@ export interface CutProxy {
   close(): Promise<void>;
 }
 
-export async function startCutProxy(targetUrl: string): Promise<CutProxy> {
+export interface CutProxyOptions {
+  /** Cuts the network by itself just before forwarding a client's chunk for which this is true (mid-transaction). */
+  readonly cutBefore?: (chunk: Buffer) => boolean;
+}
+
+export async function startCutProxy(targetUrl: string, options: CutProxyOptions = {}): Promise<CutProxy> {
   const target = new URL(targetUrl);
   let cut = false;
   const sockets = new Set<Socket>();
@@ -25,7 +30,8 @@ export async function startCutProxy(targetUrl: string): Promise<CutProxy> {
       [upstream, client],
     ] as const) {
       sockets.add(from);
-      from.on("data", (chunk) => {
+      from.on("data", (chunk: Buffer) => {
+        if (from === client && options.cutBefore?.(chunk) === true) cut = true;
         if (!cut) to.write(chunk);
       });
       from.on("error", () => {});

@@ -9,6 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { migrate, POSTGRES_MIGRATIONS } from "../../src/store/postgres-migrations.js";
 import { PostgresStore } from "../../src/store/postgres-store.js";
 import { StoreUnavailableError } from "../../src/store/store-unavailable.js";
+import { waitUntil } from "../chaos/wait-until.js";
 import { T0 } from "../domain/fixtures.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { startCutProxy } from "../postgres/cut-proxy.js";
@@ -198,6 +199,32 @@ describe("PostgreSQL out of reach", () => {
     }
     proxy.heal();
     expect(await store.get("p-1")).toEqual(r);
+  });
+
+  it("a replica cut off in the middle of a write holds the request's row lock briefly, not for hours", async () => {
+    const db = await database();
+    const r = requestIn("provisioning", { id: "p-1" });
+    const b = await open(db.url, { queryTimeoutMs: 2_000 });
+    await b.insert(r, OPENED);
+    // Replica A's network goes once its write has locked and updated the row: the server keeps that session (and
+    // the lock) open, waiting for the rest of a transaction that never comes, as for a host that died.
+    let cutMidWrite = false;
+    const proxy = await startCutProxy(db.url, {
+      cutBefore: (chunk) => (cutMidWrite ||= chunk.includes("INSERT INTO audit_log")),
+    });
+    cleanups.push(() => proxy.close());
+    const a = await open(proxy.url, { queryTimeoutMs: 3_000, idleInTransactionTimeoutMs: 300 });
+    const lost = rejectionTime(
+      a.save({ ...r, version: r.version + 1, updatedAt: r.updatedAt + 1 }, r.version, OPENED),
+    );
+    await waitUntil(() => cutMidWrite, { timeoutMs: 2_000, description: "A's write to be cut midway" });
+
+    // Replica B's write of the same request waits for the lock only until the server ends A's idle transaction.
+    expect(
+      await b.save({ ...r, version: r.version + 1, updatedAt: r.updatedAt + 2 }, r.version, OPENED),
+    ).toBe(true);
+    expect((await b.get("p-1"))?.updatedAt).toBe(r.updatedAt + 2);
+    expect((await lost).error).toBeInstanceOf(StoreUnavailableError);
   });
 
   it("opening a server that cannot be reached fails with StoreUnavailableError", async () => {

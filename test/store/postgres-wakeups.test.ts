@@ -10,6 +10,7 @@ import { PostgresWakeups } from "../../src/store/postgres-wakeups.js";
 import type { WorkSignal } from "../../src/workflow/apply-event.js";
 import { waitUntil } from "../chaos/wait-until.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
+import { type CutProxy, startCutProxy } from "../postgres/cut-proxy.js";
 import { createTestDatabase, type TestDatabase } from "../postgres/database.js";
 import { startTestPostgres, type TestPostgres } from "../postgres/server.js";
 
@@ -20,8 +21,11 @@ const CATCH_UP: WorkSignal = { create: true, notices: true };
 let databases: TestDatabase[] = [];
 let servers: TestPostgres[] = [];
 let opened: PostgresWakeups[] = [];
+let proxies: CutProxy[] = [];
 afterEach(async () => {
   for (const w of opened) await w.close();
+  for (const p of proxies) await p.close();
+  proxies = [];
   for (const db of databases) await db.drop();
   for (const s of servers) await s.stop();
   opened = [];
@@ -35,7 +39,12 @@ interface Replica {
   readonly lines: Record<string, unknown>[];
 }
 
-async function replica(db: TestDatabase, name: string, logger?: Logger): Promise<Replica> {
+async function replica(
+  db: TestDatabase,
+  name: string,
+  logger?: Logger,
+  extra: Partial<Parameters<typeof PostgresWakeups.open>[0]> = {},
+): Promise<Replica> {
   const memory = memoryLogger("info");
   const wakeups = await PostgresWakeups.open({
     url: db.url,
@@ -43,6 +52,7 @@ async function replica(db: TestDatabase, name: string, logger?: Logger): Promise
     origin: `replica-${name}`,
     applicationName: `wakeups-${name}`,
     reconnect: { minMs: 20, maxMs: 200 },
+    ...extra,
   });
   opened.push(wakeups);
   const heard: WorkSignal[] = [];
@@ -153,5 +163,28 @@ describe("PostgresWakeups", () => {
       expect(text).not.toContain(db.url);
       expect(text).not.toContain(password);
     }
+  });
+
+  it("comes back after a network cut: a reconnect attempt into the cut gives up in time and is tried again", async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const proxy = await startCutProxy(db.url);
+    proxies.push(proxy);
+    const a = await replica(db, "a");
+    const b = await replica(db, "b", undefined, { url: proxy.url, heartbeatMs: 500, timeoutMs: 300 });
+
+    proxy.cut();
+    // The heartbeat's query gets no answer; the reconnects that follow get a connection and no handshake.
+    await waitUntil(() => b.lines.filter((l) => l.msg === "wakeups reconnect failed").length >= 2, {
+      timeoutMs: 5_000,
+      description: "B to give up on connecting into the cut, twice",
+    });
+    proxy.heal();
+    await waitUntil(() => b.heard.some((w) => w.create && w.notices), {
+      timeoutMs: 5_000,
+      description: "B to listen again once the network is back",
+    });
+    await a.wakeups.announce(CREATE);
+    await waitUntil(() => b.heard.some((w) => w.create && !w.notices), within1s("B to hear A after the cut"));
   });
 });

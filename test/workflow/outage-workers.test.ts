@@ -9,6 +9,7 @@ import { createDatabricksClient, createPatCredentials } from "../../src/databric
 import type { DeployRequest, Notice } from "../../src/domain/index.js";
 import { approvalPolicy } from "../../src/domain/index.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
+import { waitUntil } from "../chaos/wait-until.js";
 import { createTestCore, type TestCore } from "../fakes/core.js";
 import { ManualClock } from "../fakes/manual-clock.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
@@ -68,9 +69,9 @@ async function setUp(): Promise<{
   return { core, plug, notifier, clock, logs: lines };
 }
 
-async function approvedRequest(core: TestCore): Promise<string> {
+async function approvedRequest(core: TestCore, endpointName?: string): Promise<string> {
   const applied = await core.workflow.request({
-    ask: { model: LLAMA, version: 3 },
+    ask: { model: LLAMA, version: 3, ...(endpointName === undefined ? {} : { endpointName }) },
     requester: { id: REQUESTER },
     channelId: CHANNEL,
   });
@@ -135,5 +136,37 @@ describe("workers through a database outage", () => {
         (l) => (l.level as number) >= 40 && l.msg !== "database unreachable, work waits until it is back",
       ),
     ).toEqual([]);
+  });
+
+  it("renews leases one round at a time through a network cut, and stops a round at its first unreachable answer", async () => {
+    const { core, plug, clock } = await setUp();
+    const ids = [await approvedRequest(core, "llama-one"), await approvedRequest(core, "llama-two")];
+    // Two creates in hand for long: their leases need renewing.
+    emu?.injectFault({
+      method: "POST",
+      path: "/api/2.0/serving-endpoints",
+      kind: "delay",
+      ms: 2_000,
+      times: 2,
+    });
+    clock.advance(1);
+    const working = core.tracker.tick();
+    await waitUntil(() => (emu?.requestsTo("POST", "/api/2.0/serving-endpoints").length ?? 0) === 2, {
+      timeoutMs: 5_000,
+      description: "both creates to reach Databricks",
+    });
+    // A network cut: each renewal waits for its timeout. The renewal timer fires again meanwhile (three times here).
+    plug.unplug({ mode: "hang", only: (method) => method === "renewLease" });
+    const renewals = [core.tracker.renewLeases(), core.tracker.renewLeases(), core.tracker.renewLeases()];
+    await waitUntil(() => plug.failuresOf("renewLease") > 0, {
+      timeoutMs: 1_000,
+      description: "a renewal to be waiting on the database",
+    });
+    plug.plug();
+    await Promise.all(renewals);
+    // One round, cut at its first call: not three rounds stacked, nor one call per request waiting its timeout.
+    expect(plug.failuresOf("renewLease")).toBe(1);
+    await working;
+    for (const id of ids) expect((await inner?.get(id))?.state).toBe("provisioning");
   });
 });
