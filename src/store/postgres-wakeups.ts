@@ -52,6 +52,7 @@ export class PostgresWakeups implements Wakeups {
   #retryTimer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #closed = false;
+  #beating = false;
 
   /** Connects and LISTENs; rejects when the database cannot be reached now (later losses are reconnected). */
   static async open(options: PostgresWakeupsOptions): Promise<PostgresWakeups> {
@@ -183,8 +184,15 @@ export class PostgresWakeups implements Wakeups {
   #startHeartbeat(): void {
     this.#heartbeat = setInterval(() => {
       const client = this.#client;
-      if (client === undefined) return;
-      client.query("SELECT 1").catch((error: Error) => this.#lost(client, error));
+      // One beat at a time: a query on a client still running one is deprecated in pg (and refused in pg 9).
+      if (client === undefined || this.#beating) return;
+      this.#beating = true;
+      client
+        .query("SELECT 1")
+        .catch((error: Error) => this.#lost(client, error))
+        .finally(() => {
+          this.#beating = false;
+        });
     }, this.#o.heartbeatMs ?? 30_000);
     this.#heartbeat.unref();
   }
