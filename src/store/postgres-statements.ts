@@ -43,7 +43,8 @@ export const SQL = {
   renew: "UPDATE requests SET lease_until = $3 WHERE id = $1 AND lease_owner = $2",
   release: "UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2",
   releaseAll: "UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
-  schedule: "UPDATE requests SET next_check_at = $2 WHERE id = $1",
+  schedule: `UPDATE requests SET next_check_at = $2
+    WHERE id = $1 AND ($3::text IS NULL OR lease_owner IS NULL OR lease_owner = $3)`,
   appendAudit: `INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
   audit: `SELECT request_id, at, actor, action, from_state, to_state, before, after FROM audit_log

@@ -195,8 +195,8 @@ export class PostgresStore implements Store {
     return this.#changes(SQL.releaseNotices, [owner]);
   }
 
-  async scheduleCheck(id: string, at: number): Promise<boolean> {
-    return (await this.#changes(SQL.schedule, [id, at])) === 1;
+  async scheduleCheck(id: string, at: number, owner?: string): Promise<boolean> {
+    return (await this.#changes(SQL.schedule, [id, at, owner ?? null])) === 1;
   }
 
   async claimNotices(options: NoticeClaimOptions): Promise<OutboxItem[]> {

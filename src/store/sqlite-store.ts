@@ -167,8 +167,8 @@ export class SqliteStore implements Store {
     return Number(this.#sql.releaseNotices.run(owner).changes);
   }
 
-  async scheduleCheck(id: string, at: number): Promise<boolean> {
-    return Number(this.#sql.schedule.run(at, id).changes) === 1;
+  async scheduleCheck(id: string, at: number, owner?: string): Promise<boolean> {
+    return Number(this.#sql.schedule.run({ id, at, owner: owner ?? null }).changes) === 1;
   }
 
   async claimNotices(options: NoticeClaimOptions): Promise<OutboxItem[]> {
@@ -367,7 +367,8 @@ function prepareStatements(db: DatabaseSync) {
     releaseAll: p("UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"),
     releaseNotices: p(`UPDATE outbox SET lease_owner = NULL, lease_until = NULL
       WHERE status = 'pending' AND lease_owner = ?`),
-    schedule: p("UPDATE requests SET next_check_at = ? WHERE id = ?"),
+    schedule: p(`UPDATE requests SET next_check_at = :at
+      WHERE id = :id AND (:owner IS NULL OR lease_owner IS NULL OR lease_owner = :owner)`),
     enqueue: p(`INSERT INTO outbox (request_id, notice, request, created_at)
       VALUES (:request_id, :notice, :request, :at)`),
     // The head of each request's queue, when it is free to deliver.

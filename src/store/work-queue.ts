@@ -25,8 +25,11 @@ export interface WorkQueue {
    */
   releaseLeasesOf(owner: string): Promise<number>;
 
-  /** When the tracker should look at the request next; `false` for an unknown id. */
-  scheduleCheck(id: string, at: number): Promise<boolean>;
+  /**
+   * When the tracker should look at the request next; `false` for an unknown id. With `owner`, only while `owner`
+   * holds the lease or nobody does: a replica whose lease was taken over must not move the new holder's check.
+   */
+  scheduleCheck(id: string, at: number, owner?: string): Promise<boolean>;
 }
 
 export interface ClaimOptions {

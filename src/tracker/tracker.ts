@@ -333,7 +333,7 @@ export class Tracker {
           : latest.state === "provisioning"
             ? clock.now()
             : clock.now() + pollIntervalMs;
-      await store.scheduleCheck(request.id, at);
+      await store.scheduleCheck(request.id, at, owner);
     } else {
       this.#fingerprints.delete(request.id);
     }

@@ -32,6 +32,21 @@ export function describeWorkQueueContract(ctx: ContractContext): void {
       expect((await claim(store, "t2", T0 + 10_000)).map((r) => r.id)).toEqual(["later"]);
     });
 
+    it("lets only the lease holder (or anyone while it is free) schedule a check when an owner is given", async () => {
+      const store = await create();
+      await store.insert(requestIn("provisioning", { id: "p-1" }), OPENED);
+      const now = T0 + HOUR_MS;
+      // Nobody holds it: an owner may schedule.
+      expect(await store.scheduleCheck("p-1", now, "old")).toBe(true);
+      expect(await claim(store, "new", now)).toHaveLength(1);
+      // "old" lost its lease to "new": its late schedule must not move the new holder's check.
+      expect(await store.scheduleCheck("p-1", now + 999_000, "old")).toBe(false);
+      expect(await store.scheduleCheck("p-1", now + 10_000, "new")).toBe(true);
+      expect(await store.releaseLease("p-1", "new")).toBe(true);
+      expect(await claim(store, "t3", now + 9_999)).toEqual([]);
+      expect((await claim(store, "t3", now + 10_000)).map((r) => r.id)).toEqual(["p-1"]);
+    });
+
     it("respects the limit", async () => {
       const store = await create();
       for (let i = 0; i < 5; i++) await store.insert(requestIn("provisioning", { id: `p-${i}` }), OPENED);
