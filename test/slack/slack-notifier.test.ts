@@ -135,7 +135,9 @@ describe("SlackNotifier", () => {
       await notifier.deliver(request, { type: "ready" }, again);
       const thread = slack.thread(CHANNEL, request.message?.ts ?? "");
       expect(thread.map((m) => m.text.includes("is READY"))).toEqual([false, true]);
-      expect(slack.calls("conversations.replies").map((c) => String(c.args.include_all_metadata))).toEqual(["true"]);
+      expect(slack.calls("conversations.replies").map((c) => String(c.args.include_all_metadata))).toEqual([
+        "true",
+      ]);
       expect(lines.some((l) => l.msg === "notice already in the thread; not posted again")).toBe(true);
     });
 
