@@ -58,8 +58,10 @@ describe("manifest.yml", () => {
 
   it("asks for the bot scopes ptbot uses and no more", () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      "channels:history",
       "chat:write",
       "commands",
+      "groups:history",
       "usergroups:read",
       "users:read",
     ]);

@@ -38,6 +38,8 @@ export class EmulatorState {
   readonly signingSecret: string;
   readonly botToken: string;
   readonly appToken: string | undefined;
+  /** The bot token's scopes; undefined: all (see `SlackEmulatorOptions.scopes`). */
+  readonly scopes: ReadonlySet<string> | undefined;
   /** The legacy verification token Slack still puts in payloads (`token`); apps should ignore it. */
   readonly verificationToken = "emulatorVerificationToken0";
   readonly calls: ApiCall[] = [];
@@ -64,6 +66,7 @@ export class EmulatorState {
     this.signingSecret = options.signingSecret;
     this.botToken = options.botToken;
     this.appToken = options.appToken;
+    this.scopes = options.scopes === undefined ? undefined : new Set(options.scopes);
   }
 
   /** Set once the server listens: response_urls and Socket Mode URLs are built from it. */

@@ -1,6 +1,6 @@
 import { assignBlockIds } from "./block-ids.js";
 import type { EventLog } from "./event-log.js";
-import type { SlackBlock, StoredEphemeral, StoredMessage } from "./types.js";
+import type { MessageMetadata, SlackBlock, StoredEphemeral, StoredMessage } from "./types.js";
 
 export interface NewMessage {
   readonly channel: string;
@@ -9,6 +9,7 @@ export interface NewMessage {
   readonly text: string;
   readonly blocks: readonly SlackBlock[];
   readonly threadTs?: string | undefined;
+  readonly metadata?: MessageMetadata | undefined;
 }
 
 export interface NewEphemeral {
@@ -52,6 +53,7 @@ export class MessageStore {
       botId: input.botId,
       text: input.text,
       blocks: assignBlockIds(input.blocks, ts),
+      ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
       edits: [],
       deleted: false,
     };

@@ -64,6 +64,11 @@ export interface SlackEmulatorOptions extends SlackWorkspace {
   readonly botToken: string;
   /** The `xapp-` token accepted by `apps.connections.open` (Socket Mode). */
   readonly appToken?: string;
+  /**
+   * The bot token's scopes, for the methods whose scope the emulator checks (the `*:history` reads); absent: every
+   * scope ptbot's manifest asks for, so those calls succeed. A missing one is Slack's `missing_scope`.
+   */
+  readonly scopes?: readonly string[];
   readonly appId?: string;
   /**
    * The emulator's clock, in epoch milliseconds: message `ts`, trigger expiry (3 s), response_url expiry (30 min).
@@ -80,6 +85,12 @@ export interface SlackEmulatorOptions extends SlackWorkspace {
   readonly socketSpreadSeed?: number;
 }
 
+/** Message metadata: an app's own `event_type` and a free-form `event_payload` (see `web-api/message-metadata.ts`). */
+export interface MessageMetadata {
+  readonly event_type: string;
+  readonly event_payload: Readonly<Record<string, unknown>>;
+}
+
 /** A channel message (top level or thread reply) in its current version. */
 export interface StoredMessage {
   readonly channel: string;
@@ -92,6 +103,8 @@ export interface StoredMessage {
   readonly botId: string | undefined;
   readonly text: string;
   readonly blocks: readonly SlackBlock[];
+  /** The message's `metadata` as the app posted it (Slack returns it only to `include_all_metadata` reads). */
+  readonly metadata?: MessageMetadata | undefined;
   /** Earlier versions, oldest first (each `chat.update` or `replace_original` pushes one). */
   readonly edits: readonly MessageVersion[];
   readonly deleted: boolean;

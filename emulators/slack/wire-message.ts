@@ -14,7 +14,12 @@ export interface WireContext {
 export function wireMessage(
   message: StoredMessage,
   context: WireContext,
-  thread: { parentUser?: string | undefined; replies?: readonly StoredMessage[] } = {},
+  thread: {
+    parentUser?: string | undefined;
+    replies?: readonly StoredMessage[];
+    /** Include the message's `metadata` (`chat.postMessage` answers and `include_all_metadata` reads do). */
+    withMetadata?: boolean;
+  } = {},
 ): Record<string, unknown> {
   const fromBot = message.botId !== undefined;
   const replies = thread.replies ?? [];
@@ -40,6 +45,7 @@ export function wireMessage(
         }
       : {}),
     ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
+    ...(thread.withMetadata === true && message.metadata !== undefined ? { metadata: message.metadata } : {}),
     ...(message.threadTs !== undefined
       ? {
           thread_ts: message.threadTs,

@@ -6,15 +6,21 @@
  * later notices. A thread reply that cannot reach its thread (the bot was removed from the channel, the channel was
  * archived or deleted) goes to the requester directly instead, in the app's DM with them (`chat.postMessage` to
  * their user id), so that they still learn READY or the failure.
+ *
+ * Each thread reply carries its outbox id in the message's metadata. A notice claimed before (an earlier attempt
+ * may have reached Slack: a kill, an outage or a lost answer between posting and recording it) is looked for in
+ * the thread first and not posted again if it is there. Not covered: the DM to the requester is posted without
+ * that check (reading the DM needs `im:history` and the DM's id; a repeat there needs a kill in that rare path).
  */
 import type { webApi } from "@slack/bolt";
 import type { DeployRequest, Notice } from "../domain/index.js";
 import type { Logger } from "../logger.js";
-import type { Notifier } from "../workflow/ports.js";
+import type { NoticeDelivery, Notifier } from "../workflow/ports.js";
 import { type CardContext, deployCard } from "./blocks/deploy-card.js";
 import { message, section } from "./blocks/limits.js";
 import { threadNotice } from "./blocks/thread-notice.js";
 import { threadUnreachableText } from "./messages.js";
+import { isNoticeInThread, noticeMetadata } from "./posted-notice.js";
 import { isPermanentSlackError, slackErrorCode } from "./slack-errors.js";
 
 /** Answers to a thread reply that mean the thread cannot be reached, however often it is tried. */
@@ -28,7 +34,7 @@ const THREAD_UNREACHABLE = new Set([
 ]);
 
 export interface SlackNotifierOptions {
-  readonly client: Pick<webApi.WebClient, "chat">;
+  readonly client: Pick<webApi.WebClient, "chat" | "conversations">;
   readonly logger: Logger;
   /** The policy and workspace links the card shows. */
   readonly context: CardContext;
@@ -41,7 +47,7 @@ export class SlackNotifier implements Notifier {
     this.#o = options;
   }
 
-  async deliver(request: DeployRequest, notice: Notice): Promise<void> {
+  async deliver(request: DeployRequest, notice: Notice, delivery?: NoticeDelivery): Promise<void> {
     const card = request.message;
     // No card yet: the requester heard the outcome ephemerally, and the card will be posted from the saved request.
     if (card === undefined || notice.type === "approval_needed") return;
@@ -55,11 +61,18 @@ export class SlackNotifier implements Notifier {
       }
       const reply = threadNotice(request, notice, this.#o.context);
       if (reply === undefined) return;
+      const metadata =
+        delivery === undefined ? {} : { metadata: noticeMetadata(request.id, delivery.outboxId) };
+      if (delivery?.claimedBefore === true && (await this.#inThread(request, delivery, log))) {
+        log.info({ outboxId: delivery.outboxId }, "notice already in the thread; not posted again");
+        return;
+      }
       try {
         await this.#o.client.chat.postMessage({
           channel: card.channelId,
           thread_ts: String(card.ts),
           ...reply,
+          ...metadata,
         });
       } catch (error) {
         const code = slackErrorCode(error);
@@ -68,6 +81,7 @@ export class SlackNotifier implements Notifier {
         await this.#o.client.chat.postMessage({
           channel: request.requester.id,
           ...message(`${lead}\n${reply.text}`, [section(lead), ...reply.blocks]),
+          ...metadata,
         });
         log.info(
           { slackError: code, channel: card.channelId },
@@ -82,6 +96,35 @@ export class SlackNotifier implements Notifier {
         log.warn({ slackError: code, channel: card.channelId }, "notice dropped: slack will never accept it");
         return;
       }
+      throw error;
+    }
+  }
+
+  /**
+   * Whether an earlier attempt of the notice reached the thread. A thread the bot cannot read (it left the channel,
+   * the channel is gone, or the app lacks a `*:history` scope) counts as "not there": the post that follows fails
+   * the same way and goes to the requester, or, without the scope, goes out as it did before the check existed.
+   */
+  async #inThread(request: DeployRequest, delivery: NoticeDelivery, log: Logger): Promise<boolean> {
+    const card = request.message;
+    if (card === undefined) return false;
+    try {
+      return await isNoticeInThread(this.#o.client, {
+        channel: card.channelId,
+        threadTs: String(card.ts),
+        requestId: request.id,
+        outboxId: delivery.outboxId,
+      });
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code === "missing_scope") {
+        log.warn(
+          { slackError: code, channel: card.channelId },
+          "thread not readable; notice posted unchecked",
+        );
+        return false;
+      }
+      if (code !== undefined && THREAD_UNREACHABLE.has(code)) return false;
       throw error;
     }
   }

@@ -44,4 +44,11 @@ export interface OutboxItem {
   readonly notice: Notice;
   /** Failed delivery attempts so far. */
   readonly attempts: number;
+  /**
+   * Whether this notice was claimed before this claim: an earlier attempt may have reached Slack even though its
+   * outcome was never recorded (a kill or a database outage between posting and `completeNotice`, a lease that ran
+   * out, an answer lost after Slack acted). The notifier checks the thread before posting such a notice again; a
+   * first claim never pays that read.
+   */
+  readonly claimedBefore: boolean;
 }

@@ -64,8 +64,9 @@ export const SQL = {
       LIMIT $2
       FOR UPDATE OF o SKIP LOCKED
     ), claimed AS (
-      UPDATE outbox o SET lease_owner = $3, lease_until = $4 FROM heads WHERE o.seq = heads.seq
-      RETURNING o.seq, o.request_id, o.notice, o.request, o.attempts
+      UPDATE outbox o SET lease_owner = $3, lease_until = $4, claims = o.claims + 1 FROM heads
+      WHERE o.seq = heads.seq
+      RETURNING o.seq, o.request_id, o.notice, o.request, o.attempts, o.claims
     )
     SELECT * FROM claimed ORDER BY seq`,
   // $1 seq, $2 owner, $3 status, $4 attempts to add, $5 now.

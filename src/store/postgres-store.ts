@@ -209,6 +209,8 @@ export class PostgresStore implements Store {
       request: JSON.parse(String(row.request)) as DeployRequest,
       notice: JSON.parse(String(row.notice)) as Notice,
       attempts: Number(row.attempts),
+      // RETURNING gives the count after this claim.
+      claimedBefore: Number(row.claims) > 1,
     }));
   }
 

@@ -109,6 +109,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: "outbox claims",
+    // How often each notice was claimed: one claimed before may have reached Slack (see `OutboxItem.claimedBefore`).
+    // A pending notice leased or tried before this migration counts as claimed once.
+    sql: `
+      ALTER TABLE outbox ADD COLUMN claims INTEGER NOT NULL DEFAULT 0;
+      UPDATE outbox SET claims = 1 WHERE status = 'pending' AND (lease_owner IS NOT NULL OR attempts > 0);
+    `,
+  },
 ];
 
 /**

@@ -191,6 +191,7 @@ export class SqliteStore implements Store {
           request: JSON.parse(String(row.request)) as DeployRequest,
           notice: JSON.parse(String(row.notice)) as Notice,
           attempts: Number(row.attempts),
+          claimedBefore: Number(row.claims) > 0,
         });
       }
       return claimed;
@@ -372,14 +373,14 @@ function prepareStatements(db: DatabaseSync) {
     enqueue: p(`INSERT INTO outbox (request_id, notice, request, created_at)
       VALUES (:request_id, :notice, :request, :at)`),
     // The head of each request's queue, when it is free to deliver.
-    dueNotices: p(`SELECT o.seq, o.request_id, o.notice, o.request, o.attempts FROM outbox o
+    dueNotices: p(`SELECT o.seq, o.request_id, o.notice, o.request, o.attempts, o.claims FROM outbox o
       WHERE o.status = 'pending'
         AND o.seq = (SELECT MIN(h.seq) FROM outbox h WHERE h.request_id = o.request_id AND h.status = 'pending')
         AND (o.lease_until IS NULL OR o.lease_until <= :now)
         AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= :now)
       ORDER BY o.seq
       LIMIT :limit`),
-    leaseNotice: p(`UPDATE outbox SET lease_owner = :owner, lease_until = :until
+    leaseNotice: p(`UPDATE outbox SET lease_owner = :owner, lease_until = :until, claims = claims + 1
       WHERE seq = :seq AND status = 'pending' AND (lease_until IS NULL OR lease_until <= :now)`),
     completeNotice: p(`UPDATE outbox SET status = :status, attempts = attempts + :failed, done_at = :now,
         lease_owner = NULL, lease_until = NULL

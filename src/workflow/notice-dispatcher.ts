@@ -101,7 +101,10 @@ export class NoticeDispatcher {
     const { store, notifier, clock, logger, owner } = this.#o;
     const fields = { requestId: item.requestId, notice: item.notice.type, attempt: item.attempts + 1 };
     try {
-      await notifier.deliver(item.request, item.notice);
+      await notifier.deliver(item.request, item.notice, {
+        outboxId: item.id,
+        claimedBefore: item.claimedBefore,
+      });
     } catch (error) {
       const attempts = item.attempts + 1;
       if (attempts >= (this.#o.maxAttempts ?? 8)) {

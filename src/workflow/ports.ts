@@ -25,7 +25,18 @@ export type DatabricksApi = Pick<
  * notifier's to skip. Throwing means "not delivered": the dispatcher retries later.
  */
 export interface Notifier {
-  deliver(request: DeployRequest, notice: Notice): Promise<void>;
+  deliver(request: DeployRequest, notice: Notice, delivery?: NoticeDelivery): Promise<void>;
+}
+
+/** Which outbox entry a delivery is, so that a post can be recognised in the thread later. */
+export interface NoticeDelivery {
+  /** The notice's outbox id: posted with the message (Slack message metadata) to find it again. */
+  readonly outboxId: number;
+  /**
+   * An earlier attempt of this notice may have reached Slack (it was claimed before): look for it in the thread
+   * before posting, and post only if it is not there. False on a first attempt, which never pays that read.
+   */
+  readonly claimedBefore: boolean;
 }
 
 export interface Clock {

@@ -3,9 +3,9 @@
  * and started again, and (on PostgreSQL) the database server restarted in the middle. Slack reaches the replicas
  * through the load balancer, so clicks land on any of them, and a click sent to a dying replica is lost as it would
  * be in production (the person clicks again). At the end: every request READY, each endpoint created once, each
- * thread told each step once (a repeat only where a kill, or the database restart, cut a delivery between Slack
- * accepting it and the outbox recording it, straddling that cut), nothing left in the outbox, and at most one Databricks
- * list call per poll interval for the whole fleet.
+ * thread told each step exactly once (also where a kill, or the database restart, cut a delivery between Slack
+ * accepting it and the outbox recording it: the notice is found in the thread by its metadata and not posted again),
+ * nothing left in the outbox, and at most one Databricks list call per poll interval for the whole fleet.
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -32,8 +32,6 @@ const REPLICAS = 3;
 const CONVERSATIONS = 50;
 const KILLS = 5;
 const POLL_MS = 100;
-/** See `sigkill.test.ts`: how long before a kill a repeated notice's first copy may have been posted. */
-const REPEAT_WINDOW_MS = 1_000;
 
 /** The database under test, and how to restart its server (PostgreSQL only). */
 interface ChaosDatabase {
@@ -82,11 +80,7 @@ interface Kill {
   restartedAt: number;
 }
 
-/**
- * Something that may cut a delivery between Slack accepting a reply and the outbox recording it, so that the
- * notice is sent again later: a SIGKILL (until the process exited), or the database restart (until it was back:
- * the dispatcher cannot record a delivery while the database is away, and sends it again once its lease allows).
- */
+/** The database restart: from when it was asked for until the server answered again. */
 interface Cut {
   readonly cause: string;
   readonly at: number;
@@ -193,12 +187,7 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
     );
     try {
       const byName = async (e: Expected) => (await store.findByEndpointName("default", e.endpointName))[0];
-      const cuts: Cut[] = [
-        ...kills.map((k) => ({ cause: `killing ${k.replica}`, at: k.at, endedAt: k.exitedAt })),
-        ...(databaseRestart === undefined ? [] : [databaseRestart]),
-      ];
       const cardOf = new Map(names.map((name, i) => [name, cards[i] as StoredMessage]));
-      const repeats = new Set<string>();
       await assertNothingLost({
         expected: names.map((endpointName) => ({ endpointName, state: "ready" as const })),
         emu: f.dbx,
@@ -207,40 +196,6 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
         threadOf: (e) =>
           watcher.replies(cardOf.get(e.endpointName) as StoredMessage).map((s) => noticeOf(s.message)),
         expectedThread: () => READY_THREAD,
-        explainRepeat: (e, notice) => {
-          const copies = watcher
-            .replies(cardOf.get(e.endpointName) as StoredMessage)
-            .filter((s) => noticeOf(s.message) === notice);
-          // Each copy after the first is explained by its own cut: the copy before it was posted shortly before a
-          // kill or the database restart (or while it lasted) and not recorded, and this one after the cut ended
-          // (from the restarted process, or another replica). The same delivery may be cut twice.
-          const used = new Set<Cut>();
-          const causes: string[] = [];
-          const explained =
-            copies.length >= 2 &&
-            copies.slice(1).every((next, i) => {
-              const before = copies[i] as (typeof copies)[number];
-              const cut = cuts.find(
-                (c) =>
-                  !used.has(c) &&
-                  before.at >= c.at - REPEAT_WINDOW_MS &&
-                  before.at <= c.endedAt &&
-                  next.at > c.endedAt,
-              );
-              if (cut !== undefined) {
-                used.add(cut);
-                causes.push(cut.cause);
-              }
-              return cut !== undefined;
-            });
-          if (explained) repeats.add(`${e.endpointName}:${notice}×${copies.length} (${causes.join(", ")})`);
-          // For replaying a failure: when each copy was seen, beside the kills.
-          else
-            console.info(
-              `unexplained repeat of ${notice} in ${e.endpointName}: copies at ${copies.map((c) => Math.round(c.at)).join(", ")} ms; cuts ${JSON.stringify(cuts)}`,
-            );
-          return explained;
-        },
         pendingNotices: async () =>
           (
             await store.claimNotices({
@@ -251,7 +206,6 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
             })
           ).length,
       });
-      if (repeats.size > 0) console.info(`notices repeated across a cut: ${[...repeats].join(", ")}`);
     } finally {
       await store.close();
       watcher.close();

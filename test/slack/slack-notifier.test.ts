@@ -102,4 +102,89 @@ describe("SlackNotifier", () => {
       ),
     ).toBe(true);
   });
+
+  describe("exactly once in the thread", () => {
+    const first = { outboxId: 41, claimedBefore: false } as const;
+    const again = { outboxId: 41, claimedBefore: true } as const;
+
+    it("posts a notice with its outbox id and request id in the message metadata; a first attempt reads nothing", async () => {
+      const request = await withCard("ready");
+      await notifier.deliver(request, { type: "ready" }, first);
+      const reply = slack.thread(CHANNEL, request.message?.ts ?? "")[1];
+      expect(reply?.metadata).toEqual({
+        event_type: "ptbot_notice",
+        event_payload: { outbox_id: 41, request_id: request.id },
+      });
+      expect(slack.calls("conversations.replies")).toEqual([]);
+    });
+
+    it("does not post again a notice claimed before whose earlier attempt reached the thread", async () => {
+      const request = await withCard("ready");
+      // The earlier attempt: Slack stored the reply, and its answer was lost.
+      slack.stallNext("chat.postMessage", { ms: 2_000 });
+      const lost = new SlackNotifier({
+        client: new webApi.WebClient(defaultCredentials.botToken, {
+          slackApiUrl: slack.apiUrl,
+          retryConfig: { retries: 0 },
+          timeout: 200,
+        }),
+        logger: memoryLogger("silent").logger,
+        context: ctx,
+      });
+      await expect(lost.deliver(request, { type: "ready" }, first)).rejects.toThrow();
+      await notifier.deliver(request, { type: "ready" }, again);
+      const thread = slack.thread(CHANNEL, request.message?.ts ?? "");
+      expect(thread.map((m) => m.text.includes("is READY"))).toEqual([false, true]);
+      expect(slack.calls("conversations.replies").map((c) => String(c.args.include_all_metadata))).toEqual([
+        "true",
+      ]);
+      expect(lines.some((l) => l.msg === "notice already in the thread; not posted again")).toBe(true);
+    });
+
+    it("posts a notice claimed before that is not in the thread (another notice's id, or another request's)", async () => {
+      const request = await withCard("ready");
+      await notifier.deliver(request, { type: "creating" }, { outboxId: 40, claimedBefore: false });
+      await notifier.deliver(
+        { ...request, id: "other" },
+        { type: "creating" },
+        { outboxId: 41, claimedBefore: false },
+      );
+      await notifier.deliver(request, { type: "ready" }, again);
+      expect(slack.thread(CHANNEL, request.message?.ts ?? "")).toHaveLength(4);
+    });
+
+    it("reads a long thread page by page", async () => {
+      const request = await withCard("ready");
+      for (let i = 0; i < 230; i++) {
+        await client.chat.postMessage({
+          channel: CHANNEL,
+          thread_ts: request.message?.ts ?? "",
+          text: `chat ${i}`,
+        });
+      }
+      await notifier.deliver(request, { type: "ready" }, first);
+      await notifier.deliver(request, { type: "ready" }, again);
+      expect(
+        slack.thread(CHANNEL, request.message?.ts ?? "").filter((m) => m.text.includes("is READY")),
+      ).toHaveLength(1);
+      expect(slack.calls("conversations.replies")).toHaveLength(2);
+    });
+
+    it("without a *:history scope, warns and posts as before", async () => {
+      await slack.close();
+      slack = await startSlackEmulator({
+        ...defaultWorkspace,
+        ...defaultCredentials,
+        port: 0,
+        scopes: ["chat:write", "commands", "usergroups:read"],
+      });
+      client = new webApi.WebClient(defaultCredentials.botToken, { slackApiUrl: slack.apiUrl });
+      const memory = memoryLogger("debug");
+      notifier = new SlackNotifier({ client, logger: memory.logger, context: ctx });
+      const request = await withCard("ready");
+      await notifier.deliver(request, { type: "ready" }, again);
+      expect(slack.thread(CHANNEL, request.message?.ts ?? "")).toHaveLength(2);
+      expect(memory.lines.some((l) => l.msg === "thread not readable; notice posted unchecked")).toBe(true);
+    });
+  });
 });

@@ -6,10 +6,17 @@ import { PtbotError } from "../../../src/errors.js";
  */
 export class ApiFailure extends PtbotError {
   readonly messages: readonly string[];
+  /** Extra top-level fields of the answer (`missing_scope` carries `needed` and `provided`). */
+  readonly fields: Readonly<Record<string, unknown>>;
 
-  constructor(error: string, messages: readonly string[] = []) {
+  constructor(
+    error: string,
+    messages: readonly string[] = [],
+    fields: Readonly<Record<string, unknown>> = {},
+  ) {
     super(error, messages.length > 0 ? `${error}: ${messages.join("; ")}` : error);
     this.messages = messages;
+    this.fields = fields;
   }
 }
 

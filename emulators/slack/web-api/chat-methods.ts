@@ -4,6 +4,7 @@ import type { StoredMessage } from "../types.js";
 import { wireMessage } from "../wire-message.js";
 import { type ApiArgs, ApiFailure } from "./api-args.js";
 import { checkMessageContent } from "./message-content.js";
+import { metadataArg } from "./message-metadata.js";
 import type { MethodHandler } from "./method-handler.js";
 
 /** A channel the bot can post to: it exists (for the bot) and the bot is a member. */
@@ -15,12 +16,17 @@ function postableChannel(state: EmulatorState, args: ApiArgs): DirectoryChannel 
 }
 
 /** A message as Slack serializes it, with its thread context. */
-export function wireStored(state: EmulatorState, message: StoredMessage): Record<string, unknown> {
+export function wireStored(
+  state: EmulatorState,
+  message: StoredMessage,
+  options: { withMetadata?: boolean } = { withMetadata: true },
+): Record<string, unknown> {
   const parent =
     message.threadTs === undefined ? undefined : state.messages.get(message.channel, message.threadTs);
   return wireMessage(message, state.context, {
     parentUser: parent?.user,
     replies: message.threadTs === undefined ? state.messages.replies(message.channel, message.ts) : [],
+    withMetadata: options.withMetadata === true,
   });
 }
 
@@ -47,6 +53,7 @@ const postMessage: MethodHandler = (state, args) => {
     { method: "chat.postMessage", channel: channel.id },
     { text: args.raw.text, blocks: args.json("blocks", "invalid_blocks_format") },
   );
+  const metadata = metadataArg(args);
   const message = state.messages.post({
     channel: channel.id,
     user: state.directory.bot.userId,
@@ -54,6 +61,7 @@ const postMessage: MethodHandler = (state, args) => {
     text: content.text ?? "",
     blocks: content.blocks ?? [],
     threadTs: threadOf(state, channel.id, args.optionalString("thread_ts"), "chat.postMessage"),
+    metadata,
   });
   return { channel: channel.id, ts: message.ts, message: wireStored(state, message) };
 };

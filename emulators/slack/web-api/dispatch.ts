@@ -2,6 +2,7 @@ import type { EmulatorState } from "../emulator-state.js";
 import type { ApiCall } from "../types.js";
 import { ApiArgs, ApiFailure } from "./api-args.js";
 import { chatMethods } from "./chat-methods.js";
+import { conversationMethods } from "./conversation-methods.js";
 import { directoryMethods } from "./directory-methods.js";
 import type { MethodHandler } from "./method-handler.js";
 import { viewMethods } from "./view-methods.js";
@@ -10,6 +11,7 @@ const METHODS: Readonly<Record<string, MethodHandler>> = {
   ...chatMethods,
   ...viewMethods,
   ...directoryMethods,
+  ...conversationMethods,
 };
 
 /** Methods that take the app-level (`xapp-`) token instead of the bot token. */
@@ -84,7 +86,7 @@ function answer(state: EmulatorState, request: ApiRequest, kind: ApiCall["tokenK
   try {
     return { ...ok({ ok: true, ...handler(state, new ApiArgs(request.args)) }), ...delay };
   } catch (error) {
-    if (error instanceof ApiFailure) return ok(failure(error.code, error.messages));
+    if (error instanceof ApiFailure) return ok({ ...failure(error.code, error.messages), ...error.fields });
     throw error;
   }
 }

@@ -125,6 +125,39 @@ export function describeOutboxContract(ctx: ContractContext): void {
       expect(retried.map((i) => [i.id, i.attempts])).toEqual([[head?.id, 1]]);
     });
 
+    it("says whether a notice was claimed before: a first claim never, a retry, a lease run out or taken back always", async () => {
+      const store = await create();
+      await withNotices(store, "r-1", [card]);
+      await withNotices(store, "r-2", [card]);
+      await withNotices(store, "r-3", [card]);
+      const first = [
+        ...(await claimNotices(store, "a", T0 + 20, 2)),
+        ...(await claimNotices(store, "c", T0 + 20, 1)),
+      ];
+      expect(first.map((i) => [i.requestId, i.claimedBefore])).toEqual([
+        ["r-1", false],
+        ["r-2", false],
+        ["r-3", false],
+      ]);
+      // r-1 failed and is retried; r-2's owner "a" crashed and starts again; r-3's lease runs out under "c".
+      expect(await store.retryNotice(first[0]?.id ?? -1, "a", T0 + 30)).toBe(true);
+      expect(await store.releaseNoticeLeasesOf("a")).toBe(1);
+      const again = await claimNotices(store, "b", T0 + 20 + 60_000);
+      expect(again.map((i) => [i.requestId, i.claimedBefore])).toEqual([
+        ["r-1", true],
+        ["r-2", true],
+        ["r-3", true],
+      ]);
+      for (const item of again) expect(await store.completeNotice(item.id, "b")).toBe(true);
+      // The next notice of a request is a first claim again.
+      const next = await claimNotices(store, "b", T0 + 20 + 60_001);
+      expect(next.map((i) => [i.requestId, i.claimedBefore])).toEqual([
+        ["r-1", false],
+        ["r-2", false],
+        ["r-3", false],
+      ]);
+    });
+
     it("a notice given up lets the next one through", async () => {
       const store = await create();
       await withNotices(store, "r-1", [{ type: "creating" }, card], []);
