@@ -218,10 +218,9 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
       expect(n, `requests ${name} answered`).toBeGreaterThan(0);
 
     // Databricks list calls across the fleet. With the fleet-wide poll lease, one round in the whole fleet wins each
-    // interval and only it lists, once, so any window one interval long holds at most 2 list calls (one from each
-    // interval it overlaps), however the calls are delayed within their rounds; replicas polling on their own put 3
-    // or 4 in one window. (The shortest gap between two calls is no measure: a winning round whose queries are slow
-    // lists late, close to the next winner's call; seen 1 to 33 ms apart under load.)
+    // interval and only it lists, once: over the chaos, about one list call per interval elapsed; three replicas polling on their own make about three per interval. The count is what
+    // holds however late a loaded machine lets a winning round make its call (a round delayed by more than an
+    // interval can put three calls in one window; seen once), so the busiest window is reported, not asserted.
     const busiest = Math.max(
       0,
       ...listCallTimes.map((t) => listCallTimes.filter((u) => u >= t && u < t + POLL_MS).length),
@@ -231,7 +230,11 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
         `(${POLL_MS} ms interval), at most ${busiest} in any one interval`,
     );
     expect(listCallTimes.length, "the tracker followed the provisioning").toBeGreaterThan(0);
-    expect(busiest, "list calls in one poll interval, fleet-wide").toBeLessThanOrEqual(2);
+    // A margin for calls claimed just before the count started and for rounds cut by kills: half an interval's
+    // worth, far below the three per interval of replicas polling on their own.
+    expect(listCallTimes.length, "list calls, fleet-wide, per poll interval").toBeLessThanOrEqual(
+      Math.ceil((1.5 * chaosMs) / POLL_MS) + 2,
+    );
   });
 });
 
