@@ -144,7 +144,7 @@ export function summaryMatches(summary: EndpointSummary, last: EndpointObservati
 
 /** A cheap fingerprint of an endpoint's state from the list call: when it changes, read the details. */
 export function summaryFingerprint(summary: EndpointSummary): string {
-  return `${summary.state.ready}|${summary.state.config_update ?? ""}|${summary.last_updated_timestamp ?? ""}`;
+  return `${summary.state.ready ?? ""}|${summary.state.config_update ?? ""}|${summary.last_updated_timestamp ?? ""}`;
 }
 
 /** Whether two observations differ in anything a person would care about. */
