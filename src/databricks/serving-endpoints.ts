@@ -56,7 +56,8 @@ export async function listServingEndpoints(
     if (read.success) endpoints.push(read.data);
     else skipped++;
   }
-  if (skipped > 0) logger?.debug({ skipped, listed: endpoints.length }, "unreadable endpoint list entries skipped");
+  if (skipped > 0)
+    logger?.debug({ skipped, listed: endpoints.length }, "unreadable endpoint list entries skipped");
   return endpoints;
 }
 

@@ -198,6 +198,49 @@ describe("get and list", () => {
   });
 });
 
+describe("other teams' endpoints (the default seed)", () => {
+  it("lists them as a real workspace does: summary configs without per-entity state, no pending_config", async () => {
+    const endpoints = list((await h.call("GET", API)).body, "endpoints");
+    const byName = new Map(endpoints.map((e) => [String(at(e, "name")), e]));
+    expect(byName.get("databricks-meta-llama-3-3-70b-instruct")).toMatchObject({
+      state: { ready: "READY", config_update: "NOT_UPDATING" },
+      endpoint_type: "FOUNDATION_MODEL_API",
+      task: "llm/v1/chat",
+      config: { served_entities: [{ foundation_model: { name: "databricks-meta-llama-3-3-70b-instruct" } }] },
+    });
+    expect(at(byName.get("databricks-gte-large-en"), "state")).toEqual({ ready: "READY" });
+    const gpt = byName.get("search-team-gpt-4o");
+    expect(gpt).toMatchObject({ endpoint_type: "EXTERNAL_MODEL", budget_policy_id: expect.any(String) });
+    expect(at(list(gpt, "config.served_entities")[0], "state")).toBeUndefined();
+    expect(at(gpt, "config.traffic_config")).toBeUndefined();
+    expect(at(byName.get("churn-classifier"), "config.served_entities.0.workload_type")).toBe("CPU");
+    expect(at(byName.get("fraud-scorer"), "config")).toBeUndefined();
+    expect(at(byName.get("fraud-scorer"), "pending_config")).toBeUndefined();
+    expect(at(byName.get("support-agent"), "state")).toEqual({ suspend: "SUSPENDED" });
+  });
+
+  it("answers their details, refuses a create over one of their names, and does not let a config replace theirs", async () => {
+    const creating = await h.call("GET", `${API}/fraud-scorer`);
+    expect(creating.status).toBe(200);
+    expect(creating.body).toMatchObject({
+      state: { ready: "NOT_READY", config_update: "IN_PROGRESS" },
+      pending_config: { served_entities: [{ state: { deployment: "DEPLOYMENT_CREATING" } }] },
+    });
+    expect(at(creating.body, "config")).toBeUndefined();
+    expectErrorBody(
+      await h.call("POST", API, llamaCreate("search-team-gpt-4o")),
+      409,
+      "RESOURCE_ALREADY_EXISTS",
+      /search-team-gpt-4o/,
+    );
+    expectErrorBody(
+      await h.call("PUT", `${API}/churn-classifier/config`, llamaCreate("x").config),
+      400,
+      "INVALID_PARAMETER_VALUE",
+    );
+  });
+});
+
 describe("delete", () => {
   it("answers {} and the endpoint is gone; a second delete is 404", async () => {
     await h.call("POST", API, llamaCreate("doomed"));
