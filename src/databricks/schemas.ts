@@ -114,6 +114,16 @@ export const ServedEntitySchema = z.looseObject({
   max_provisioned_throughput: z.number().optional(),
   provisioned_model_units: z.number().optional(),
   scale_to_zero_enabled: z.boolean().optional(),
+  /** Set on other teams' endpoints that proxy an outside provider (OpenAI, Anthropic, …). */
+  external_model: z
+    .looseObject({ provider: z.string().optional(), name: z.string().optional() })
+    .optional()
+    .catch(undefined),
+  /** Set on pay-per-token foundation-model endpoints (`databricks-*`). */
+  foundation_model: z
+    .looseObject({ name: z.string().optional(), display_name: z.string().optional() })
+    .optional()
+    .catch(undefined),
   state: z
     .looseObject({
       deployment: open(DEPLOYMENT_STATES).optional(),
@@ -173,6 +183,11 @@ export type EndpointSummary = z.output<typeof EndpointSummarySchema>;
 
 /** What `GET /api/2.0/serving-endpoints/{name}` (and create and update) answer: the summary, in full. */
 export const ServingEndpointSchema = EndpointSummarySchema.extend({
+  /**
+   * Read strictly, unlike a list entry's: details are read for one endpoint at a time (mostly ptbot's own), and a
+   * state that is not an object is a bad answer, not something to guess at. Its fields may still be absent.
+   */
+  state: EndpointStateSchema,
   /** Absent until the first config finishes deploying. */
   config: EndpointConfigSchema.optional(),
   /** Present while a config is being deployed. */
