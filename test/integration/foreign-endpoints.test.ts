@@ -5,7 +5,8 @@
  * deploy to one of their names is refused as any endpoint serving another model is.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { CHANNEL, type Harness, isCard, LLAMA, REQUESTER, startHarness } from "./harness.js";
+import { ACTIONS } from "../../src/slack/ids.js";
+import { APPROVER, CHANNEL, type Harness, isCard, LLAMA, REQUESTER, startHarness } from "./harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -68,5 +69,23 @@ describe("other teams' endpoints", () => {
     expect(h.slack.channelMessages(CHANNEL).filter(isCard)).toHaveLength(0);
     expect(h.dbx.requestsTo("PUT", /\/config$/)).toHaveLength(0);
     expect(h.dbx.requestsTo("POST", "/api/2.0/serving-endpoints")).toHaveLength(0);
+  });
+
+  it("follows ptbot's own endpoint to READY beside them, reading no details of theirs", async () => {
+    h = await startHarness();
+    const card = await h.deploy(`deploy ${LLAMA} 3`);
+    await h.driver.clickButton({
+      user: APPROVER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.approve,
+    });
+    await h.waitForReply(card, (t) => t.includes("is READY"));
+    expect(h.dbx.requestsTo("GET", "/api/2.0/serving-endpoints").length).toBeGreaterThan(0);
+    const detailReads = h.dbx.requests
+      .filter((r) => r.method === "GET" && r.path.startsWith("/api/2.0/serving-endpoints/"))
+      .map((r) => r.path.split("/")[4]);
+    for (const name of FOREIGN) expect(detailReads).not.toContain(name);
+    expect(h.replies(card).join("\n")).not.toContain("deleted");
   });
 });
