@@ -4,7 +4,7 @@
  * emulator, the tracker and the waiter share a manual clock, stepped one poll interval at a time.
  */
 
-import { startDatabricksEmulator } from "../../emulators/databricks/index.js";
+import { defaultSeed, startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import { createDatabricksClient, createPatCredentials } from "../../src/databricks/index.js";
 import { ManualClock } from "../../test/fakes/manual-clock.js";
 import { PerEndpointWaiter } from "../baseline-waiter.js";
@@ -32,6 +32,9 @@ export interface TrackingFigures {
 
 const isListCall = (r: { method: string; path: string }) =>
   r.method === "GET" && r.path === "/api/2.0/serving-endpoints";
+
+/** Other teams' endpoints in the default seed, listed in every tick. */
+const FOREIGN = new Set((defaultSeed().foreign_endpoints ?? []).map((e) => e.name));
 
 const nameOf = (i: number) => `bench-track-${String(i).padStart(4, "0")}`;
 
@@ -72,6 +75,12 @@ export async function measurePtbot(n: number): Promise<TrackingFigures> {
     }
     const minutes = (world.clock.now() - startedAt) / 60_000;
     const totalCalls = world.emu.requests.length - first;
+    // The default seed lists other teams' endpoints beside these: following ptbot's own must never read theirs.
+    const foreign = world.emu.requests.filter(
+      (r) => r.method === "GET" && FOREIGN.has(r.path.split("/")[4] ?? ""),
+    );
+    if (foreign.length > 0)
+      throw new Error(`the tracker read ${foreign.length} details of other teams' endpoints`);
     const readyAt = new Map(
       world.notifier.delivered.filter((d) => d.type === "ready").map((d) => [d.requestId, d.at]),
     );

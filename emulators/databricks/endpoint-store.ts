@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { ApiError, notFound } from "./errors.js";
+import { ApiError, invalidParameter, notFound } from "./errors.js";
+import type { ForeignEndpoint } from "./foreign-endpoints.js";
 import type { CoreConfig } from "./served-entities.js";
 
 export interface EndpointTag {
@@ -52,6 +53,8 @@ export class EndpointStore {
   readonly #now: () => number;
   #provisioningMs: number;
   readonly #endpoints = new Map<string, EndpointRecord>();
+  /** Other teams' endpoints (see `foreign-endpoints.ts`): listed, readable, deletable, never updated. */
+  readonly #foreign = new Map<string, ForeignEndpoint>();
   /** Failures scheduled for the next deployment of an endpoint name. */
   readonly #scheduledFailures = new Map<string, ProvisioningFailure>();
 
@@ -73,11 +76,34 @@ export class EndpointStore {
     return [...this.#endpoints.values()];
   }
 
+  foreignList(): ForeignEndpoint[] {
+    return [...this.#foreign.values()];
+  }
+
+  findForeign(name: string): ForeignEndpoint | undefined {
+    return this.#foreign.get(name);
+  }
+
+  /** Adds another team's endpoint as it is; the name must be free. */
+  addForeign(endpoint: ForeignEndpoint): void {
+    this.ensureAbsent(endpoint.name);
+    this.#foreign.set(endpoint.name, endpoint);
+  }
+
   find(name: string): EndpointRecord | undefined {
     return this.#endpoints.get(name);
   }
 
+  /**
+   * Throws 404 for an unknown name, and 400 for another team's endpoint: the emulator does not model their configs
+   * (ptbot refuses to touch them before it gets here).
+   */
   get(name: string): EndpointRecord {
+    if (this.#foreign.has(name)) {
+      throw invalidParameter(
+        `Endpoint '${name}' does not serve provisioned throughput entities; the emulator cannot change it.`,
+      );
+    }
     const record = this.#endpoints.get(name);
     if (record === undefined) throw notFound(`Endpoint with name '${name}' does not exist.`);
     return record;
@@ -85,7 +111,7 @@ export class EndpointStore {
 
   /** Throws 409 `RESOURCE_ALREADY_EXISTS` when `name` is taken. */
   ensureAbsent(name: string): void {
-    if (this.#endpoints.has(name)) {
+    if (this.#endpoints.has(name) || this.#foreign.has(name)) {
       throw new ApiError(409, "RESOURCE_ALREADY_EXISTS", `Endpoint with name '${name}' already exists.`);
     }
   }
@@ -136,6 +162,7 @@ export class EndpointStore {
   }
 
   delete(name: string): void {
+    if (this.#foreign.delete(name)) return;
     this.get(name);
     this.#endpoints.delete(name);
   }

@@ -114,6 +114,13 @@ export const seedSchema = z
       .optional(),
     models: z.array(modelSchema),
     endpoints: z.array(endpointSchema).optional(),
+    /**
+     * Other teams' endpoints, each as `GET /serving-endpoints/{name}` answers it (any fields; only the name is
+     * checked): listed and readable as given, never changed. See `foreign-endpoints.ts`.
+     */
+    foreign_endpoints: z
+      .array(z.looseObject({ name: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, "not an endpoint name") }))
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const models = new Set<string>();
@@ -123,7 +130,7 @@ export const seedSchema = z
       models.add(m.full_name);
     }
     const endpoints = new Set<string>();
-    for (const e of s.endpoints ?? []) {
+    for (const e of [...(s.endpoints ?? []), ...(s.foreign_endpoints ?? [])]) {
       if (endpoints.has(e.name))
         ctx.addIssue({ code: "custom", message: `endpoint ${e.name} is listed twice` });
       endpoints.add(e.name);
@@ -170,7 +177,10 @@ export async function loadSeed(path: string): Promise<ParsedSeed> {
   return parseSeed(json, `seed file ${path}`);
 }
 
-/** The default seed: a few tokens-per-second models, an embeddings model, a model-unit model, no endpoints. */
+/**
+ * The default seed: a few tokens-per-second models, an embeddings model, a model-unit model, a model that is not
+ * optimizable, and other teams' endpoints (pay-per-token, external model, CPU, one being created, one suspended).
+ */
 export function defaultSeed(): ParsedSeed {
   return parseSeed(defaultSeedJson, "default seed");
 }

@@ -7,6 +7,7 @@ import { EndpointStore, type ProvisioningFailure } from "./endpoint-store.js";
 import { renderEndpoint } from "./endpoint-view.js";
 import { ApiError, DatabricksEmulatorError } from "./errors.js";
 import { FaultQueue, type FaultSpec, faultError } from "./faults.js";
+import { renderForeignEndpoint } from "./foreign-endpoints.js";
 import { bodyForLog, parseBody, readBody, sendJson } from "./http-io.js";
 import { invocationRoutes } from "./invocations.js";
 import { endpointStatus } from "./life-cycle.js";
@@ -147,6 +148,8 @@ export async function startDatabricksEmulator(
     clearFaults: () => faults.clear(),
     revokeTokens: () => auth.revokeTokens(),
     endpoint: (name) => {
+      const foreign = store.findForeign(name);
+      if (foreign !== undefined) return renderForeignEndpoint(foreign);
       const record = store.find(name);
       return record === undefined ? undefined : renderEndpoint(record, endpointStatus(record, now()));
     },
@@ -281,7 +284,10 @@ function withRequestInfo(response: ApiResponse, requestId: string): ApiResponse 
   };
 }
 
-/** Creates the seed's endpoints, validated like API calls; READY and FAILED ones finished just now. */
+/**
+ * Creates the seed's endpoints, validated like API calls; READY and FAILED ones finished just now. Other teams'
+ * endpoints (`foreign_endpoints`) are added as they are.
+ */
 function seedEndpoints(
   seed: ParsedSeed,
   catalog: Catalog,
@@ -289,6 +295,7 @@ function seedEndpoints(
   now: () => number,
   user: string,
 ) {
+  for (const e of seed.foreign_endpoints ?? []) store.addForeign(e);
   for (const e of seed.endpoints ?? []) {
     try {
       if (!NAME_PATTERN.test(e.name)) throw new Error("invalid endpoint name");

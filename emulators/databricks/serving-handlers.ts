@@ -3,6 +3,7 @@ import type { Catalog } from "./catalog.js";
 import type { EndpointStore, EndpointTag } from "./endpoint-store.js";
 import { renderEndpoint, renderEndpointSummary } from "./endpoint-view.js";
 import { invalidParameter, notFound } from "./errors.js";
+import { renderForeignEndpoint, renderForeignSummary } from "./foreign-endpoints.js";
 import { endpointStatus } from "./life-cycle.js";
 import type { ApiRequest, ApiResponse, Route } from "./router.js";
 import { type CapacityKind, isObject, NAME_PATTERN, validateCoreConfig } from "./served-entities.js";
@@ -19,6 +20,8 @@ export interface ServingDeps {
 export function servingRoutes(deps: ServingDeps): Route[] {
   const { catalog, store, now } = deps;
   const view = (name: string, justStarted = false): ApiResponse => {
+    const foreign = store.findForeign(name);
+    if (foreign !== undefined) return { status: 200, body: renderForeignEndpoint(foreign) };
     const record = store.get(name);
     return { status: 200, body: renderEndpoint(record, endpointStatus(record, now(), justStarted)) };
   };
@@ -65,7 +68,11 @@ export function servingRoutes(deps: ServingDeps): Route[] {
     route("POST", "", create("throughput"), "json"),
     route("POST", "/pt", create("model_units"), "json"),
     route("GET", "", () => {
-      const endpoints = store.list().map((r) => renderEndpointSummary(r, endpointStatus(r, now())));
+      // Like a real workspace, other teams' endpoints first (they were there before), then the emulated ones.
+      const endpoints = [
+        ...store.foreignList().map(renderForeignSummary),
+        ...store.list().map((r) => renderEndpointSummary(r, endpointStatus(r, now()))),
+      ];
       return { status: 200, body: endpoints.length === 0 ? {} : { endpoints } };
     }),
     route("GET", "/{name}", ({ params }) => view(params.name ?? "")),

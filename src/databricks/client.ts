@@ -117,7 +117,7 @@ export function createDatabricksClient(options: DatabricksClientOptions): Databr
     getOptimizationInfo: (fullName, version) => getOptimizationInfo(api, fullName, version),
     createServingEndpoint: (input) => createServingEndpoint(api, input, writes),
     getServingEndpoint: (name) => getServingEndpoint(api, name),
-    listServingEndpoints: () => listServingEndpoints(api),
+    listServingEndpoints: () => listServingEndpoints(api, options.logger),
     updateServingEndpointConfig: (name, config) => updateServingEndpointConfig(api, name, config, writes),
     deleteServingEndpoint: (name) => deleteServingEndpoint(api, name),
     patchServingEndpointTags: (name, changes) => patchServingEndpointTags(api, name, changes),

@@ -96,8 +96,12 @@ export const DEPLOYMENT_STATES = [
 export const EndpointTagSchema = z.looseObject({ key: z.string(), value: z.string().optional() });
 export type EndpointTag = z.output<typeof EndpointTagSchema>;
 
+/**
+ * Both fields are optional: other teams' endpoints in a real workspace (pay-per-token `databricks-*` endpoints,
+ * external models, suspended or half-created endpoints) may lack either. An absent `ready` reads as not ready.
+ */
 export const EndpointStateSchema = z.looseObject({
-  ready: open(ENDPOINT_READY_STATES),
+  ready: open(ENDPOINT_READY_STATES).optional(),
   config_update: open(CONFIG_UPDATE_STATES).optional(),
 });
 export type EndpointState = z.output<typeof EndpointStateSchema>;
@@ -110,6 +114,16 @@ export const ServedEntitySchema = z.looseObject({
   max_provisioned_throughput: z.number().optional(),
   provisioned_model_units: z.number().optional(),
   scale_to_zero_enabled: z.boolean().optional(),
+  /** Set on other teams' endpoints that proxy an outside provider (OpenAI, Anthropic, …). */
+  external_model: z
+    .looseObject({ provider: z.string().optional(), name: z.string().optional() })
+    .optional()
+    .catch(undefined),
+  /** Set on pay-per-token foundation-model endpoints (`databricks-*`). */
+  foundation_model: z
+    .looseObject({ name: z.string().optional(), display_name: z.string().optional() })
+    .optional()
+    .catch(undefined),
   state: z
     .looseObject({
       deployment: open(DEPLOYMENT_STATES).optional(),
@@ -135,22 +149,45 @@ export type EndpointConfig = z.output<typeof EndpointConfigSchema>;
 export const PendingConfigSchema = EndpointConfigSchema.extend({ start_time: z.number().optional() });
 export type PendingConfig = z.output<typeof PendingConfigSchema>;
 
-/** One endpoint in `GET /api/2.0/serving-endpoints`: a summary config, no per-entity state. */
+/** The items of a list that can be read, in order; the others are dropped (other teams' entries may hold anything). */
+const readableItems = <S extends z.ZodType>(item: S) =>
+  z.array(z.unknown()).transform((items) =>
+    items.flatMap((i): z.output<S>[] => {
+      const read = item.safeParse(i);
+      return read.success ? [read.data] : [];
+    }),
+  );
+
+/**
+ * One endpoint in `GET /api/2.0/serving-endpoints`: a summary config, no per-entity state. Only `name` is required:
+ * a real workspace lists other teams' endpoints too (pay-per-token, external models, CPU models, endpoints being
+ * created), whose entries may lack what ptbot's own carry. So a `state` that cannot be read counts as empty, a
+ * `config` that cannot be read as absent (for ptbot's own endpoints that means: read the details), and tags that
+ * cannot be read are dropped one by one.
+ */
 export const EndpointSummarySchema = z.looseObject({
   name: z.string(),
-  id: z.string().optional(),
-  creator: z.string().optional(),
-  creation_timestamp: z.number().optional(),
+  id: z.string().optional().catch(undefined),
+  creator: z.string().optional().catch(undefined),
+  creation_timestamp: z.number().optional().catch(undefined),
   /** Milliseconds; changes whenever the state does. */
-  last_updated_timestamp: z.number().optional(),
-  state: EndpointStateSchema,
-  config: z.looseObject({ served_entities: z.array(ServedEntitySchema).default([]) }).optional(),
-  tags: z.array(EndpointTagSchema).default([]),
+  last_updated_timestamp: z.number().optional().catch(undefined),
+  state: EndpointStateSchema.catch({}),
+  config: z
+    .looseObject({ served_entities: z.array(ServedEntitySchema).default([]) })
+    .optional()
+    .catch(undefined),
+  tags: readableItems(EndpointTagSchema).default([]).catch([]),
 });
 export type EndpointSummary = z.output<typeof EndpointSummarySchema>;
 
 /** What `GET /api/2.0/serving-endpoints/{name}` (and create and update) answer: the summary, in full. */
 export const ServingEndpointSchema = EndpointSummarySchema.extend({
+  /**
+   * Read strictly, unlike a list entry's: details are read for one endpoint at a time (mostly ptbot's own), and a
+   * state that is not an object is a bad answer, not something to guess at. Its fields may still be absent.
+   */
+  state: EndpointStateSchema,
   /** Absent until the first config finishes deploying. */
   config: EndpointConfigSchema.optional(),
   /** Present while a config is being deployed. */
@@ -159,7 +196,8 @@ export const ServingEndpointSchema = EndpointSummarySchema.extend({
 });
 export type ServingEndpoint = z.output<typeof ServingEndpointSchema>;
 
-export const EndpointListSchema = z.looseObject({ endpoints: z.array(EndpointSummarySchema).default([]) });
+/** The list answer; each entry is read on its own with {@link EndpointSummarySchema} (see `listServingEndpoints`). */
+export const EndpointListSchema = z.looseObject({ endpoints: z.array(z.unknown()).default([]) });
 
 /** `PATCH …/tags` answers the tag list; older releases sent a bare array, newer ones `{ tags }`. */
 export const TagsResponseSchema = z.union([

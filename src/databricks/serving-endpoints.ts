@@ -1,7 +1,9 @@
+import type { Logger } from "../logger.js";
 import {
   EmptySchema,
   EndpointListSchema,
   type EndpointSummary,
+  EndpointSummarySchema,
   type EndpointTag,
   LogsSchema,
   type OptimizationInfo,
@@ -36,10 +38,27 @@ export function getServingEndpoint(api: DatabricksTransport, name: string): Prom
   return api.call({ method: "GET", path: endpointPath(name), schema: ServingEndpointSchema });
 }
 
-/** Every endpoint in the workspace in one call (no paging), each with its `state` but no per-entity state. */
-export async function listServingEndpoints(api: DatabricksTransport): Promise<EndpointSummary[]> {
+/**
+ * Every endpoint in the workspace in one call (no paging), each with its `state` but no per-entity state. Each entry
+ * is read on its own and as far as it can be (see `EndpointSummarySchema`): one that cannot be read at all (no
+ * name) is skipped and logged at debug, never failing the list, since a real workspace holds other teams' endpoints
+ * of every kind.
+ */
+export async function listServingEndpoints(
+  api: DatabricksTransport,
+  logger?: Logger,
+): Promise<EndpointSummary[]> {
   const answer = await api.call({ method: "GET", path: ENDPOINTS_PATH, schema: EndpointListSchema });
-  return answer.endpoints;
+  const endpoints: EndpointSummary[] = [];
+  let skipped = 0;
+  for (const entry of answer.endpoints) {
+    const read = EndpointSummarySchema.safeParse(entry);
+    if (read.success) endpoints.push(read.data);
+    else skipped++;
+  }
+  if (skipped > 0)
+    logger?.debug({ skipped, listed: endpoints.length }, "unreadable endpoint list entries skipped");
+  return endpoints;
 }
 
 /**

@@ -15,8 +15,11 @@ export interface ExistingEndpoint {
 
 export interface ExistingServedEntity {
   readonly entityName: string;
-  /** Databricks sends the version as a string; numbers are accepted too. */
-  readonly entityVersion: string | number;
+  /**
+   * Databricks sends the version as a string; numbers are accepted too. Absent for what has no version (another
+   * team's external model or pay-per-token foundation model).
+   */
+  readonly entityVersion?: string | number | undefined;
   /** tokens/second (`min_provisioned_throughput`). */
   readonly minThroughput?: number;
   /** tokens/second (`max_provisioned_throughput`). */
@@ -71,7 +74,9 @@ export function decideCreateOrUpdate(
   const { name, servedEntities } = existing;
   const others = servedEntities.filter((e) => !sameModel(e.entityName, model.fullName));
   if (others.length > 0) {
-    const what = others.map((e) => `${e.entityName} v${e.entityVersion}`).join(", ");
+    const what = others
+      .map((e) => (e.entityVersion === undefined ? e.entityName : `${e.entityName} v${e.entityVersion}`))
+      .join(", ");
     return refuse("endpoint_serves_other_model", `endpoint ${name} already serves ${what}`);
   }
   if (existing.busy) {

@@ -15,6 +15,23 @@ import {
   sameBand,
 } from "../domain/index.js";
 
+/**
+ * What a served entity is, in a few words: its Unity Catalog model, or for other teams' endpoints the outside model
+ * (`openai model gpt-4o`) or pay-per-token foundation model they serve.
+ */
+function entityLabel(e: ServedEntity): string {
+  if (e.entity_name !== undefined) return e.entity_name;
+  if (e.external_model !== undefined) {
+    const model = e.external_model.name ?? e.name ?? "(unnamed)";
+    return e.external_model.provider === undefined
+      ? `external model ${model}`
+      : `${e.external_model.provider} model ${model}`;
+  }
+  if (e.foundation_model !== undefined)
+    return `pay-per-token ${e.foundation_model.name ?? e.name ?? "model"}`;
+  return e.name ?? "(unnamed)";
+}
+
 /** The entities the endpoint serves, or is about to: a pending config is the newest intent. */
 function currentEntities(endpoint: ServingEndpoint): readonly ServedEntity[] {
   return endpoint.config?.served_entities ?? endpoint.pending_config?.served_entities ?? [];
@@ -25,8 +42,8 @@ export function toExistingEndpoint(endpoint: ServingEndpoint): ExistingEndpoint 
     name: endpoint.name,
     busy: endpoint.state.config_update === "IN_PROGRESS",
     servedEntities: currentEntities(endpoint).map((e) => ({
-      entityName: e.entity_name ?? e.name ?? "(unnamed)",
-      entityVersion: e.entity_version ?? "?",
+      entityName: entityLabel(e),
+      ...(e.entity_version === undefined ? {} : { entityVersion: e.entity_version }),
       ...(e.min_provisioned_throughput === undefined ? {} : { minThroughput: e.min_provisioned_throughput }),
       ...(e.max_provisioned_throughput === undefined ? {} : { maxThroughput: e.max_provisioned_throughput }),
       ...(e.provisioned_model_units === undefined ? {} : { modelUnits: e.provisioned_model_units }),
@@ -89,7 +106,7 @@ export function describeEntities(entities: readonly ServedEntity[]): string {
   if (entities.length === 0) return "nothing";
   return entities
     .map((e) => {
-      const what = `${e.entity_name ?? e.name ?? "(unnamed)"} v${e.entity_version ?? "?"}`;
+      const what = e.entity_version === undefined ? entityLabel(e) : `${entityLabel(e)} v${e.entity_version}`;
       if (e.provisioned_model_units !== undefined)
         return `${what} at ${e.provisioned_model_units} model units`;
       if (e.min_provisioned_throughput === undefined || e.max_provisioned_throughput === undefined)
@@ -144,7 +161,7 @@ export function summaryMatches(summary: EndpointSummary, last: EndpointObservati
 
 /** A cheap fingerprint of an endpoint's state from the list call: when it changes, read the details. */
 export function summaryFingerprint(summary: EndpointSummary): string {
-  return `${summary.state.ready}|${summary.state.config_update ?? ""}|${summary.last_updated_timestamp ?? ""}`;
+  return `${summary.state.ready ?? ""}|${summary.state.config_update ?? ""}|${summary.last_updated_timestamp ?? ""}`;
 }
 
 /** Whether two observations differ in anything a person would care about. */

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { startDatabricksEmulator } from "../../emulators/databricks/index.js";
+import { defaultSeed, startDatabricksEmulator } from "../../emulators/databricks/index.js";
 import type { CredentialsProvider } from "../../src/databricks/auth/credentials.js";
 import { createPatCredentials } from "../../src/databricks/auth/pat.js";
 import { createDatabricksClient, type DatabricksClient } from "../../src/databricks/client.js";
@@ -10,6 +10,16 @@ import { fakeClock, recordingSleep } from "./helpers.js";
 export const LLAMA = "ml.llm-catalog.llama-13b";
 export const GPT_OSS = "system.ai.gpt-oss-120b";
 export const GTE = "system.ai.gte_large_en_v1_5";
+
+/** Other teams' endpoints, which the emulator's default seed holds in every workspace. */
+export const FOREIGN_ENDPOINTS: ReadonlySet<string> = new Set(
+  (defaultSeed().foreign_endpoints ?? []).map((e) => e.name),
+);
+
+/** The endpoints of a list that are not other teams' (those the test made). */
+export function ownEndpoints<E extends { readonly name: string }>(endpoints: readonly E[]): E[] {
+  return endpoints.filter((e) => !FOREIGN_ENDPOINTS.has(e.name));
+}
 
 export type Emulator = Awaited<ReturnType<typeof startDatabricksEmulator>>;
 

@@ -105,6 +105,20 @@ describe("decideCreateOrUpdate", () => {
     });
   });
 
+  it("names another team's model that has no version (an external model) without a version", () => {
+    const decision = decideCreateOrUpdate(
+      llama,
+      endpoint({ servedEntities: [{ entityName: "openai model gpt-4o" }] }),
+    );
+    expect(decision).toMatchObject({
+      kind: "refused",
+      reason: {
+        code: "endpoint_serves_other_model",
+        message: "endpoint llama-13b-3 already serves openai model gpt-4o",
+      },
+    });
+  });
+
   it("names the other model even while the endpoint is busy", () => {
     const decision = decideCreateOrUpdate(
       llama,

@@ -3,7 +3,8 @@
  */
 
 export interface EndpointStateInput {
-  readonly ready: string;
+  /** Absent on some other teams' endpoints (a suspended one, say). */
+  readonly ready?: string | undefined;
   readonly config_update?: string | undefined;
 }
 
@@ -19,6 +20,7 @@ export function endpointStateText(state: EndpointStateInput): string {
         ? "🟢 ready, the last update was cancelled"
         : "⚪ not ready (update cancelled)";
     default:
+      if (state.ready === undefined) return "⚪ state not reported";
       return state.ready === "READY" ? "🟢 ready" : "⚪ not ready";
   }
 }

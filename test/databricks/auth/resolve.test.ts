@@ -6,6 +6,7 @@ import { startDatabricksEmulator } from "../../../emulators/databricks/index.js"
 import type { DatabricksEnv } from "../../../src/config.js";
 import { normalizeHost, resolveDatabricksAuth } from "../../../src/databricks/auth/resolve.js";
 import { createDatabricksClient } from "../../../src/databricks/client.js";
+import { ownEndpoints } from "../emulator.js";
 
 const PAT = "dapi0123456789abcdef0123456789abcdef";
 const SECRET = "dose-very-secret-value";
@@ -144,7 +145,7 @@ describe("resolved credentials against the emulator", () => {
       );
       const auth = await resolveDatabricksAuth(env({ profile: "ops" }));
       const client = createDatabricksClient({ host: auth.host, credentials: auth.credentials });
-      expect(await client.listServingEndpoints()).toEqual([]);
+      expect(ownEndpoints(await client.listServingEndpoints())).toEqual([]);
       expect(emu.requestsTo("POST", "/oidc/v1/token")).toHaveLength(1);
     } finally {
       await emu.close();

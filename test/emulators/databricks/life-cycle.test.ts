@@ -214,7 +214,10 @@ describe("list call change detection", () => {
   it("moves last_updated_timestamp in the list whenever the state changes", async () => {
     await h.call("POST", API, llamaCreate("ep"));
     const stamp = async () =>
-      at(list((await h.call("GET", API)).body, "endpoints")[0], "last_updated_timestamp");
+      at(
+        list((await h.call("GET", API)).body, "endpoints").find((e) => at(e, "name") === "ep"),
+        "last_updated_timestamp",
+      );
     const created = await stamp();
     h.clock.advance(PROVISIONING_MS);
     const ready = await stamp();

@@ -155,9 +155,15 @@ describe("get and list", () => {
   });
 
   it("lists nothing as an empty object, as protobuf JSON does", async () => {
-    const reply = await h.call("GET", API);
-    expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({});
+    // The default seed holds other teams' endpoints; a workspace without them lists nothing.
+    const empty = await startHarness({ seed: { models: [] } });
+    try {
+      const reply = await empty.call("GET", API);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({});
+    } finally {
+      await empty.emulator.close();
+    }
   });
 
   it("lists every endpoint with name, state, a summary config and tags, but no per-entity state", async () => {
@@ -165,7 +171,8 @@ describe("get and list", () => {
     h.clock.advance(PROVISIONING_MS);
     await h.call("POST", API, llamaCreate("b"));
     const reply = await h.call("GET", API);
-    const endpoints = list(reply.body, "endpoints");
+    // Beside the default seed's other teams' endpoints.
+    const endpoints = list(reply.body, "endpoints").filter((e) => ["a", "b"].includes(String(at(e, "name"))));
     expect(endpoints).toHaveLength(2);
     const a = endpoints.find((e) => at(e, "name") === "a");
     const b = endpoints.find((e) => at(e, "name") === "b");
@@ -188,6 +195,49 @@ describe("get and list", () => {
     expect(at(a, "pending_config")).toBeUndefined();
     expect(b).toMatchObject({ state: { ready: "NOT_READY", config_update: "IN_PROGRESS" } });
     expect(at(b, "config")).toBeUndefined();
+  });
+});
+
+describe("other teams' endpoints (the default seed)", () => {
+  it("lists them as a real workspace does: summary configs without per-entity state, no pending_config", async () => {
+    const endpoints = list((await h.call("GET", API)).body, "endpoints");
+    const byName = new Map(endpoints.map((e) => [String(at(e, "name")), e]));
+    expect(byName.get("databricks-meta-llama-3-3-70b-instruct")).toMatchObject({
+      state: { ready: "READY", config_update: "NOT_UPDATING" },
+      endpoint_type: "FOUNDATION_MODEL_API",
+      task: "llm/v1/chat",
+      config: { served_entities: [{ foundation_model: { name: "databricks-meta-llama-3-3-70b-instruct" } }] },
+    });
+    expect(at(byName.get("databricks-gte-large-en"), "state")).toEqual({ ready: "READY" });
+    const gpt = byName.get("search-team-gpt-4o");
+    expect(gpt).toMatchObject({ endpoint_type: "EXTERNAL_MODEL", budget_policy_id: expect.any(String) });
+    expect(at(list(gpt, "config.served_entities")[0], "state")).toBeUndefined();
+    expect(at(gpt, "config.traffic_config")).toBeUndefined();
+    expect(at(byName.get("churn-classifier"), "config.served_entities.0.workload_type")).toBe("CPU");
+    expect(at(byName.get("fraud-scorer"), "config")).toBeUndefined();
+    expect(at(byName.get("fraud-scorer"), "pending_config")).toBeUndefined();
+    expect(at(byName.get("support-agent"), "state")).toEqual({ suspend: "SUSPENDED" });
+  });
+
+  it("answers their details, refuses a create over one of their names, and does not let a config replace theirs", async () => {
+    const creating = await h.call("GET", `${API}/fraud-scorer`);
+    expect(creating.status).toBe(200);
+    expect(creating.body).toMatchObject({
+      state: { ready: "NOT_READY", config_update: "IN_PROGRESS" },
+      pending_config: { served_entities: [{ state: { deployment: "DEPLOYMENT_CREATING" } }] },
+    });
+    expect(at(creating.body, "config")).toBeUndefined();
+    expectErrorBody(
+      await h.call("POST", API, llamaCreate("search-team-gpt-4o")),
+      409,
+      "RESOURCE_ALREADY_EXISTS",
+      /search-team-gpt-4o/,
+    );
+    expectErrorBody(
+      await h.call("PUT", `${API}/churn-classifier/config`, llamaCreate("x").config),
+      400,
+      "INVALID_PARAMETER_VALUE",
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectErrorBody, type Harness, llamaCreate, startHarness } from "./harness.js";
+import { expectErrorBody, type Harness, list, llamaCreate, startHarness } from "./harness.js";
 
 const API = "/api/2.0/serving-endpoints";
 
@@ -30,11 +30,11 @@ describe("create validation (tokens per second)", () => {
       /served entit/,
     ],
     [
-      "entity_version as a JSON number",
-      entity({ entity_version: 3, min_provisioned_throughput: 980, max_provisioned_throughput: 980 }),
+      "entity_version that is neither a string nor a whole number",
+      entity({ entity_version: 3.5, min_provisioned_throughput: 980, max_provisioned_throughput: 980 }),
       400,
       "INVALID_PARAMETER_VALUE",
-      /entity_version.*string/,
+      /entity_version/,
     ],
     [
       "an unknown entity",
@@ -81,7 +81,7 @@ describe("create validation (tokens per second)", () => {
       },
       400,
       "INVALID_PARAMETER_VALUE",
-      /not eligible/,
+      /^Served entity ml\.sandbox\.sklearn-churn is not eligible for Provisioned Throughput\.$/,
     ],
     [
       "min not a multiple of the chunk",
@@ -130,7 +130,8 @@ describe("create validation (tokens per second)", () => {
       },
       400,
       "INVALID_PARAMETER_VALUE",
-      /model units.*\/pt/,
+      // Word for word what the real service answered in databricks-sdk-py#1081.
+      /^Served entity system\.ai\.gpt-oss-120b is not eligible for Provisioned Throughput\.$/,
     ],
     [
       "traffic that does not add up to 100",
@@ -165,6 +166,50 @@ describe("create validation (tokens per second)", () => {
     expect(h.emulator.endpoint("ep")).toBeUndefined();
   });
 
+  it("accepts entity_version as a JSON number, as the real API does, and answers it as a string", async () => {
+    const reply = await h.call(
+      "POST",
+      API,
+      entity({ entity_version: 3, min_provisioned_throughput: 980, max_provisioned_throughput: 980 }),
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      pending_config: { served_entities: [{ name: "llama-13b-3", entity_version: "3" }] },
+    });
+    const listed = await h.call("GET", API);
+    expect(listed.body).toMatchObject({
+      endpoints: expect.arrayContaining([
+        expect.objectContaining({ name: "ep", state: expect.objectContaining({ ready: "NOT_READY" }) }),
+      ]),
+    });
+  });
+
+  it("serves at most 15 entities: a 16th is refused with INVALID_PARAMETER_VALUE", async () => {
+    const served = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        name: `llama-${i}`,
+        entity_name: "ml.llm-catalog.llama-13b",
+        entity_version: "3",
+        min_provisioned_throughput: 980,
+        max_provisioned_throughput: 980,
+      }));
+    const routes = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        served_entity_name: `llama-${i}`,
+        traffic_percentage: i === 0 ? 100 - (n - 1) : 1,
+      }));
+    const config = (n: number) => ({ served_entities: served(n), traffic_config: { routes: routes(n) } });
+    expectErrorBody(
+      await h.call("POST", API, { name: "sixteen", config: config(16) }),
+      400,
+      "INVALID_PARAMETER_VALUE",
+      /at most 15 served entities/,
+    );
+    expect(h.emulator.endpoint("sixteen")).toBeUndefined();
+    expect((await h.call("POST", API, { name: "fifteen", config: config(15) })).status).toBe(200);
+    expect(list(h.emulator.endpoint("fifteen"), "pending_config.served_entities")).toHaveLength(15);
+  });
+
   it("answers 409 RESOURCE_ALREADY_EXISTS for a taken name", async () => {
     expect((await h.call("POST", API, llamaCreate("taken"))).status).toBe(200);
     expectErrorBody(await h.call("POST", API, llamaCreate("taken")), 409, "RESOURCE_ALREADY_EXISTS", /taken/);
@@ -184,7 +229,7 @@ describe("create validation (model units)", () => {
       await h.call("POST", `${API}/pt`, body),
       400,
       "INVALID_PARAMETER_VALUE",
-      /tokens per second/,
+      /^Served entity ml\.llm-catalog\.llama-13b is not eligible for Provisioned Throughput\.$/,
     );
   });
 
