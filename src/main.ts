@@ -183,8 +183,9 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
-  // A stray rejection (Bolt's HTTP receiver has one on some malformed bodies) is logged, not fatal: one bad request
-  // must not take down the bot and every conversation in flight with it.
+  // A stray rejection is logged, not fatal: one bad request must not take down the bot and every conversation in
+  // flight with it. (Bolt's HTTP receiver had one on bodies that parse to `null`; `slack/body-guard.ts` answers
+  // those 400 first, and the chaos suite checks that nothing reaches this line.)
   process.on("unhandledRejection", (reason) => {
     logger.error({ err: reason }, "unhandled rejection");
   });
@@ -201,7 +202,15 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
     if (error instanceof PtbotError) process.stderr.write(`ptbot cannot start: ${error.message}\n`);
     process.exit(1);
   }
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A second signal must not end the drain: a SIGTERM sent to the whole process group (systemd's default) reaches
+    // ptbot twice under `npm start`, directly and forwarded by npm. The deadline below bounds the drain anyway.
+    if (stopping) {
+      logger.info({ signal }, "shutdown already under way");
+      return;
+    }
+    stopping = true;
     logger.info({ signal }, "shutting down");
     const deadline = setTimeout(() => {
       logger.error({ signal }, "shutdown took too long");
@@ -216,8 +225,8 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
       },
     );
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 /** A backstop only: `stop()` bounds its own parts well within it, and Docker kills at 10 s. */

@@ -6,13 +6,14 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, type CustomRoute } from "@slack/bolt";
+import { App, type CustomRoute, HTTPReceiver } from "@slack/bolt";
 import pLimit from "p-limit";
 import type { SlackConfig } from "../config.js";
 import type { ApprovalPolicy } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Clock } from "../workflow/ports.js";
+import { DEFAULT_BODY_LIMIT_BYTES, guardSlackBodies } from "./body-guard.js";
 import { boltLogger } from "./bolt-logger.js";
 import * as adjustAction from "./listeners/adjust-action.js";
 import * as adjustSubmit from "./listeners/adjust-submit.js";
@@ -44,6 +45,8 @@ export interface SlackAppOptions {
   readonly afterAckConcurrency?: number;
   /** Called with the time from the listener starting to its ack (e.g. `metrics.slackAck`). */
   readonly onAck?: (kind: AckKind, seconds: number) => void;
+  /** Request bodies larger than this are refused with 413 before they are buffered (HTTP mode). Default 1 MiB. */
+  readonly bodyLimitBytes?: number;
 }
 
 /**
@@ -75,10 +78,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const sdkLogger = boltLogger(options.logger);
   const app = new App({
     token: config.botToken,
-    signingSecret: config.signingSecret,
     ...(socketMode
-      ? { socketMode: true, ...(config.appToken === undefined ? {} : { appToken: config.appToken }) }
-      : { customRoutes: routes }),
+      ? {
+          socketMode: true,
+          signingSecret: config.signingSecret,
+          ...(config.appToken === undefined ? {} : { appToken: config.appToken }),
+        }
+      : {
+          receiver: guardedReceiver(config.signingSecret, routes, sdkLogger, logger, options.bodyLimitBytes),
+        }),
     processBeforeResponse: false,
     logger: sdkLogger,
     logLevel: sdkLogger.getLevel(),
@@ -163,4 +171,35 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       logger.info({}, "slack app stopped");
     },
   };
+}
+
+/**
+ * Bolt's own HTTP receiver (what `new App({ signingSecret, customRoutes })` would build), its request listener
+ * behind {@link guardSlackBodies}: oversized bodies refused before they are buffered, unparseable ones answered 400.
+ */
+function guardedReceiver(
+  signingSecret: string,
+  customRoutes: CustomRoute[],
+  sdkLogger: ReturnType<typeof boltLogger>,
+  logger: Logger,
+  bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES,
+): HTTPReceiver {
+  const endpoints = ["/slack/events"];
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    endpoints,
+    customRoutes,
+    logger: sdkLogger,
+    logLevel: sdkLogger.getLevel(),
+    processBeforeResponse: false,
+    bodyLimit: bodyLimitBytes,
+  });
+  receiver.requestListener = guardSlackBodies({
+    next: receiver.requestListener,
+    endpoints,
+    limitBytes: bodyLimitBytes,
+    signingSecret,
+    logger,
+  });
+  return receiver;
 }
