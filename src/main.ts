@@ -189,21 +189,20 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
   process.on("unhandledRejection", (reason) => {
     logger.error({ err: reason }, "unhandled rejection");
   });
-  let running: RunningPtbot;
-  try {
-    running = await startPtbot({ config, logger, ...options });
-  } catch (error) {
-    logger.fatal(
-      { err: error, code: error instanceof PtbotError ? error.code : undefined },
-      "ptbot failed to start",
-    );
-    // Our own errors say what to do (a schema newer than this build: upgrade this replica) in words safe to show:
-    // one plain line for the operator reading the container's output, beside the JSON log line.
-    if (error instanceof PtbotError) process.stderr.write(`ptbot cannot start: ${error.message}\n`);
-    process.exit(1);
-  }
+  let running: RunningPtbot | undefined;
+  let requested: string | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
+    // Until ptbot has started there is nothing to drain yet: the signal is kept and acted on once it has.
+    if (running === undefined) {
+      if (requested === undefined) {
+        logger.info({ signal }, "shutdown requested while starting");
+        // A start that hangs (a workspace that does not answer) must not outlive the supervisor's patience.
+        setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+      }
+      requested ??= signal;
+      return;
+    }
     // A second signal must not end the drain: a SIGTERM sent to the whole process group (systemd's default) reaches
     // ptbot twice under `npm start`, directly and forwarded by npm. The deadline below bounds the drain anyway.
     if (stopping) {
@@ -225,8 +224,23 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
       },
     );
   };
+  // Listened for before starting: with no listener, a SIGTERM ends the process at once (the OS default), which a
+  // supervisor stopping ptbot just as it logged "ptbot started" would otherwise do (seen in the process tests).
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  try {
+    running = await startPtbot({ config, logger, ...options });
+  } catch (error) {
+    logger.fatal(
+      { err: error, code: error instanceof PtbotError ? error.code : undefined },
+      "ptbot failed to start",
+    );
+    // Our own errors say what to do (a schema newer than this build: upgrade this replica) in words safe to show:
+    // one plain line for the operator reading the container's output, beside the JSON log line.
+    if (error instanceof PtbotError) process.stderr.write(`ptbot cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (requested !== undefined) shutdown(requested);
 }
 
 /** A backstop only: `stop()` bounds its own parts well within it, and Docker kills at 10 s. */

@@ -113,6 +113,29 @@ describe("ptbot's process", () => {
     expect(code).toBe(0);
   });
 
+  it("drains and exits 0 on a SIGTERM that arrives while it is still starting", async () => {
+    const { dbx, slack } = await emulators();
+    const child = run({
+      PORT: "0",
+      SLACK_BOT_TOKEN: defaultCredentials.botToken,
+      SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      DATABRICKS_HOST: dbx.url,
+      DATABRICKS_TOKEN: dbx.token,
+      PTBOT_APPROVERS: "U0APPROVER",
+      PTBOT_DATABASE: join(mkdtempSync(join(tmpdir(), "ptbot-")), "ptbot.db"),
+    });
+    // The first line of the start: the store, Slack and the workers are still to come.
+    await logLine(child, "databricks workspace configured");
+    const stopped = logLine(child, "ptbot stopped");
+    const exit = once(child, "exit");
+    child.kill("SIGTERM");
+    await stopped;
+    const [code, signal] = await exit;
+    // Without a listener yet, the OS default would have ended it at once: no code, signal SIGTERM, nothing drained.
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+
   it("gives two processes on one host different lease owners, and uses PTBOT_INSTANCE_ID when set", async () => {
     const { dbx, slack } = await emulators();
     const env = (instanceId?: string) => ({
