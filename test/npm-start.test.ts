@@ -137,7 +137,10 @@ async function npmStart(): Promise<Started> {
 }
 
 /** Waits (bounded) for npm to exit, then checks that it took ptbot with it after a full drain. */
-async function expectStopped(started: Started): Promise<void> {
+async function expectStopped(
+  started: Started,
+  options: { readonly npmSignalledAfterDrain?: boolean } = {},
+): Promise<void> {
   const { code, signal } = await Promise.race([
     started.exited,
     new Promise<never>((_, reject) =>
@@ -153,7 +156,15 @@ async function expectStopped(started: Started): Promise<void> {
   expect(started.tree.filter(running)).toEqual([]);
   // ptbot drained (leases released, store closed) and exited 0, and npm passed that on.
   expect(started.logs.filter((l) => l.msg === "ptbot stopped")).toHaveLength(1);
-  expect({ code, signal }).toEqual({ code: 0, signal: null });
+  // A SIGTERM that reaches npm once ptbot has already exited ends npm itself (its forwarding is gone by then): the
+  // drain was whole, which is what such a test is about.
+  const allowed = options.npmSignalledAfterDrain
+    ? [
+        { code: 0, signal: null },
+        { code: null, signal: "SIGTERM" },
+      ]
+    : [{ code: 0, signal: null }];
+  expect(allowed).toContainEqual({ code, signal });
 }
 
 describe("npm start under a supervisor", () => {
@@ -179,6 +190,7 @@ describe("npm start under a supervisor", () => {
       description: "ptbot to start its drain",
     });
     started.npm.kill("SIGTERM");
-    await expectStopped(started);
+    // The drain may be over by the time npm's copy arrives (it is short here): then npm is ended by it.
+    await expectStopped(started, { npmSignalledAfterDrain: true });
   }, 60_000);
 });
