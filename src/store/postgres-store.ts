@@ -23,6 +23,7 @@ import { SQL } from "./postgres-statements.js";
 import { EndpointNameHeldError, InvalidSaveError, RequestExistsError } from "./request-store.js";
 import type { Store } from "./store.js";
 import { StoreUnavailableError } from "./store-unavailable.js";
+import { auditEntryOf, outboxItemOf, requestOf } from "./stored-rows.js";
 import type { ClaimOptions } from "./work-queue.js";
 
 export interface PostgresStoreOptions {
@@ -203,15 +204,8 @@ export class PostgresStore implements Store {
     const { owner, now, leaseMs, limit } = options;
     if (limit <= 0) return [];
     const rows = await this.#query(SQL.claimNotices, [now, limit, owner, now + leaseMs]);
-    return rows.map((row) => ({
-      id: Number(row.seq),
-      requestId: String(row.request_id),
-      request: JSON.parse(String(row.request)) as DeployRequest,
-      notice: JSON.parse(String(row.notice)) as Notice,
-      attempts: Number(row.attempts),
-      // RETURNING gives the count after this claim.
-      claimedBefore: Number(row.claims) > 1,
-    }));
+    // RETURNING gives the count after this claim.
+    return rows.map((row) => outboxItemOf(row, Number(row.claims) > 1));
   }
 
   async completeNotice(
@@ -234,16 +228,7 @@ export class PostgresStore implements Store {
   }
 
   async audit(requestId: string): Promise<AuditEntry[]> {
-    return (await this.#query(SQL.audit, [requestId])).map((row) => ({
-      requestId: String(row.request_id),
-      at: Number(row.at),
-      actor: String(row.actor),
-      action: String(row.action),
-      fromState: row.from_state === null ? null : (String(row.from_state) as DeployState),
-      toState: String(row.to_state) as DeployState,
-      before: typeof row.before === "string" ? (JSON.parse(row.before) as DeployRequest) : null,
-      after: JSON.parse(String(row.after)) as DeployRequest,
-    }));
+    return (await this.#query(SQL.audit, [requestId])).map(auditEntryOf);
   }
 
   async close(): Promise<void> {
@@ -396,7 +381,7 @@ async function enqueue(
 }
 
 function bodies(rows: readonly Row[]): DeployRequest[] {
-  return rows.map((row) => JSON.parse(String(row.body)) as DeployRequest);
+  return rows.map(requestOf);
 }
 
 function firstBody(rows: readonly Row[]): DeployRequest | undefined {

@@ -16,6 +16,7 @@ import type { PollClaimOptions } from "./poll-leases.js";
 import { EndpointNameHeldError, InvalidSaveError, RequestExistsError } from "./request-store.js";
 import { migrate } from "./sqlite-migrations.js";
 import type { Store } from "./store.js";
+import { auditEntryOf, outboxItemOf, requestOf } from "./stored-rows.js";
 import type { ClaimOptions } from "./work-queue.js";
 
 export interface SqliteStoreOptions {
@@ -112,11 +113,11 @@ export class SqliteStore implements Store {
     options: { readonly limit?: number } = {},
   ): Promise<DeployRequest[]> {
     const rows = this.#sql.byStates.all(JSON.stringify(states), options.limit ?? -1);
-    return rows.map(parseBody);
+    return rows.map(requestOf);
   }
 
   async listExpired(now: number, options: { readonly limit?: number } = {}): Promise<DeployRequest[]> {
-    return this.#sql.expired.all(now, options.limit ?? -1).map(parseBody);
+    return this.#sql.expired.all(now, options.limit ?? -1).map(requestOf);
   }
 
   async countByState(): Promise<Partial<Record<DeployState, number>>> {
@@ -130,7 +131,7 @@ export class SqliteStore implements Store {
     endpointName: string,
     options: { readonly limit?: number } = {},
   ): Promise<DeployRequest[]> {
-    return this.#sql.byEndpoint.all(workspace, endpointName, options.limit ?? -1).map(parseBody);
+    return this.#sql.byEndpoint.all(workspace, endpointName, options.limit ?? -1).map(requestOf);
   }
 
   async findHolder(workspace: string, endpointName: string): Promise<DeployRequest | undefined> {
@@ -145,7 +146,7 @@ export class SqliteStore implements Store {
       const claimed: DeployRequest[] = [];
       for (const row of due) {
         const { changes } = this.#sql.lease.run({ id: row.id ?? null, owner, until: now + leaseMs, now });
-        if (Number(changes) === 1) claimed.push(parseBody(row));
+        if (Number(changes) === 1) claimed.push(requestOf(row));
       }
       return claimed;
     });
@@ -185,14 +186,8 @@ export class SqliteStore implements Store {
           now,
         });
         if (Number(changes) !== 1) continue;
-        claimed.push({
-          id: Number(row.seq),
-          requestId: String(row.request_id),
-          request: JSON.parse(String(row.request)) as DeployRequest,
-          notice: JSON.parse(String(row.notice)) as Notice,
-          attempts: Number(row.attempts),
-          claimedBefore: Number(row.claims) > 0,
-        });
+        // Read before this claim counted itself.
+        claimed.push(outboxItemOf(row, Number(row.claims) > 0));
       }
       return claimed;
     });
@@ -225,16 +220,7 @@ export class SqliteStore implements Store {
   }
 
   async audit(requestId: string): Promise<AuditEntry[]> {
-    return this.#sql.audit.all(requestId).map((row) => ({
-      requestId: String(row.request_id),
-      at: Number(row.at),
-      actor: String(row.actor),
-      action: String(row.action),
-      fromState: row.from_state === null ? null : (String(row.from_state) as DeployState),
-      toState: String(row.to_state) as DeployState,
-      before: typeof row.before === "string" ? (JSON.parse(row.before) as DeployRequest) : null,
-      after: JSON.parse(String(row.after)) as DeployRequest,
-    }));
+    return this.#sql.audit.all(requestId).map(auditEntryOf);
   }
 
   async close(): Promise<void> {
@@ -322,12 +308,8 @@ function indexedColumns(request: DeployRequest) {
   };
 }
 
-function parseBody(row: Row): DeployRequest {
-  return JSON.parse(String(row.body)) as DeployRequest;
-}
-
 function parseRow(row: Row | undefined): DeployRequest | undefined {
-  return row === undefined ? undefined : parseBody(row);
+  return row === undefined ? undefined : requestOf(row);
 }
 
 function prepareStatements(db: DatabaseSync) {
