@@ -55,14 +55,33 @@ async function logLine(child: ChildProcessWithoutNullStreams, msg: string): Prom
   return Promise.race([read, exited]);
 }
 
-async function emulators(): Promise<{ dbx: DatabricksEmulator; slack: SlackEmulator }> {
+/**
+ * Both emulators, and `env()`: the environment of a ptbot between them, on a SQLite file of its own, with `extra`
+ * variables on top.
+ */
+async function emulators(): Promise<{
+  dbx: DatabricksEmulator;
+  slack: SlackEmulator;
+  env: (extra?: Record<string, string>) => Record<string, string>;
+}> {
   const dbx = await startDatabricksEmulator({ port: 0 });
   const slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
   cleanups.push(
     () => dbx.close(),
     () => slack.close(),
   );
-  return { dbx, slack };
+  const env = (extra: Record<string, string> = {}) => ({
+    PORT: "0",
+    SLACK_BOT_TOKEN: defaultCredentials.botToken,
+    SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    DATABRICKS_HOST: dbx.url,
+    DATABRICKS_TOKEN: dbx.token,
+    PTBOT_APPROVERS: "U0APPROVER",
+    PTBOT_DATABASE: join(mkdtempSync(join(tmpdir(), "ptbot-")), "ptbot.db"),
+    ...extra,
+  });
+  return { dbx, slack, env };
 }
 
 describe("ptbot's process", () => {
@@ -81,17 +100,8 @@ describe("ptbot's process", () => {
   });
 
   it("serves health, readiness and metrics, and exits 0 on SIGTERM", async () => {
-    const { dbx, slack } = await emulators();
-    const child = run({
-      PORT: "0",
-      SLACK_BOT_TOKEN: defaultCredentials.botToken,
-      SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      DATABRICKS_HOST: dbx.url,
-      DATABRICKS_TOKEN: dbx.token,
-      PTBOT_APPROVERS: "U0APPROVER",
-      PTBOT_DATABASE: join(mkdtempSync(join(tmpdir(), "ptbot-")), "ptbot.db"),
-    });
+    const { env } = await emulators();
+    const child = run(env());
     const started = await logLine(child, "ptbot started");
     const base = `http://127.0.0.1:${started.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -114,17 +124,8 @@ describe("ptbot's process", () => {
   });
 
   it("drains and exits 0 on a SIGTERM that arrives while it is still starting", async () => {
-    const { dbx, slack } = await emulators();
-    const child = run({
-      PORT: "0",
-      SLACK_BOT_TOKEN: defaultCredentials.botToken,
-      SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      DATABRICKS_HOST: dbx.url,
-      DATABRICKS_TOKEN: dbx.token,
-      PTBOT_APPROVERS: "U0APPROVER",
-      PTBOT_DATABASE: join(mkdtempSync(join(tmpdir(), "ptbot-")), "ptbot.db"),
-    });
+    const { env } = await emulators();
+    const child = run(env());
     // The first line of the start: the store, Slack and the workers are still to come.
     await logLine(child, "databricks workspace configured");
     const stopped = logLine(child, "ptbot stopped");
@@ -137,22 +138,11 @@ describe("ptbot's process", () => {
   });
 
   it("gives two processes on one host different lease owners, and uses PTBOT_INSTANCE_ID when set", async () => {
-    const { dbx, slack } = await emulators();
-    const env = (instanceId?: string) => ({
-      PORT: "0",
-      SLACK_BOT_TOKEN: defaultCredentials.botToken,
-      SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      DATABRICKS_HOST: dbx.url,
-      DATABRICKS_TOKEN: dbx.token,
-      PTBOT_APPROVERS: "U0APPROVER",
-      PTBOT_DATABASE: join(mkdtempSync(join(tmpdir(), "ptbot-")), "ptbot.db"),
-      ...(instanceId === undefined ? {} : { PTBOT_INSTANCE_ID: instanceId }),
-    });
+    const { env } = await emulators();
     const [a, b, named] = await Promise.all([
       logLine(run(env()), "ptbot started"),
       logLine(run(env()), "ptbot started"),
-      logLine(run(env("ptbot-green")), "ptbot started"),
+      logLine(run(env({ PTBOT_INSTANCE_ID: "ptbot-green" })), "ptbot started"),
     ]);
     expect(typeof a.instance).toBe("string");
     expect(typeof b.instance).toBe("string");
