@@ -5,7 +5,11 @@
  */
 import { expect } from "vitest";
 import type { DatabricksEmulator } from "../../emulators/databricks/index.js";
+import type { StoredMessage } from "../../emulators/slack/index.js";
 import type { DeployState } from "../../src/domain/index.js";
+import type { Outbox } from "../../src/store/outbox.js";
+import type { RequestStore } from "../../src/store/request-store.js";
+import { noticeOf, READY_THREAD } from "./thread-notices.js";
 
 /** One request a case started, and where it should end. */
 export interface Expected {
@@ -85,4 +89,38 @@ export async function assertNothingLost(input: NothingLostInput): Promise<void> 
   }
   if (input.pendingNotices !== undefined)
     expect(await input.pendingNotices(), "notices left in the outbox").toBe(0);
+}
+
+/**
+ * {@link assertNothingLost} for conversations that must all end READY, read back from the store the bots shared:
+ * each endpoint's newest request, its card's thread as the watcher saw it, and nothing left in the outbox.
+ */
+export async function assertAllReady(input: {
+  readonly store: RequestStore & Outbox;
+  readonly emu: DatabricksEmulator;
+  readonly names: readonly string[];
+  readonly cards: readonly StoredMessage[];
+  readonly replies: (card: StoredMessage) => readonly { readonly message: StoredMessage }[];
+}): Promise<void> {
+  const { store, emu, names, cards, replies } = input;
+  const byName = async (e: Expected) => (await store.findByEndpointName("default", e.endpointName))[0];
+  const cardOf = new Map(names.map((name, i) => [name, cards[i] as StoredMessage]));
+  await assertNothingLost({
+    expected: names.map((endpointName) => ({ endpointName, state: "ready" as const })),
+    emu,
+    stateOf: async (e) => (await byName(e))?.state,
+    idOf: async (e) => (await byName(e))?.id,
+    threadOf: (e) => replies(cardOf.get(e.endpointName) as StoredMessage).map((s) => noticeOf(s.message)),
+    expectedThread: () => READY_THREAD,
+    pendingNotices: async () =>
+      // Claimed a year ahead, every notice still in the outbox is due: there must be none.
+      (
+        await store.claimNotices({
+          owner: "audit",
+          now: Date.now() + 365 * 86_400_000,
+          leaseMs: 1,
+          limit: 10_000,
+        })
+      ).length,
+  });
 }

@@ -11,13 +11,11 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { approve, ConversationWatcher, command, isReadyText } from "../../bench/conversation.js";
-import type { SlackEmulator, StoredMessage } from "../../emulators/slack/index.js";
-import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import { openStore } from "../../src/store/open-store.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 import { createTestDatabase } from "../postgres/database.js";
 import { startTestPostgres } from "../postgres/server.js";
-import { assertNothingLost, type Expected } from "./assert-nothing-lost.js";
+import { assertAllReady } from "./assert-nothing-lost.js";
 import {
   type BotFleet,
   type FleetDatabase,
@@ -25,7 +23,7 @@ import {
   sharedSqliteFile,
   startBotFleet,
 } from "./bot-fleet.js";
-import { noticeOf, READY_THREAD } from "./thread-notices.js";
+import { stillAsksForApproval } from "./slack-cards.js";
 import { waitUntil } from "./wait-until.js";
 
 const REPLICAS = 3;
@@ -69,9 +67,6 @@ function seeded(seed: number): () => number {
     return s / 2 ** 31;
   };
 }
-
-const stillAsksForApproval = (slack: SlackEmulator, card: StoredMessage) =>
-  (slack.message(card.channel, card.ts)?.blocks ?? []).some((b) => b.block_id === CARD_BLOCKS.actions);
 
 interface Kill {
   readonly replica: string;
@@ -186,26 +181,7 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
       logger,
     );
     try {
-      const byName = async (e: Expected) => (await store.findByEndpointName("default", e.endpointName))[0];
-      const cardOf = new Map(names.map((name, i) => [name, cards[i] as StoredMessage]));
-      await assertNothingLost({
-        expected: names.map((endpointName) => ({ endpointName, state: "ready" as const })),
-        emu: f.dbx,
-        stateOf: async (e) => (await byName(e))?.state,
-        idOf: async (e) => (await byName(e))?.id,
-        threadOf: (e) =>
-          watcher.replies(cardOf.get(e.endpointName) as StoredMessage).map((s) => noticeOf(s.message)),
-        expectedThread: () => READY_THREAD,
-        pendingNotices: async () =>
-          (
-            await store.claimNotices({
-              owner: "audit",
-              now: Date.now() + 365 * 86_400_000,
-              leaseMs: 1,
-              limit: 10_000,
-            })
-          ).length,
-      });
+      await assertAllReady({ store, emu: f.dbx, names, cards, replies: (card) => watcher.replies(card) });
     } finally {
       await store.close();
       watcher.close();

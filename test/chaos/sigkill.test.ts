@@ -13,12 +13,10 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { approve, ConversationWatcher, command, deployText, isReadyText } from "../../bench/conversation.js";
-import type { SlackEmulator, StoredMessage } from "../../emulators/slack/index.js";
-import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import { SqliteStore } from "../../src/store/sqlite-store.js";
-import { assertNothingLost, type Expected } from "./assert-nothing-lost.js";
+import { assertAllReady } from "./assert-nothing-lost.js";
 import { type BotWorld, startBotWorld } from "./bot-world.js";
-import { noticeOf, READY_THREAD } from "./thread-notices.js";
+import { stillAsksForApproval } from "./slack-cards.js";
 import { waitUntil } from "./wait-until.js";
 
 const CONVERSATIONS = 50;
@@ -38,9 +36,6 @@ function seeded(seed: number): () => number {
     return s / 2 ** 31;
   };
 }
-
-const stillAsksForApproval = (slack: SlackEmulator, card: StoredMessage) =>
-  (slack.message(card.channel, card.ts)?.blocks ?? []).some((b) => b.block_id === CARD_BLOCKS.actions);
 
 describe("SIGKILL at random moments of 50 concurrent conversations", () => {
   it("completes everything after the restarts: each endpoint created once, each notice delivered exactly once", async () => {
@@ -93,26 +88,7 @@ describe("SIGKILL at random moments of 50 concurrent conversations", () => {
     expect((await stopped).code).toBe(0);
     const store = await SqliteStore.open(w.dbPath);
     try {
-      const byName = async (e: Expected) => (await store.findByEndpointName("default", e.endpointName))[0];
-      const cardOf = new Map(names.map((name, i) => [name, cards[i] as StoredMessage]));
-      await assertNothingLost({
-        expected: names.map((endpointName) => ({ endpointName, state: "ready" as const })),
-        emu: w.dbx,
-        stateOf: async (e) => (await byName(e))?.state,
-        idOf: async (e) => (await byName(e))?.id,
-        threadOf: (e) =>
-          watcher.replies(cardOf.get(e.endpointName) as StoredMessage).map((s) => noticeOf(s.message)),
-        expectedThread: () => READY_THREAD,
-        pendingNotices: async () =>
-          (
-            await store.claimNotices({
-              owner: "audit",
-              now: Date.now() + 365 * 86_400_000,
-              leaseMs: 1,
-              limit: 10_000,
-            })
-          ).length,
-      });
+      await assertAllReady({ store, emu: w.dbx, names, cards, replies: (card) => watcher.replies(card) });
     } finally {
       await store.close();
       watcher.close();
