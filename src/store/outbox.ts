@@ -25,6 +25,13 @@ export interface Outbox {
    * is delivering then, and its notices from before a crash are delivered at once instead of after their lease.
    */
   releaseNoticeLeasesOf(owner: string): Promise<number>;
+
+  /**
+   * Deletes the notices delivered or given up before `before` (by when they were marked done); returns how many.
+   * Pending notices are never touched, however old. What happened stays in the audit log; a done notice is needed
+   * only by the dispatcher, and only until it is done.
+   */
+  pruneNotices(before: number): Promise<number>;
 }
 
 export interface NoticeClaimOptions {

@@ -76,6 +76,8 @@ export const SQL = {
   retryNotice: `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3, lease_owner = NULL,
       lease_until = NULL
     WHERE seq = $1 AND status = 'pending' AND lease_owner = $2`,
+  // $1 done before.
+  pruneNotices: "DELETE FROM outbox WHERE status <> 'pending' AND done_at < $1",
   releaseNotices: `UPDATE outbox SET lease_owner = NULL, lease_until = NULL
     WHERE status = 'pending' AND lease_owner = $1`,
   // One statement: the upsert locks the workspace's row, so the check and the take are atomic across replicas.

@@ -222,6 +222,10 @@ export class PostgresStore implements Store {
     return (await this.#changes(SQL.retryNotice, [id, owner, at])) === 1;
   }
 
+  async pruneNotices(before: number): Promise<number> {
+    return await this.#changes(SQL.pruneNotices, [before]);
+  }
+
   async claimPoll(options: PollClaimOptions): Promise<boolean> {
     const { workspace, owner, now, intervalMs } = options;
     return (await this.#changes(SQL.claimPoll, [workspace, owner, now, now + intervalMs])) === 1;

@@ -213,6 +213,10 @@ export class SqliteStore implements Store {
     return Number(this.#sql.retryNotice.run({ seq: id, owner, at }).changes) === 1;
   }
 
+  async pruneNotices(before: number): Promise<number> {
+    return Number(this.#sql.pruneNotices.run({ before }).changes);
+  }
+
   async claimPoll(options: PollClaimOptions): Promise<boolean> {
     const { workspace, owner, now, intervalMs } = options;
     const { changes } = this.#sql.claimPoll.run({ workspace, owner, now, next: now + intervalMs });
@@ -370,6 +374,7 @@ function prepareStatements(db: DatabaseSync) {
     retryNotice: p(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = :at, lease_owner = NULL,
         lease_until = NULL
       WHERE seq = :seq AND status = 'pending' AND lease_owner = :owner`),
+    pruneNotices: p("DELETE FROM outbox WHERE status <> 'pending' AND done_at < :before"),
     appendAudit: p(`INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after)
       VALUES (:request_id, :at, :actor, :action, :from_state, :to_state, :before, :after)`),
     audit: p("SELECT * FROM audit_log WHERE request_id = ? ORDER BY seq"),

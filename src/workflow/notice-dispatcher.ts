@@ -18,7 +18,13 @@ export interface NoticeDispatcherOptions {
   readonly leaseMs?: number;
   /** Where an unreachable database is told, once per outage (the core shares one among its workers). */
   readonly outage?: StoreOutage;
+  /** How long a notice stays in the outbox once delivered or given up. Default 7 days. */
+  readonly retentionMs?: number;
 }
+
+/** How often a dispatcher deletes the notices past their retention: a cheap statement, but no need for it per round. */
+const PRUNE_EVERY_MS = 3_600_000;
+const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** Wait before the next attempt: 1 s, 2 s, 4 s … capped at 5 min. */
 export function retryDelayMs(attempts: number): number {
@@ -40,6 +46,8 @@ export class NoticeDispatcher {
    * all a delivered notice not yet marked done: claimed again once its lease ran out, it would reach the thread twice.
    */
   readonly #unrecorded = new Map<number, () => Promise<unknown>>();
+  /** When this dispatcher last pruned the outbox; every replica prunes, and a second delete finds nothing. */
+  #prunedAt: number | undefined;
 
   constructor(options: NoticeDispatcherOptions) {
     this.#o = options;
@@ -91,7 +99,10 @@ export class NoticeDispatcher {
         limit: 200,
       });
       this.#outage.answered();
-      if (items.length === 0) return delivered;
+      if (items.length === 0) {
+        await this.#prune();
+        return delivered;
+      }
       const results = await Promise.all(items.map((item) => this.#deliver(item)));
       delivered += results.filter(Boolean).length;
     }
@@ -121,6 +132,18 @@ export class NoticeDispatcher {
     // Delivered: from here on a failure is the outbox's, never a reason to deliver again.
     await this.#record(item, () => store.completeNotice(item.id, owner));
     return true;
+  }
+
+  /**
+   * Deletes the notices done longer ago than the retention, at most once an hour: without it the outbox (each row
+   * holds a copy of its request) grows for as long as ptbot runs. The audit log keeps the history.
+   */
+  async #prune(): Promise<void> {
+    const now = this.#o.clock.now();
+    if (this.#prunedAt !== undefined && now - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = now;
+    const pruned = await this.#o.store.pruneNotices(now - (this.#o.retentionMs ?? DEFAULT_RETENTION_MS));
+    if (pruned > 0) this.#o.logger.info({ pruned }, "delivered notices pruned");
   }
 
   /** Writes the outcome of a delivery; if the database is out of reach, keeps the write for the next round. */

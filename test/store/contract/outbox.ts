@@ -99,6 +99,27 @@ export function describeOutboxContract(ctx: ContractContext): void {
       expect(summary(await claimNotices(store, "a", T0 + 21))).toEqual(["r-1:card_changed"]);
     });
 
+    it("pruneNotices deletes the notices done (delivered or given up) before the cutoff, never a pending one", async () => {
+      const store = await create();
+      await withNotices(store, "r-1", []);
+      await withNotices(store, "r-2", []);
+      await withNotices(store, "r-3", [card]);
+      const heads = await claimNotices(store, "d", T0 + 20);
+      expect(summary(heads)).toEqual(["r-1:card_changed", "r-2:card_changed", "r-3:card_changed"]);
+      const [delivered, givenUp, first] = heads;
+      expect(await store.completeNotice(delivered?.id ?? -1, "d")).toBe(true);
+      expect(await store.completeNotice(givenUp?.id ?? -1, "d", { failed: true })).toBe(true);
+      expect(await store.completeNotice(first?.id ?? -1, "d")).toBe(true);
+      // The stores stamp "done" with their own clock (the wall clock here).
+      const doneBy = Date.now();
+      expect(await store.pruneNotices(doneBy - 3_600_000)).toBe(0);
+      expect(await store.pruneNotices(doneBy + 1)).toBe(3);
+      expect(await store.pruneNotices(doneBy + 1)).toBe(0);
+      // r-3's second notice, pending since long before the cutoff, is still handed out.
+      expect(summary(await claimNotices(store, "d", T0 + 21))).toEqual(["r-3:card_changed"]);
+      expect(await store.pruneNotices(Number.MAX_SAFE_INTEGER)).toBe(0);
+    });
+
     it("a leased head holds back the request's later notices until its lease runs out", async () => {
       const store = await create();
       await withNotices(store, "r-1", [card]);
