@@ -20,7 +20,10 @@ afterEach(async () => {
 });
 
 /** The store's outbox with its prune calls recorded: the cutoff asked for and how many notices went. */
-function recordingPrunes(inner: Outbox): { store: Outbox; prunes: Array<{ before: number; pruned: number }> } {
+function recordingPrunes(inner: Outbox): {
+  store: Outbox;
+  prunes: Array<{ before: number; pruned: number }>;
+} {
   const prunes: Array<{ before: number; pruned: number }> = [];
   const store: Outbox = {
     claimNotices: (options) => inner.claimNotices(options),
