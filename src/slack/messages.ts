@@ -122,6 +122,10 @@ export function stateText(state: DeployState): string {
       return "cancelled";
     case "expired":
       return "expired";
+    case "deleting":
+      return "deleting the endpoint";
+    case "deleted":
+      return "deleted";
   }
 }
 
@@ -173,6 +177,18 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
       return `I'm already on it: your same request for ${heldEndpoint(reason, endpoint)} is being prepared, and its card will appear in a moment.`;
     case "already_serving":
       return `${heldEndpoint(reason, endpoint)} already serves this; nothing to change.`;
+    case "endpoint_not_found":
+      return `There is no endpoint ${code(request.ask.endpointName ?? "")} in this workspace. \`/pt list\` shows the endpoints ptbot manages.`;
+    case "endpoint_not_managed":
+      return (
+        `${endpoint} was not created by ptbot, so I will not change it as it is. If your team owns it, run the ` +
+        "command again with `--adopt`: the card will say it was not created by ptbot, it still needs an approval, " +
+        "and ptbot manages the endpoint from then on."
+      );
+    case "nothing_to_change":
+      return `${endpoint} already runs with these settings: nothing to change.`;
+    case "no_earlier_config":
+      return `There is no earlier config on record for ${endpoint}: ptbot has not applied a config to it before the current one, so there is nothing to roll back to.`;
     case "superseded":
       return `This request was replaced by your newer request for ${endpoint}.`;
     case "invalid_plan":
