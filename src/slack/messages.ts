@@ -344,6 +344,12 @@ export function parseProblemText(problem: ParseProblem): string {
     case "alias_and_version":
       return `${what}: give either an alias (\`model@champion\`) or a version number, not both.`;
     case "unknown_flag":
+      if (problem.command === "scale") {
+        return `I don't know the option ${what} for \`/pt scale\`. Its options are \`--min\`, \`--max\`, \`--scale-to-zero\` (or \`--no-scale-to-zero\`) and \`--adopt\`.`;
+      }
+      if (problem.command === "rollback" || problem.command === "delete") {
+        return `I don't know the option ${what} for \`/pt ${problem.command}\`. Its one option is \`--adopt\`.`;
+      }
       return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\` and \`--scale-to-zero\` (or \`--no-scale-to-zero\`).`;
     case "missing_flag_value":
       return `${what} needs a value, e.g. \`--max 4\`.`;
@@ -360,7 +366,9 @@ export function parseProblemText(problem: ParseProblem): string {
     case "unexpected_argument":
       return `I did not expect ${what} there.`;
     case "missing_endpoint":
-      return "`/pt status` needs an endpoint name, e.g. `/pt status llama-13b-3`.";
+      return "`/pt status`, `/pt scale`, `/pt rollback` and `/pt delete` need an endpoint name, e.g. `/pt status llama-13b-3`.";
+    case "nothing_to_scale":
+      return `\`/pt scale\` ${what} needs something to change: \`--min N\`, \`--max N\`, \`--scale-to-zero\` or \`--no-scale-to-zero\` (flags left out keep their current value).`;
     case "missing_cancel_target":
       return "`/pt cancel` needs the endpoint name or the request id, e.g. `/pt cancel llama-13b-3`.";
   }

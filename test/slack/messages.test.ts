@@ -161,6 +161,7 @@ describe("parseProblemText", () => {
     "invalid_multiple",
     "unexpected_argument",
     "missing_endpoint",
+    "nothing_to_scale",
   ];
 
   it.each(problems)("explains %s, escaping what the user typed", (code) => {

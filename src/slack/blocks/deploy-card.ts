@@ -144,8 +144,15 @@ function detailFields(request: DeployRequest, ctx: CardContext): string[] {
   }
   const { model, plan, endpointName, mode } = request;
   const version = request.ask.version;
+  // A scale, rollback or delete asked for no version: it is read from the endpoint (or the earlier config).
   const asked =
-    version === "latest" ? " (latest READY)" : typeof version === "string" ? ` (alias ${code(version)})` : "";
+    requestKind(request) !== "deploy"
+      ? ""
+      : version === "latest"
+        ? " (latest READY)"
+        : typeof version === "string"
+          ? ` (alias ${code(version)})`
+          : "";
   const unit = model.unit === "model_units" ? "model units" : "tokens/s";
   const status = approvalStatus(request, ctx.policy);
   return [

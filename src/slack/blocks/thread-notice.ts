@@ -137,7 +137,7 @@ function doingWord(request: DeployRequest): string {
 /** A failed update leaves the endpoint on its old config: " It is still READY on v2 at 980–1,960 tokens/s." */
 function stillServing(request: DeployRequest): string {
   if (request.mode?.kind !== "update" || request.endpoint?.ready !== "READY") return "";
-  return ` It is still READY on ${currentBand(request.mode.current)}: its old config keeps serving.`;
+  return `\nIt is still READY on ${currentBand(request.mode.current)}: its old config keeps serving.`;
 }
 
 function text(line: string): SlackMessage {
