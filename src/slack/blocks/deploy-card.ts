@@ -100,7 +100,7 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
       );
     }
     case "approved":
-      return `${approvedHeadline(request)}. ${request.mode?.kind === "update" ? "Updating" : "Creating"} the endpoint next.`;
+      return `${approvedHeadline(request)}. ${nextStep(request)} the endpoint next.`;
     case "creating":
       return `${approvedHeadline(request)}. ⏳ Sending the config to Databricks…`;
     case "provisioning":
@@ -162,11 +162,16 @@ function detailFields(request: DeployRequest, ctx: CardContext): string[] {
     `*Chunk size*\n${formatNumber(model.chunkSize)} ${unit}`,
     `*Throughput*\n${planBand(model, plan)}`,
     `*Scale to zero*\n${model.unit === "model_units" ? "not available (model units)" : plan.scaleToZero ? "on" : "off"}`,
-    `*Endpoint*\n${code(endpointName)} (${mode.kind === "create" ? "new" : "update"})`,
+    `*Endpoint*\n${code(endpointName)} (${mode.kind === "create" ? "new" : requestKind(request) === "delete" ? "to delete" : "update"})`,
     requested,
     `*Approvals*\n${status.given.length} of ${status.required}`,
     `*Expires*\n${isOpen(request) ? slackDate(request.expiresAt) : "—"}`,
   ];
+}
+
+function nextStep(request: DeployRequest): string {
+  if (requestKind(request) === "delete") return "Deleting";
+  return request.mode?.kind === "update" ? "Updating" : "Creating";
 }
 
 function isOpen(request: DeployRequest): boolean {

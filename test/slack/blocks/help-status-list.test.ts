@@ -14,6 +14,9 @@ describe("helpMessage", () => {
     const text = JSON.stringify(help);
     for (const part of [
       "/pt deploy",
+      "/pt scale <endpoint> [--min N] [--max N] [--scale-to-zero | --no-scale-to-zero] [--adopt]",
+      "/pt rollback <endpoint> [--adopt]",
+      "/pt delete <endpoint> [--adopt]",
       "/pt status",
       "/pt list",
       "/pt help",
