@@ -11,7 +11,7 @@ import {
   sameBand,
   type TargetBand,
 } from "./plan.js";
-import { type DeployRequest, isResolved, type ResolvedDeployRequest } from "./request.js";
+import { type DeployRequest, isResolved, type ResolvedDeployRequest, requestKind } from "./request.js";
 
 /**
  * The plan a scale proposes: the endpoint's current plan (in multiples of its model's chunk), with each part the
@@ -57,6 +57,25 @@ export function earlierConfig(
     const target = endpointTarget(r);
     return target !== undefined && !sameTarget(target, current);
   });
+}
+
+/**
+ * What a request changes on its endpoint, in the domain's terms: the config before (what the endpoint served when
+ * the request was resolved; none for a create) and after (none for a delete). Every request the audit log records
+ * carries both (each entry's `after` snapshot), so the log tells, for every kind, what a change replaced with what.
+ */
+export interface ConfigChange {
+  readonly before?: EndpointTarget;
+  readonly after?: EndpointTarget;
+}
+
+/** The {@link ConfigChange} of a resolved request; undefined before it is resolved. */
+export function configChange(request: DeployRequest): ConfigChange | undefined {
+  if (!isResolved(request)) return undefined;
+  const before =
+    request.mode.kind === "update" ? currentTarget(request.endpointName, request.mode.current) : undefined;
+  const after = requestKind(request) === "delete" ? undefined : endpointTarget(request);
+  return { ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) };
 }
 
 function sameTarget(a: EndpointTarget, b: EndpointTarget): boolean {

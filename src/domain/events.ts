@@ -46,7 +46,13 @@ export type DeployEvent =
    * `revision` is the request's revision the approver was shown (the card's): an approval for any other revision is
    * refused (`request_changed`), so it never counts for settings the approver did not see.
    */
-  | { readonly type: "approved"; readonly by: Actor; readonly revision: number }
+  | {
+      readonly type: "approved";
+      readonly by: Actor;
+      readonly revision: number;
+      /** The endpoint name the approver typed to confirm: a delete is approved only with its endpoint's exact name. */
+      readonly confirmedName?: string;
+    }
   /** `note` is the approver's optional explanation. */
   | { readonly type: "rejected"; readonly by: Actor; readonly note?: string }
   /**

@@ -154,6 +154,12 @@ export function transition(
           `approval given for revision ${event.revision}, but the request is at revision ${requestRevision(request)}`,
         );
       }
+      if (!deleteConfirmed(request, event.confirmedName)) {
+        return reject(
+          "name_not_confirmed",
+          `a delete is approved by typing the endpoint's name ${request.endpointName ?? ""}; got ${event.confirmedName === undefined ? "none" : `"${event.confirmedName}"`}`,
+        );
+      }
       const approvals = [...request.approvals, { by: event.by.id, at: now }];
       const required = policy.requiredApprovals;
       if (approvals.length < required) {
@@ -370,6 +376,15 @@ export function mayAdjust(
     };
   }
   return { ok: true };
+}
+
+/**
+ * Whether `typed` confirms `request`: anything does for a scale, rollback or deploy; a delete needs its endpoint's
+ * exact name. The one rule behind the delete modal's field error and the `approved` event.
+ */
+export function deleteConfirmed(request: DeployRequest, typed: string | undefined): boolean {
+  if (requestKind(request) !== "delete") return true;
+  return typed !== undefined && typed === request.endpointName;
 }
 
 /**

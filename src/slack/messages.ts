@@ -273,6 +273,8 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
         ? `You already approved this request; it needs ${remaining} more ${remaining === 1 ? "approval" : "approvals"} from someone else.`
         : "You already approved this request.";
     }
+    case "name_not_confirmed":
+      return `A delete is approved by typing the endpoint's name${request?.endpointName === undefined ? "" : ` (${code(request.endpointName)})`}: press *Delete* on the card and type it there. Nothing was deleted.`;
     case "request_changed":
       return (
         "Nothing was approved: the request changed since you looked at it (its settings were adjusted). " +

@@ -213,14 +213,16 @@ export class DeployWorkflow {
 
   /**
    * One approval, for `revision`: the request's revision the approver was shown (a card click always says which).
-   * Without it, the approval is for the request as it stands (callers that show nothing, such as the bench).
+   * Without it, the approval is for the request as it stands (callers that show nothing, such as the bench). A
+   * delete also needs `confirmedName`, the endpoint name the approver typed.
    */
-  async approve(id: string, userId: string, revision?: number): Promise<Applied> {
+  async approve(id: string, userId: string, revision?: number, confirmedName?: string): Promise<Applied> {
     const by = await this.#actor(userId);
     return this.#apply(id, (current) => ({
       type: "approved",
       by,
       revision: revision ?? requestRevision(current),
+      ...(confirmedName === undefined ? {} : { confirmedName }),
     }));
   }
 

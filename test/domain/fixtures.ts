@@ -134,7 +134,8 @@ export function requestIn(state: DeployState, options: FixtureOptions = {}): Dep
     default:
       break;
   }
-  r = apply(r, { type: "approved", by: approver, revision: 1 }, tick(), usePolicy);
+  const confirmed = deleting ? { confirmedName: r.endpointName ?? "" } : {};
+  r = apply(r, { type: "approved", by: approver, revision: 1, ...confirmed }, tick(), usePolicy);
   if (state === "approved") return r;
   r = apply(r, { type: "create_started" }, tick(), usePolicy);
   if (state === "creating" || state === "deleting") return r;

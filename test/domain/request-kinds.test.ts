@@ -3,7 +3,7 @@
  * supersede, expiry and audit, with what each kind needs on top. A stored request without a kind is a deploy.
  */
 import { describe, expect, it } from "vitest";
-import { currentTarget, earlierConfig, scalePlan } from "../../src/domain/change.js";
+import { configChange, currentTarget, earlierConfig, scalePlan } from "../../src/domain/change.js";
 import type { CurrentServing, DeployMode } from "../../src/domain/create-or-update.js";
 import { openRequest } from "../../src/domain/open-request.js";
 import {
@@ -86,7 +86,25 @@ describe("request kinds", () => {
     const odd = resolved("delete", { minMultiple: 0.5, maxMultiple: 3, scaleToZero: false });
     if (!odd.ok) throw new Error(odd.rejection.message);
     expect(odd.request.state).toBe("awaiting_approval");
-    let r = apply(odd.request, { type: "approved", by: approver, revision: 1 }, T0 + 2000);
+    // Approved only with the endpoint's exact name typed to confirm it.
+    for (const confirmedName of [undefined, "llama-13b-2", "LLAMA-13B-3"]) {
+      const refused = transition(
+        odd.request,
+        {
+          type: "approved",
+          by: approver,
+          revision: 1,
+          ...(confirmedName === undefined ? {} : { confirmedName }),
+        },
+        { now: T0 + 2000, policy },
+      );
+      expect(refused.ok || refused.rejection.code).toBe("name_not_confirmed");
+    }
+    let r = apply(
+      odd.request,
+      { type: "approved", by: approver, revision: 1, confirmedName: "llama-13b-3" },
+      T0 + 2000,
+    );
     const started = transition(r, { type: "create_started" }, { now: T0 + 3000, policy });
     if (!started.ok) throw new Error(started.rejection.message);
     expect(started.request.state).toBe("deleting");
@@ -117,6 +135,20 @@ describe("request kinds", () => {
     expect(first.request.createRetry?.waitingForUpdateSince).toBe(T0 + 10 * 1000);
     const again = transition(first.request, busy, { now: T0 + 20 * MINUTE, policy });
     expect(again.ok && again.effects).toEqual([]);
+  });
+});
+
+describe("configChange: what the audit log's snapshots say a request changed", () => {
+  it("an update has its before and after; a delete only its before; a create only its after", () => {
+    const scale = resolved("scale");
+    const del = resolved("delete");
+    if (!scale.ok || !del.ok) throw new Error("not resolved");
+    const before = { kind: "tokens", minTokensPerSecond: 1960, maxTokensPerSecond: 2940, scaleToZero: false };
+    expect(configChange(scale.request)?.before?.band).toEqual(before);
+    expect(configChange(scale.request)?.after?.band).toMatchObject({ maxTokensPerSecond: 3920 });
+    expect(configChange(del.request)).toEqual({ before: expect.objectContaining({ band: before }) });
+    expect(configChange(requestIn("ready"))?.before).toBeUndefined();
+    expect(configChange(requestIn("resolving"))).toBeUndefined();
   });
 });
 

@@ -5,7 +5,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoredMessage } from "../../emulators/slack/index.js";
+import { configChange } from "../../src/domain/change.js";
 import { ACTIONS, DELETE_INPUT, DELETE_VIEW } from "../../src/slack/ids.js";
+import type { Store } from "../../src/store/store.js";
 import { APPROVER, blockText, CHANNEL, type Harness, LLAMA, REQUESTER, startHarness } from "./harness.js";
 
 const ENDPOINTS = "/api/2.0/serving-endpoints";
@@ -73,7 +75,13 @@ async function foreignEndpoint(harness: Harness, name: string): Promise<void> {
 
 describe("/pt scale", () => {
   it("shows current → proposed band, and follows the approved update to done", async () => {
-    h = await startHarness();
+    let store: Store | undefined;
+    h = await startHarness({
+      wrapStore: (s) => {
+        store = s;
+        return s;
+      },
+    });
     await deployed(h);
     const card = await h.deploy(`scale ${NAME} --max 5`);
     const shown = blockText(card);
@@ -85,6 +93,19 @@ describe("/pt scale", () => {
     expect(done.text).toContain("1,960–4,900 tokens/s");
     expect(endpoint(h)?.config?.served_entities?.[0]?.max_provisioned_throughput).toBe(4900);
     await h.waitForCard(card, (m) => blockText(m).includes("*Done*"));
+    // The endpoint is tagged with the request that last changed it, and the audit log has its before and after.
+    const id = endpoint(h)?.tags?.find((t) => t.key === "ptbot_request_id")?.value ?? "";
+    expect(blockText(h.latest(card))).toContain(id);
+    const last = (await store?.audit(id))?.at(-1);
+    expect(last?.action).toBe("provisioning_succeeded");
+    const change = last === undefined ? undefined : configChange(last.after);
+    expect(change?.before?.band).toEqual({
+      kind: "tokens",
+      minTokensPerSecond: 1960,
+      maxTokensPerSecond: 2940,
+      scaleToZero: false,
+    });
+    expect(change?.after?.band).toMatchObject({ maxTokensPerSecond: 4900 });
   });
 
   it("refuses, before any card: nothing to change, past the policy's maximum, min 0 without scale to zero", async () => {
@@ -162,6 +183,54 @@ describe("/pt scale", () => {
   });
 });
 
+describe("/pt scale of a model-unit endpoint", () => {
+  it("takes --max alone, and updates the endpoint's model units through the /pt route", async () => {
+    h = await startHarness();
+    const first = await h.deploy("deploy system.ai.gpt-oss-120b 2 --max 2");
+    await approve(h, first);
+    await h.waitForReply(first, (t) => t.includes("is READY"), 10_000);
+    expect(await h.answer("scale gpt-oss-120b-2 --min 1 --max 3")).toContain("`--min` does not apply");
+    const card = await h.deploy("scale gpt-oss-120b-2 --max 3");
+    expect(blockText(card)).toContain("v2 at 100 model units (2×) → 150 model units (3× of 50)");
+    await approve(h, card);
+    await h.waitForReply(card, (t) => t.includes("done, `gpt-oss-120b-2` is READY"), 10_000);
+    expect(h.dbx.requestsTo("PUT", `${ENDPOINTS}/pt/gpt-oss-120b-2/config`)).toHaveLength(1);
+  });
+});
+
+describe("one request at a time per endpoint, whatever its kind", () => {
+  it("refuses a scale while the endpoint's deploy is still in flight, naming it", async () => {
+    h = await startHarness({ provisioningMs: 60_000 });
+    const card = await h.deploy(`deploy ${LLAMA} 3`);
+    await approve(h, card);
+    await h.waitForReply(card, (t) => t.includes("provisioning (this can take"));
+    const text = await h.answer(`scale ${NAME} --max 4`);
+    expect(text).toContain(
+      "Another request for `llama-13b-3` (asked by you, provisioning) is still in progress",
+    );
+  });
+});
+
+describe("an update Databricks refuses as busy with 400 INVALID_STATE", () => {
+  it("is waited out like a 409 RESOURCE_CONFLICT: told once, sent again, followed to done", async () => {
+    h = await startHarness();
+    await deployed(h);
+    const card = await h.deploy(`scale ${NAME} --max 5`);
+    h.dbx.injectFault({
+      method: "PUT",
+      path: `${ENDPOINTS}/${NAME}/config`,
+      kind: "status",
+      status: 400,
+      errorCode: "INVALID_STATE",
+      message: "Endpoint is currently being updated",
+    });
+    await approve(h, card);
+    await h.waitForReply(card, (t) => t.includes("done, `llama-13b-3` is READY"), 10_000);
+    expect(h.replies(card).filter((t) => t.includes("busy with another config update"))).toHaveLength(1);
+    expect(h.dbx.requestsTo("PUT", `${ENDPOINTS}/${NAME}/config`)).toHaveLength(2);
+  });
+});
+
 describe("/pt rollback", () => {
   it("says there is no earlier config on record after a single deploy", async () => {
     h = await startHarness();
@@ -208,6 +277,11 @@ describe("/pt delete", () => {
       '"action_id":"ptbot_delete","text":{"type":"plain_text","text":"Delete","emoji":true},"style":"danger"',
     );
     expect(shown).not.toContain(ACTIONS.approve);
+    // An approval without the typed name (the card has no Approve button; any other caller) deletes nothing.
+    const id = blockText(card).match(/Request `([^`]+)`/)?.[1] ?? "";
+    const bare = await h.running.workflow.approve(id, APPROVER, 1);
+    expect(bare.ok || bare.rejection.code).toBe("name_not_confirmed");
+    expect(endpoint(h)).toBeDefined();
     const view = await openDelete(h, card);
     expect(view.view.callback_id).toBe(DELETE_VIEW);
 

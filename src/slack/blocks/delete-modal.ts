@@ -54,7 +54,10 @@ export function typedName(values: ViewStateValues): string {
   return (values[DELETE_INPUT.block]?.[DELETE_INPUT.action]?.value ?? "").trim();
 }
 
-/** Why the typed name does not confirm the delete of `endpointName` (plain text, for the field), or undefined. */
+/**
+ * Why the typed name does not confirm the delete of `endpointName` (plain text, for the field), or undefined. The
+ * rule is the domain's (`deleteConfirmed`), which the approval applies again.
+ */
 export function wrongNameError(typed: string, endpointName: string): string | undefined {
   if (typed === endpointName) return undefined;
   return typed === ""

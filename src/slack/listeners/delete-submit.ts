@@ -35,13 +35,14 @@ export async function handleDeleteSubmit(args: DeleteSubmitArgs, deps: ListenerD
   try {
     const request = await deps.store.get(requestId);
     const endpointName = request?.endpointName ?? request?.ask.endpointName ?? "";
-    const wrong = wrongNameError(typedName(args.body.view.state.values), endpointName);
+    const typed = typedName(args.body.view.state.values);
+    const wrong = wrongNameError(typed, endpointName);
     if (request === undefined || wrong !== undefined) {
       log.info({}, "delete not confirmed: wrong name");
       await fieldError(wrong ?? "This request no longer exists.");
       return;
     }
-    const applied = await deps.workflow.approve(requestId, user, revision);
+    const applied = await deps.workflow.approve(requestId, user, revision, typed);
     if (!applied.ok) {
       log.info({ code: applied.rejection.code }, "delete approval refused");
       await fieldError(
