@@ -59,6 +59,9 @@ export function versionAskText(version: VersionAsk): string {
 
 /** The model and version a request asked for, as resolved when it was: "`ml.x.llama` version 3". */
 function modelText(request: DeployRequest): string {
+  // A scale, rollback or delete names no model: it is the one its endpoint serves.
+  if (request.model === undefined && request.ask.model === "")
+    return `the model ${endpointText(request)} serves`;
   const version = request.model?.version ?? request.ask.version;
   if (typeof version === "number") return `${code(request.ask.model)} version ${version}`;
   if (version === "latest") return `the latest READY version of ${code(request.ask.model)}`;

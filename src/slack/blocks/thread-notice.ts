@@ -108,7 +108,7 @@ export function threadNotice(
       return failed(request, notice.reason, requester);
     case "create_slow":
       return text(
-        `⏳ Databricks has not taken the ${request.mode?.kind === "update" ? "config update" : "create"} of ${endpoint} ` +
+        `⏳ Databricks has not taken the ${requestKind(request) === "delete" ? "delete" : request.mode?.kind === "update" ? "config update" : "create"} of ${endpoint} ` +
           `for ${formatDuration(notice.forMs)}; ptbot is still trying and will post here when it goes through or ` +
           `gives up. ${requester}`,
       );

@@ -146,6 +146,17 @@ describe("listMessage", () => {
     expect(message.text).toBe("ptbot manages 1 endpoint; 1 request in flight");
   });
 
+  it("names a scale, rollback or delete in flight by its kind and the model its endpoint serves", () => {
+    const scale = {
+      ...requestIn("approved"),
+      kind: "scale" as const,
+      ask: { model: "", version: "latest" as const },
+    };
+    const text = JSON.stringify(listMessage({ endpoints: [], inFlight: [scale] }, ctx.endpointUrl).blocks);
+    expect(text).toContain("scale: `ml.llm-catalog.llama-13b` v3 → `llama-13b-3`");
+    expect(text).not.toContain("``");
+  });
+
   it("stays within 50 blocks and 3000 characters a section with a thousand of each", () => {
     const message = listMessage(
       {
