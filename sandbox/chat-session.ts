@@ -82,6 +82,11 @@ export interface ChatSessionOptions {
   readonly cardWaitMs?: number;
   /** The app's slash commands (its manifest's); Slack itself refuses any other. Default `/pt`. */
   readonly commands?: readonly string[];
+  /**
+   * `wait`: resolves once the bot has nothing in flight (requests it moves on by itself, notices undelivered), true,
+   * or false when it gave up. Absent: `wait` says it cannot.
+   */
+  readonly waitIdle?: () => Promise<boolean>;
   /** Several bot replicas behind a load balancer: each answer says which one took it, and `kill` kills one. */
   readonly replicas?: SessionReplicas;
 }
@@ -174,6 +179,11 @@ export class ChatSession {
           return true;
         case "users":
           this.#write(describeUsers(this.#o.users, this.#user));
+          return true;
+        case "wait":
+          if (this.#o.waitIdle === undefined)
+            this.#write(s.yellow("This sandbox cannot tell when the bot is idle."));
+          else if (!(await this.#o.waitIdle())) this.#write(s.yellow("Still working; going on anyway."));
           return true;
         case "as":
           this.#switchUser(input.user);

@@ -20,7 +20,7 @@ export interface InFlightProbe {
  * States in which the bot, not a person, moves the request on. `resolving` counts: a deploy whose card is not
  * posted yet is not settled. `awaiting_approval` does not: it waits for a person, possibly forever.
  */
-export const MOVING_STATES = ["resolving", "approved", "creating", "provisioning"] as const;
+export const MOVING_STATES = ["resolving", "approved", "creating", "provisioning", "deleting"] as const;
 
 /**
  * Opens the bot's database read-only, beside the bot's own connection (WAL lets readers run next to the writer).

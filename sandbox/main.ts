@@ -118,6 +118,14 @@ async function runEmulated(args: SandboxArgs): Promise<number> {
     formatTime: clockTime,
     // A script may run ahead of the app: `click` waits for the card it means to click.
     cardWaitMs: interactive ? 0 : 10_000,
+    waitIdle: async () =>
+      (
+        await waitUntilIdle({
+          probe: { read: () => sandbox.inFlight() },
+          timeoutMs: args.idleTimeoutMs,
+          pollMs: 200,
+        })
+      ).idle,
     ...(sandbox.fleet === undefined ? {} : { replicas: sandbox.fleet }),
   });
   const stopNotes = sandbox.fleet?.onNote((note) => io.write(describeFleetNote(note)));

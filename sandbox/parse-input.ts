@@ -13,6 +13,8 @@ export type SandboxInput =
   | { readonly kind: "kill"; readonly replica: string }
   | { readonly kind: "replicas" }
   | { readonly kind: "users" }
+  /** Wait until the bot has finished what it started (a script's next line needs an endpoint READY, say). */
+  | { readonly kind: "wait" }
   | { readonly kind: "help" }
   | { readonly kind: "quit" }
   /** A `:word` the sandbox does not know. */
@@ -20,7 +22,7 @@ export type SandboxInput =
   /** Free text: a button key if the latest card has one, else a message posted in the channel. */
   | { readonly kind: "text"; readonly text: string };
 
-type SandboxWord = "as" | "click" | "show" | "kill" | "replicas" | "users" | "help" | "quit";
+type SandboxWord = "as" | "click" | "show" | "kill" | "replicas" | "users" | "wait" | "help" | "quit";
 
 const SANDBOX_WORDS: Readonly<Record<string, SandboxWord>> = {
   as: "as",
@@ -32,6 +34,7 @@ const SANDBOX_WORDS: Readonly<Record<string, SandboxWord>> = {
   replicas: "replicas",
   users: "users",
   who: "users",
+  wait: "wait",
   help: "help",
   quit: "quit",
   exit: "quit",

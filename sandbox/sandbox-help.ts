@@ -19,6 +19,7 @@ export function sandboxHelp(users: readonly SandboxUser[], replicas: readonly st
         ]
       : []),
     "  users               who is who",
+    "  wait                wait until the bot has finished what it started (in a script: before the next line)",
     "  help, ?             this help",
     "  quit                stop the bot and the emulators, and leave",
     "Anything else is posted in the channel as a message (the bot does not read messages).",

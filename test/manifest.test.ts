@@ -56,6 +56,13 @@ describe("manifest.yml", () => {
     });
   });
 
+  it("names every subcommand in /pt's usage hint", () => {
+    const hint: string = manifest.features.slash_commands[0].usage_hint;
+    for (const sub of ["deploy", "scale", "rollback", "delete", "status", "list", "cancel", "help"]) {
+      expect(hint).toContain(sub);
+    }
+  });
+
   it("asks for the bot scopes ptbot uses and no more", () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       "channels:history",

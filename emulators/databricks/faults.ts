@@ -16,7 +16,8 @@ interface FaultMatch {
 
 /**
  * A scripted failure for the next matching requests:
- * - `status`: answer 429/500/503/504 with a Databricks error body (and `Retry-After` when given);
+ * - `status`: answer 429/500/503/504 with a Databricks error body (and `Retry-After` when given), or 400 with an
+ *   `errorCode` such as `INVALID_STATE` (how a workspace may refuse an update while another is in progress);
  * - `delay`: wait `ms` of real time (network time, not the emulator's clock), then answer normally;
  * - `drop`: destroy the connection without answering or processing;
  * - `drop-after`: process the request fully, then destroy the connection: a create the workspace accepted
@@ -28,7 +29,7 @@ export type FaultSpec = FaultMatch &
   (
     | {
         readonly kind: "status";
-        readonly status: 429 | 500 | 503 | 504;
+        readonly status: 400 | 429 | 500 | 503 | 504;
         readonly retryAfterSeconds?: number;
         readonly errorCode?: string;
         readonly message?: string;
@@ -39,6 +40,7 @@ export type FaultSpec = FaultMatch &
   );
 
 const STATUS_DEFAULTS: Record<number, { errorCode: string; message: string }> = {
+  400: { errorCode: "INVALID_PARAMETER_VALUE", message: "The request is invalid." },
   429: {
     errorCode: "REQUEST_LIMIT_EXCEEDED",
     message: "Exceeded the rate limit for this API. Please retry later.",

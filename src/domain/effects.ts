@@ -33,6 +33,12 @@ export type Notice =
   | { readonly type: "expired" }
   | { readonly type: "unresolvable"; readonly reason: Reason }
   | { readonly type: "creating" }
+  /** A delete's DELETE call is under way. */
+  | { readonly type: "deleting" }
+  /** The endpoint was deleted. */
+  | { readonly type: "deleted" }
+  /** Databricks refused the update because another one is in progress: ptbot waits for it to end, then sends it. */
+  | { readonly type: "update_waiting" }
   | { readonly type: "provisioning" }
   | { readonly type: "ready" }
   | { readonly type: "failed"; readonly reason: Reason }

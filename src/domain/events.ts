@@ -19,6 +19,8 @@ export type DeployEvent =
       readonly plan: Plan;
       readonly endpointName: string;
       readonly mode: DeployMode;
+      /** A scale, rollback or delete of an endpoint ptbot did not create, asked with `--adopt`. */
+      readonly adopted?: boolean;
     }
   /** The model could not be resolved, or the endpoint is refused (code e.g. `model_not_found`, `endpoint_busy`). */
   | {
@@ -44,7 +46,13 @@ export type DeployEvent =
    * `revision` is the request's revision the approver was shown (the card's): an approval for any other revision is
    * refused (`request_changed`), so it never counts for settings the approver did not see.
    */
-  | { readonly type: "approved"; readonly by: Actor; readonly revision: number }
+  | {
+      readonly type: "approved";
+      readonly by: Actor;
+      readonly revision: number;
+      /** The endpoint name the approver typed to confirm: a delete is approved only with its endpoint's exact name. */
+      readonly confirmedName?: string;
+    }
   /** `note` is the approver's optional explanation. */
   | { readonly type: "rejected"; readonly by: Actor; readonly note?: string }
   /**
@@ -67,7 +75,9 @@ export type DeployEvent =
   | { readonly type: "expired" }
   /** The card was posted (or re-posted) here. Allowed in every state; changes nothing else. */
   | { readonly type: "message_posted"; readonly message: MessageRef }
-  /** The workflow claims the create: approved → creating. Its effect is the Databricks call. */
+  /**
+   * The workflow claims the create: approved → creating (deleting, for a delete). Its effect is the Databricks call.
+   */
   | { readonly type: "create_started" }
   /** Databricks accepted the create or update; `endpoint` is what it answered. */
   | { readonly type: "create_accepted"; readonly endpoint: EndpointObservation }
@@ -81,7 +91,14 @@ export type DeployEvent =
       readonly since: number;
       readonly message: string;
       readonly noticeAfterMs: number;
+      /**
+       * Databricks refused the update because another config update is in progress (409 `RESOURCE_CONFLICT` or 400
+       * `INVALID_STATE`): ptbot waits for it to end. The first such answer is told in the thread, at once.
+       */
+      readonly busy?: boolean;
     }
+  /** A delete request's DELETE call was taken (or a read-back found the endpoint gone): deleting → deleted. */
+  | { readonly type: "deleted" }
   /** The tracker saw the endpoint change but not finish. */
   | { readonly type: "provisioning_progress"; readonly endpoint: EndpointObservation }
   | { readonly type: "provisioning_succeeded"; readonly endpoint: EndpointObservation }
@@ -112,6 +129,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "create_accepted",
   "create_failed",
   "create_retrying",
+  "deleted",
   "provisioning_progress",
   "provisioning_succeeded",
   "provisioning_failed",

@@ -1,4 +1,5 @@
 /** The deploy domain: pure and synchronous, no I/O. Import from here. */
+export * from "./change.js";
 export * from "./create-or-update.js";
 export * from "./effects.js";
 export * from "./endpoint-name.js";

@@ -4,7 +4,7 @@
  */
 import { validateEndpointName } from "./endpoint-name.js";
 import { isChannelAllowed } from "./policy.js";
-import type { DeployAsk, DeployRequest, Requester } from "./request.js";
+import type { DeployAsk, DeployRequest, Requester, RequestKind } from "./request.js";
 import type { TransitionContext, TransitionResult } from "./transition.js";
 
 export interface NewDeployRequest {
@@ -15,6 +15,8 @@ export interface NewDeployRequest {
   readonly ask: DeployAsk;
   readonly requester: Requester;
   readonly channelId: string;
+  /** Default `deploy`; a scale, rollback or delete names its endpoint in `ask.endpointName`. */
+  readonly kind?: RequestKind;
 }
 
 /**
@@ -46,8 +48,17 @@ export function openRequest(input: NewDeployRequest, ctx: TransitionContext): Tr
       };
     }
   }
+  const kind = input.kind ?? "deploy";
+  if (kind !== "deploy" && input.ask.endpointName === undefined) {
+    return {
+      ok: false,
+      rejection: { code: "invalid_plan", message: `a ${kind} request must name its endpoint` },
+    };
+  }
   const request: DeployRequest = {
     id: input.id,
+    // Stored only for the new kinds: a deploy reads as it always did.
+    ...(kind === "deploy" ? {} : { kind }),
     workspace: input.workspace ?? "default",
     ask: input.ask,
     requester: input.requester,

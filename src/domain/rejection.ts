@@ -23,6 +23,8 @@ export type RejectionCode =
   /** Only the requester or an approver may adjust a request. */
   | "not_requester_or_approver"
   | "duplicate_approval"
+  /** A delete approved without the endpoint's name typed to confirm it (or with another name). */
+  | "name_not_confirmed"
   /** The approval was given for an earlier revision of the request (its settings changed since). */
   | "request_changed"
   | "channel_not_allowed"

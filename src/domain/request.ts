@@ -23,7 +23,11 @@ export type DeployState =
   | "unresolvable"
   | "rejected"
   | "cancelled"
-  | "expired";
+  | "expired"
+  /** A delete's DELETE call is claimed and under way (the delete's `creating`). */
+  | "deleting"
+  /** The endpoint was deleted: a delete request's done. */
+  | "deleted";
 
 export const DEPLOY_STATES: readonly DeployState[] = [
   "resolving",
@@ -37,11 +41,14 @@ export const DEPLOY_STATES: readonly DeployState[] = [
   "rejected",
   "cancelled",
   "expired",
+  "deleting",
+  "deleted",
 ];
 
 /** States a request never leaves. */
 export const TERMINAL_STATES: readonly DeployState[] = [
   "ready",
+  "deleted",
   "failed",
   "unresolvable",
   "rejected",
@@ -68,18 +75,38 @@ export function heldEndpointName(request: DeployRequest): string | undefined {
   return request.endpointName ?? request.ask.endpointName;
 }
 
+/**
+ * What a request changes. `deploy` (the default: requests stored before kinds existed have none) serves a model
+ * version on an endpoint; `scale` changes the band of the version an endpoint serves; `rollback` puts back the config
+ * ptbot applied before the current one; `delete` deletes the endpoint. Scale and rollback reach Databricks as a
+ * config update, through the same states as a deploy's update; a delete goes approved → deleting → deleted.
+ */
+export type RequestKind = "deploy" | "scale" | "rollback" | "delete";
+
+export const REQUEST_KINDS: readonly RequestKind[] = ["deploy", "scale", "rollback", "delete"];
+
+/** The request's kind; `deploy` for a request stored without one. */
+export function requestKind(request: Pick<DeployRequest, "kind">): RequestKind {
+  return request.kind ?? "deploy";
+}
+
 /** Which model version to deploy, as asked: a number, the highest READY one, or the one an alias points to. */
 export type VersionAsk = number | "latest" | `@${string}`;
 
 /** What the requester typed, kept so resolution can run (or re-run after a restart) and the card can echo it. */
 export interface DeployAsk {
-  /** `catalog.schema.model`. */
+  /**
+   * `catalog.schema.model`. Empty for scale, rollback and delete, which name an endpoint (`endpointName`): their
+   * model is read from the endpoint, and set on the request once resolved.
+   */
   readonly model: string;
   readonly version: VersionAsk;
   readonly endpointName?: string;
   readonly min?: number;
   readonly max?: number;
   readonly scaleToZero?: boolean;
+  /** `--adopt`: scale, roll back or delete an endpoint ptbot did not create (it is managed from then on). */
+  readonly adopt?: boolean;
 }
 
 /** Who asked; Slack-agnostic (the id is a Slack user id in practice). */
@@ -127,6 +154,15 @@ export type ReasonCode =
   | "duplicate_request"
   | "already_serving"
   | "invalid_plan"
+  // Scale, rollback and delete: the endpoint named.
+  /** No endpoint has that name. */
+  | "endpoint_not_found"
+  /** ptbot did not create the endpoint, and the command did not say `--adopt`. */
+  | "endpoint_not_managed"
+  /** The scale or rollback would leave the endpoint as it is. */
+  | "nothing_to_change"
+  /** A rollback found no config ptbot applied before the current one. */
+  | "no_earlier_config"
   // Databricks said no, or could not be asked (resolution and the create call).
   | "databricks_unreachable"
   | "databricks_unauthorized"
@@ -165,6 +201,10 @@ const REASON_CODE_SET: Record<ReasonCode, true> = {
   duplicate_request: true,
   already_serving: true,
   invalid_plan: true,
+  endpoint_not_found: true,
+  endpoint_not_managed: true,
+  nothing_to_change: true,
+  no_earlier_config: true,
   databricks_unreachable: true,
   databricks_unauthorized: true,
   databricks_permission_denied: true,
@@ -230,6 +270,11 @@ export interface CreateRetry {
   readonly lastError: string;
   /** Set once the thread was told the call is taking long, so it is told once. */
   readonly reportedAt?: number;
+  /**
+   * Set when Databricks refused the update because another config update is in progress: ptbot waits for that one
+   * to end and sends its own again. When the thread was told so (once).
+   */
+  readonly waitingForUpdateSince?: number;
 }
 
 /**
@@ -239,6 +284,10 @@ export interface CreateRetry {
  */
 export interface DeployRequest {
   readonly id: string;
+  /** What the request changes; absent (requests stored before kinds existed) means `deploy`: see {@link requestKind}. */
+  readonly kind?: RequestKind;
+  /** Set on a scale, rollback or delete of an endpoint ptbot did not create, asked with `--adopt`. */
+  readonly adopted?: boolean;
   /** Which Databricks workspace; `"default"` until several are configured. */
   readonly workspace: string;
   readonly ask: DeployAsk;

@@ -24,7 +24,14 @@ import {
   type PolicyDecision,
 } from "./policy.js";
 import type { Rejection, RejectionCode } from "./rejection.js";
-import { type DeployRequest, type DeployState, isResolved, type Reason, requestRevision } from "./request.js";
+import {
+  type DeployRequest,
+  type DeployState,
+  isResolved,
+  type Reason,
+  requestKind,
+  requestRevision,
+} from "./request.js";
 
 export interface TransitionContext {
   /** Milliseconds since the epoch. */
@@ -46,7 +53,20 @@ export function transition(
     case "resolved": {
       if (request.state !== "resolving") return wrongState(request, event.type, ["resolving"]);
       const plan = normalizePlan(event.model, event.plan);
-      const resolved = { model: event.model, plan, endpointName: event.endpointName, mode: event.mode };
+      const resolved = {
+        model: event.model,
+        plan,
+        endpointName: event.endpointName,
+        mode: event.mode,
+        ...(event.adopted === true ? { adopted: true } : {}),
+      };
+      const kind = requestKind(request);
+      // A delete proposes no plan: the band it carries is the endpoint's own, shown on the card, never checked.
+      if (kind === "delete") {
+        return ok(request, now, { ...resolved, state: "awaiting_approval" }, [
+          notice({ type: "approval_needed" }),
+        ]);
+      }
       const violations = [
         ...askViolations(event.model, request.ask),
         ...validateDeploySettings(event.model, plan, event.endpointName, policy),
@@ -63,7 +83,7 @@ export function transition(
       }
       if (changesNothing(event.mode, event.model, plan)) {
         const reason: Reason = {
-          code: "already_serving",
+          code: kind === "deploy" ? "already_serving" : "nothing_to_change",
           message: alreadyServing(event.endpointName, event.model.fullName, event.model.version),
           endpointName: event.endpointName,
         };
@@ -132,6 +152,12 @@ export function transition(
         return reject(
           "request_changed",
           `approval given for revision ${event.revision}, but the request is at revision ${requestRevision(request)}`,
+        );
+      }
+      if (!deleteConfirmed(request, event.confirmedName)) {
+        return reject(
+          "name_not_confirmed",
+          `a delete is approved by typing the endpoint's name ${request.endpointName ?? ""}; got ${event.confirmedName === undefined ? "none" : `"${event.confirmedName}"`}`,
         );
       }
       const approvals = [...request.approvals, { by: event.by.id, at: now }];
@@ -218,7 +244,15 @@ export function transition(
         return wrongState(request, event.type, ["approved"]);
       }
       // Claims the call: the tracker sends it after this write, to the target `endpointTarget` computes.
+      if (requestKind(request) === "delete") {
+        return ok(request, now, { state: "deleting" }, [notice({ type: "deleting" })]);
+      }
       return ok(request, now, { state: "creating" }, [notice({ type: "creating" })]);
+    }
+
+    case "deleted": {
+      if (request.state !== "deleting") return wrongState(request, event.type, ["deleting"]);
+      return ok(request, now, { state: "deleted" }, [notice({ type: "deleted" })]);
     }
 
     case "create_accepted": {
@@ -232,16 +266,23 @@ export function transition(
     }
 
     case "create_failed": {
-      if (request.state !== "creating") return wrongState(request, event.type, ["creating"]);
+      if (!isCalling(request)) return wrongState(request, event.type, ["creating", "deleting"]);
       const reason: Reason = { code: event.code, message: event.message };
       return ok(request, now, { state: "failed", reason }, [notice({ type: "failed", reason })]);
     }
 
     case "create_retrying": {
-      if (request.state !== "creating") return wrongState(request, event.type, ["creating"]);
+      if (!isCalling(request)) return wrongState(request, event.type, ["creating", "deleting"]);
       const previous = request.createRetry;
       const since = Math.min(previous?.since ?? event.since, event.since);
-      const report = previous?.reportedAt === undefined && now - since >= event.noticeAfterMs;
+      // Waiting for another update is said at once, once; it is not "Databricks has not taken the call".
+      const busyFirst = event.busy === true && previous?.waitingForUpdateSince === undefined;
+      const waitingSince = busyFirst ? now : previous?.waitingForUpdateSince;
+      const report =
+        !busyFirst &&
+        event.busy !== true &&
+        previous?.reportedAt === undefined &&
+        now - since >= event.noticeAfterMs;
       const createRetry = {
         since,
         attempts: (previous?.attempts ?? 0) + 1,
@@ -251,13 +292,15 @@ export function transition(
           : previous?.reportedAt === undefined
             ? {}
             : { reportedAt: previous.reportedAt }),
+        ...(waitingSince === undefined ? {} : { waitingForUpdateSince: waitingSince }),
       };
       // Bookkeeping only, unless the thread is told: the card does not change.
-      return {
-        ok: true,
-        request: bump(request, now, { createRetry }),
-        effects: report ? [notice({ type: "create_slow", forMs: now - since })] : [],
-      };
+      const effects = busyFirst
+        ? [notice({ type: "update_waiting" })]
+        : report
+          ? [notice({ type: "create_slow", forMs: now - since })]
+          : [];
+      return { ok: true, request: bump(request, now, { createRetry }), effects };
     }
 
     case "provisioning_progress": {
@@ -314,6 +357,15 @@ export function mayAdjust(
 ): PolicyDecision {
   const blocked = blockedUserAction(request, now, ["awaiting_approval"], "adjusted");
   if (blocked !== undefined && !blocked.ok) return blocked;
+  if (requestKind(request) !== "deploy") {
+    return {
+      ok: false,
+      rejection: {
+        code: "invalid_transition",
+        message: `a ${requestKind(request)} request cannot be adjusted: ask again with the settings you want`,
+      },
+    };
+  }
   if (actor.id !== request.requester.id && !isApprover(actor, policy)) {
     return {
       ok: false,
@@ -324,6 +376,15 @@ export function mayAdjust(
     };
   }
   return { ok: true };
+}
+
+/**
+ * Whether `typed` confirms `request`: anything does for a scale, rollback or deploy; a delete needs its endpoint's
+ * exact name. The one rule behind the delete modal's field error and the `approved` event.
+ */
+export function deleteConfirmed(request: DeployRequest, typed: string | undefined): boolean {
+  if (requestKind(request) !== "delete") return true;
+  return typed !== undefined && typed === request.endpointName;
 }
 
 /**
@@ -344,10 +405,13 @@ export function isStuck(request: DeployRequest, now: number, limitMs: number): b
  */
 export function createRetriesExhausted(request: DeployRequest, now: number, limitMs: number): boolean {
   return (
-    request.state === "creating" &&
-    request.createRetry !== undefined &&
-    now - request.createRetry.since >= limitMs
+    isCalling(request) && request.createRetry !== undefined && now - request.createRetry.since >= limitMs
   );
+}
+
+/** The request's Databricks call is claimed: `creating` (a create or an update) or `deleting`. */
+function isCalling(request: DeployRequest): boolean {
+  return request.state === "creating" || request.state === "deleting";
 }
 
 function provisioningSince(request: DeployRequest): number {
@@ -413,6 +477,8 @@ function closedRejection(request: DeployRequest, action: DeployEvent["type"]): T
     case "creating":
     case "provisioning":
     case "ready":
+    case "deleting":
+    case "deleted":
     case "failed": {
       const by = request.approvals.map((a) => a.by);
       return reject(

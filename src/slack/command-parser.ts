@@ -16,6 +16,17 @@ export type ParsedCommand =
       readonly max?: number;
       readonly scaleToZero: boolean;
     }
+  /** Flags left out keep the endpoint's current value. */
+  | {
+      readonly kind: "scale";
+      readonly endpoint: string;
+      readonly min?: number;
+      readonly max?: number;
+      readonly scaleToZero?: boolean;
+      readonly adopt: boolean;
+    }
+  | { readonly kind: "rollback"; readonly endpoint: string; readonly adopt: boolean }
+  | { readonly kind: "delete"; readonly endpoint: string; readonly adopt: boolean }
   | { readonly kind: "status"; readonly endpoint: string }
   /** `target` is an endpoint name or a request id. */
   | { readonly kind: "cancel"; readonly target: string }
@@ -42,10 +53,26 @@ export interface ParseProblem {
     | "unexpected_argument"
     | "missing_endpoint"
     | "missing_cancel_target"
+    /** `/pt scale <endpoint>` with no flag: nothing to change. */
+    | "nothing_to_scale"
     /** Longer than {@link MAX_COMMAND_LENGTH}; `detail` is the length. */
     | "too_long";
   readonly detail?: string;
+  /** The subcommand whose options an `unknown_flag` is judged against (absent: deploy). */
+  readonly command?: FlagCommand;
 }
+
+/** The subcommands that take options, and which ones. */
+export type FlagCommand = "deploy" | "scale" | "rollback" | "delete";
+
+type FlagKey = "name" | "min" | "max" | "scaleToZero" | "adopt";
+
+const FLAGS_OF: Record<FlagCommand, readonly FlagKey[]> = {
+  deploy: ["name", "min", "max", "scaleToZero"],
+  scale: ["min", "max", "scaleToZero", "adopt"],
+  rollback: ["adopt"],
+  delete: ["adopt"],
+};
 
 const MODEL_PART = "[A-Za-z0-9_][A-Za-z0-9_-]*";
 const MODEL_NAME = new RegExp(`^${MODEL_PART}\\.${MODEL_PART}\\.${MODEL_PART}$`);
@@ -58,7 +85,9 @@ function normaliseFlag(token: string): string {
   return token.replace(/^(—|–|-{1,2})(?=[a-z])/, "--");
 }
 
-function problem(code: ParseProblem["code"], detail?: string): ParsedCommand {
+type HelpCommand = Extract<ParsedCommand, { kind: "help" }>;
+
+function problem(code: ParseProblem["code"], detail?: string): HelpCommand {
   return { kind: "help", problem: detail === undefined ? { code } : { code, detail: detail.slice(0, 80) } };
 }
 
@@ -73,9 +102,28 @@ function parseBoolean(raw: string | undefined): boolean | undefined {
   return word === "true" ? true : word === "false" ? false : undefined;
 }
 
-function parseDeploy(args: readonly string[]): ParsedCommand {
+interface Flags {
+  name?: string;
+  min?: number;
+  max?: number;
+  scaleToZero?: boolean;
+  adopt?: boolean;
+}
+
+/** The words and the options of a subcommand's arguments, or the problem found. */
+function parseArgs(
+  args: readonly string[],
+  command: FlagCommand,
+): { positional: string[]; flags: Flags } | HelpCommand {
+  const allowed = FLAGS_OF[command];
   const positional: string[] = [];
-  const flags: { name?: string; min?: number; max?: number; scaleToZero?: boolean } = {};
+  const flags: Flags = {};
+  const unknown = (raw: string): HelpCommand => {
+    const found = problem("unknown_flag", raw);
+    return command === "deploy" || found.problem === undefined
+      ? found
+      : { kind: "help", problem: { ...found.problem, command } };
+  };
   for (let i = 0; i < args.length; i++) {
     const raw = args[i] ?? "";
     const token = normaliseFlag(raw);
@@ -84,6 +132,15 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
       continue;
     }
     const [flag = "", inline] = token.split(/=(.*)/s, 2);
+    if (flag === "--adopt" && allowed.includes("adopt")) {
+      if (flags.adopt !== undefined) return problem("repeated_flag", flag);
+      if (inline !== undefined) return problem("invalid_flag_value", `${flag}=${inline}`);
+      flags.adopt = true;
+      continue;
+    }
+    if ((flag === "--scale-to-zero" || flag === "--no-scale-to-zero") && !allowed.includes("scaleToZero")) {
+      return unknown(raw);
+    }
     if (flag === "--scale-to-zero" || flag === "--no-scale-to-zero") {
       if (flags.scaleToZero !== undefined) return problem("repeated_flag", flag);
       if (flag === "--no-scale-to-zero") {
@@ -103,8 +160,9 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
       flags.scaleToZero = next ?? true;
       continue;
     }
-    if (flag !== "--name" && flag !== "--min" && flag !== "--max") return problem("unknown_flag", raw);
+    if (flag !== "--name" && flag !== "--min" && flag !== "--max") return unknown(raw);
     const key = flag === "--name" ? "name" : flag === "--min" ? "min" : "max";
+    if (!allowed.includes(key)) return unknown(raw);
     if (flags[key] !== undefined) return problem("repeated_flag", flag);
     const value = inline ?? args[++i];
     if (value === undefined || value === "") return problem("missing_flag_value", flag);
@@ -117,6 +175,13 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
     if (key === "max" && multiple === 0) return problem("max_zero", `${flag} ${value}`);
     flags[key] = multiple;
   }
+  return { positional, flags };
+}
+
+function parseDeploy(args: readonly string[]): ParsedCommand {
+  const parsed = parseArgs(args, "deploy");
+  if ("kind" in parsed) return parsed;
+  const { positional, flags } = parsed;
   const [target, versionText, extra] = positional;
   if (target === undefined) return problem("missing_model");
   if (extra !== undefined) return problem("unexpected_argument", extra);
@@ -142,6 +207,29 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
   };
 }
 
+/** `scale`, `rollback` or `delete`: one endpoint name, then the subcommand's options. */
+function parseChange(args: readonly string[], command: Exclude<FlagCommand, "deploy">): ParsedCommand {
+  const parsed = parseArgs(args, command);
+  if ("kind" in parsed) return parsed;
+  const { positional, flags } = parsed;
+  const [endpoint, extra] = positional;
+  if (endpoint === undefined) return problem("missing_endpoint");
+  if (extra !== undefined) return problem("unexpected_argument", extra);
+  const adopt = flags.adopt === true;
+  if (command !== "scale") return { kind: command, endpoint, adopt };
+  if (flags.min === undefined && flags.max === undefined && flags.scaleToZero === undefined) {
+    return problem("nothing_to_scale", endpoint);
+  }
+  return {
+    kind: "scale",
+    endpoint,
+    adopt,
+    ...(flags.min === undefined ? {} : { min: flags.min }),
+    ...(flags.max === undefined ? {} : { max: flags.max }),
+    ...(flags.scaleToZero === undefined ? {} : { scaleToZero: flags.scaleToZero }),
+  };
+}
+
 /** Parses `/pt` text such as `deploy ml.llm-catalog.llama-13b 3 --max 4`. */
 export function parseCommand(text: string): ParsedCommand {
   if (text.length > MAX_COMMAND_LENGTH) return problem("too_long", String(text.length));
@@ -155,6 +243,10 @@ export function parseCommand(text: string): ParsedCommand {
       return { kind: "help" };
     case "deploy":
       return parseDeploy(args);
+    case "scale":
+    case "rollback":
+    case "delete":
+      return parseChange(args, sub.toLowerCase() as Exclude<FlagCommand, "deploy">);
     case "status": {
       const [endpoint, extra] = args;
       if (endpoint === undefined) return problem("missing_endpoint");

@@ -19,6 +19,8 @@ import * as adjustAction from "./listeners/adjust-action.js";
 import * as adjustSubmit from "./listeners/adjust-submit.js";
 import * as approveAction from "./listeners/approve-action.js";
 import * as cancelAction from "./listeners/cancel-action.js";
+import * as deleteAction from "./listeners/delete-action.js";
+import * as deleteSubmit from "./listeners/delete-submit.js";
 import type { AckKind, ListenerDeps } from "./listeners/deps.js";
 import * as ptCommand from "./listeners/pt-command.js";
 import * as rejectAction from "./listeners/reject-action.js";
@@ -126,7 +128,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.onAck === undefined ? {} : { onAck: options.onAck }),
     afterAck: pLimit(options.afterAckConcurrency ?? 4),
   };
-  for (const listener of [ptCommand, approveAction, rejectAction, cancelAction, adjustAction, adjustSubmit]) {
+  for (const listener of [
+    ptCommand,
+    approveAction,
+    rejectAction,
+    cancelAction,
+    adjustAction,
+    adjustSubmit,
+    deleteAction,
+    deleteSubmit,
+  ]) {
     listener.register(app, deps);
   }
 

@@ -15,6 +15,8 @@ export const ACTIONS = {
   adjust: "ptbot_adjust",
   reject: "ptbot_reject",
   cancel: "ptbot_cancel",
+  /** On a delete request's card, instead of Approve: opens the modal where the approver types the endpoint's name. */
+  delete: "ptbot_delete",
 } as const;
 
 /** A card button's value: `<request id>`, or on the Approve button `<request id>@<revision>`. */
@@ -44,6 +46,12 @@ export const ADJUST_INPUTS = {
   scaleToZero: { block: "ptbot_adjust_scale_to_zero", action: "scale_to_zero" },
   name: { block: "ptbot_adjust_name", action: "name" },
 } as const;
+
+/** The delete modal's `callback_id`; its `private_metadata` is `<request id>@<revision>` (as the Approve button's). */
+export const DELETE_VIEW = "ptbot_delete";
+
+/** The delete modal's one input: the endpoint's name, typed to confirm. */
+export const DELETE_INPUT = { block: "ptbot_delete_name", action: "name" } as const;
 
 /** The value of the one "scale to zero" checkbox option. */
 export const SCALE_TO_ZERO_OPTION = "on";

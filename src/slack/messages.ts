@@ -59,6 +59,9 @@ export function versionAskText(version: VersionAsk): string {
 
 /** The model and version a request asked for, as resolved when it was: "`ml.x.llama` version 3". */
 function modelText(request: DeployRequest): string {
+  // A scale, rollback or delete names no model: it is the one its endpoint serves.
+  if (request.model === undefined && request.ask.model === "")
+    return `the model ${endpointText(request)} serves`;
   const version = request.model?.version ?? request.ask.version;
   if (typeof version === "number") return `${code(request.ask.model)} version ${version}`;
   if (version === "latest") return `the latest READY version of ${code(request.ask.model)}`;
@@ -122,6 +125,10 @@ export function stateText(state: DeployState): string {
       return "cancelled";
     case "expired":
       return "expired";
+    case "deleting":
+      return "deleting the endpoint";
+    case "deleted":
+      return "deleted";
   }
 }
 
@@ -173,6 +180,18 @@ export function reasonText(reason: Reason, request: DeployRequest): string {
       return `I'm already on it: your same request for ${heldEndpoint(reason, endpoint)} is being prepared, and its card will appear in a moment.`;
     case "already_serving":
       return `${heldEndpoint(reason, endpoint)} already serves this; nothing to change.`;
+    case "endpoint_not_found":
+      return `There is no endpoint ${code(request.ask.endpointName ?? "")} in this workspace. \`/pt list\` shows the endpoints ptbot manages.`;
+    case "endpoint_not_managed":
+      return (
+        `${endpoint} was not created by ptbot, so I will not change it as it is. If your team owns it, run the ` +
+        "command again with `--adopt`: the card will say it was not created by ptbot, it still needs an approval, " +
+        "and ptbot manages the endpoint from then on."
+      );
+    case "nothing_to_change":
+      return `${endpoint} already runs with these settings: nothing to change.`;
+    case "no_earlier_config":
+      return `There is no earlier config on record for ${endpoint}: ptbot has not applied a config to it before the current one, so there is nothing to roll back to.`;
     case "superseded":
       return `This request was replaced by your newer request for ${endpoint}.`;
     case "invalid_plan":
@@ -257,6 +276,8 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
         ? `You already approved this request; it needs ${remaining} more ${remaining === 1 ? "approval" : "approvals"} from someone else.`
         : "You already approved this request.";
     }
+    case "name_not_confirmed":
+      return `A delete is approved by typing the endpoint's name${request?.endpointName === undefined ? "" : ` (${code(request.endpointName)})`}: press *Delete* on the card and type it there. Nothing was deleted.`;
     case "request_changed":
       return (
         "Nothing was approved: the request changed since you looked at it (its settings were adjusted). " +
@@ -328,6 +349,12 @@ export function parseProblemText(problem: ParseProblem): string {
     case "alias_and_version":
       return `${what}: give either an alias (\`model@champion\`) or a version number, not both.`;
     case "unknown_flag":
+      if (problem.command === "scale") {
+        return `I don't know the option ${what} for \`/pt scale\`. Its options are \`--min\`, \`--max\`, \`--scale-to-zero\` (or \`--no-scale-to-zero\`) and \`--adopt\`.`;
+      }
+      if (problem.command === "rollback" || problem.command === "delete") {
+        return `I don't know the option ${what} for \`/pt ${problem.command}\`. Its one option is \`--adopt\`.`;
+      }
       return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\` and \`--scale-to-zero\` (or \`--no-scale-to-zero\`).`;
     case "missing_flag_value":
       return `${what} needs a value, e.g. \`--max 4\`.`;
@@ -344,7 +371,9 @@ export function parseProblemText(problem: ParseProblem): string {
     case "unexpected_argument":
       return `I did not expect ${what} there.`;
     case "missing_endpoint":
-      return "`/pt status` needs an endpoint name, e.g. `/pt status llama-13b-3`.";
+      return "`/pt status`, `/pt scale`, `/pt rollback` and `/pt delete` need an endpoint name, e.g. `/pt status llama-13b-3`.";
+    case "nothing_to_scale":
+      return `\`/pt scale\` ${what} needs something to change: \`--min N\`, \`--max N\`, \`--scale-to-zero\` or \`--no-scale-to-zero\` (flags left out keep their current value).`;
     case "missing_cancel_target":
       return "`/pt cancel` needs the endpoint name or the request id, e.g. `/pt cancel llama-13b-3`.";
   }

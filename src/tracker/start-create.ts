@@ -1,5 +1,8 @@
 import {
+  isConflict,
   isDatabricksApiError,
+  isInvalidRequest,
+  isNotFound,
   isTransient,
   type ServingEndpoint,
   toEndpointConfigInput,
@@ -10,6 +13,7 @@ import {
   type EndpointTarget,
   endpointTarget,
   type ReasonCode,
+  requestKind,
 } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -40,7 +44,7 @@ function tagsFor(request: DeployRequest) {
 
 /** The Databricks work a request in `approved` or `creating` stands for: which call, and the endpoint it targets. */
 interface EndpointWork {
-  readonly kind: "create" | "update";
+  readonly kind: "create" | "update" | "delete";
   readonly target: EndpointTarget;
 }
 
@@ -48,6 +52,7 @@ interface EndpointWork {
 function workOf(request: DeployRequest): EndpointWork | undefined {
   const target = endpointTarget(request);
   if (target === undefined) return undefined;
+  if (requestKind(request) === "delete") return { kind: "delete", target };
   return { kind: request.mode?.kind === "update" ? "update" : "create", target };
 }
 
@@ -60,7 +65,8 @@ export async function startCreate(deps: CreateDeps, request: DeployRequest): Pro
   if (!started.ok) return;
   const work = workOf(started.request);
   if (work === undefined) return;
-  await send(deps, started.request, work);
+  if (work.kind === "delete") await sendDelete(deps, started.request, work.target.endpointName);
+  else await send(deps, started.request, work);
 }
 
 /**
@@ -80,6 +86,21 @@ export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Pr
   } catch (error) {
     if (isTransient(error)) return; // Try again at the next check.
     throw error;
+  }
+  if (kind === "delete") {
+    await resumeDelete(deps, request, target.endpointName, endpoint);
+    return;
+  }
+  const waiting = request.createRetry?.waitingForUpdateSince !== undefined;
+  if (
+    kind === "update" &&
+    waiting &&
+    endpoint !== undefined &&
+    endpoint.state.config_update === "IN_PROGRESS" &&
+    !isOurs(endpoint, request, work)
+  ) {
+    await waitForOtherUpdate(deps, request, target.endpointName, endpoint);
+    return;
   }
   if (endpoint !== undefined && isOurs(endpoint, request, work)) {
     await accepted(deps, request, endpoint);
@@ -112,6 +133,99 @@ export async function resumeCreate(deps: CreateDeps, request: DeployRequest): Pr
         : `endpoint ${target.endpointName} was changed by someone else while ptbot was working on it: it is ` +
           `deploying ${describeEntities(newestEntities(endpoint))}`,
   });
+}
+
+/**
+ * Databricks refused our update because another one was in progress, and it still is: wait for it to end (the next
+ * check reads back again), within the bound on a call not taken; past it, fail saying what is in progress.
+ */
+async function waitForOtherUpdate(
+  deps: CreateDeps,
+  request: DeployRequest,
+  name: string,
+  endpoint: ServingEndpoint,
+): Promise<void> {
+  const other = describeEntities(newestEntities(endpoint));
+  if (createRetriesExhausted(request, deps.clock.now(), deps.createFailAfterMs)) {
+    await applyEvent(deps, request.id, {
+      type: "create_failed",
+      code: "endpoint_busy",
+      message:
+        `another config update of endpoint ${name} (deploying ${other}) was still in progress after ` +
+        `${Math.round(deps.createFailAfterMs / 60_000)} min, so ptbot did not send this one; nothing was changed`,
+    });
+    return;
+  }
+  await applyEvent(deps, request.id, {
+    type: "create_retrying",
+    since: deps.clock.now(),
+    message: `another config update is in progress (deploying ${other})`,
+    noticeAfterMs: deps.createNoticeAfterMs,
+    busy: true,
+  });
+}
+
+/** A delete found in `deleting`: gone already → deleted; still there → send the DELETE again (within the bound). */
+async function resumeDelete(
+  deps: CreateDeps,
+  request: DeployRequest,
+  name: string,
+  endpoint: ServingEndpoint | undefined,
+): Promise<void> {
+  if (endpoint === undefined) {
+    await applyEvent(deps, request.id, { type: "deleted" });
+    return;
+  }
+  if (createRetriesExhausted(request, deps.clock.now(), deps.createFailAfterMs)) {
+    await applyEvent(deps, request.id, {
+      type: "create_failed",
+      code: "databricks_unreachable",
+      message:
+        `Databricks did not take the delete of endpoint ${name} within ` +
+        `${Math.round(deps.createFailAfterMs / 60_000)} min; last error: ${request.createRetry?.lastError ?? "none"}`,
+    });
+    return;
+  }
+  await sendDelete(deps, request, name);
+}
+
+/** The one DELETE call; an endpoint already gone (a retried delete whose first attempt landed) counts as deleted. */
+async function sendDelete(deps: CreateDeps, request: DeployRequest, name: string): Promise<void> {
+  const log = deps.logger.child({ requestId: request.id, endpoint: name });
+  const since = deps.clock.now();
+  try {
+    await deps.databricks.deleteServingEndpoint(name);
+  } catch (error) {
+    if (isNotFound(error)) {
+      log.info({}, "endpoint already gone");
+    } else if (isTransient(error)) {
+      log.warn({ err: error }, "endpoint delete failed transiently");
+      await applyEvent(deps, request.id, {
+        type: "create_retrying",
+        since,
+        message: error.message,
+        noticeAfterMs: deps.createNoticeAfterMs,
+      });
+      return;
+    } else if (error instanceof PtbotError) {
+      log.warn({ err: error, code: error.code }, "endpoint delete refused");
+      await applyEvent(deps, request.id, {
+        type: "create_failed",
+        code: createFailureCode(error),
+        message: error.message,
+      });
+      return;
+    } else {
+      throw error;
+    }
+  }
+  log.info({}, "endpoint deleted");
+  await applyEvent(deps, request.id, { type: "deleted" });
+}
+
+/** Databricks' answer to an update while another is in progress (the exact status is not public: both are seen). */
+function isBusy(error: unknown): boolean {
+  return isConflict(error) || (isInvalidRequest(error) && error.errorCode === "INVALID_STATE");
 }
 
 function isOurs(endpoint: ServingEndpoint, request: DeployRequest, work: EndpointWork): boolean {
@@ -151,6 +265,18 @@ async function send(deps: CreateDeps, request: DeployRequest, work: EndpointWork
         since,
         message: error.message,
         noticeAfterMs: deps.createNoticeAfterMs,
+      });
+      return;
+    }
+    if (kind === "update" && isBusy(error)) {
+      // Another config update is in progress: wait for it to end, then send ours (the next check reads back).
+      log.info({}, "endpoint busy with another update");
+      await applyEvent(deps, request.id, {
+        type: "create_retrying",
+        since,
+        message: "another config update is in progress",
+        noticeAfterMs: deps.createNoticeAfterMs,
+        busy: true,
       });
       return;
     }

@@ -66,9 +66,9 @@ export interface TickStats {
   readonly durationMs: number;
 }
 
-const FOLLOWED = ["approved", "creating", "provisioning"] as const;
-/** Claimed by any replica in every round, kicked or not: a create must start at once. */
-const CREATES = ["approved", "creating"] as const;
+const FOLLOWED = ["approved", "creating", "deleting", "provisioning"] as const;
+/** Claimed by any replica in every round, kicked or not: a create (or a delete) must start at once. */
+const CREATES = ["approved", "creating", "deleting"] as const;
 /** Claimed only by the replica that won the workspace's poll for this interval, so the fleet lists once. */
 const POLLED = ["provisioning"] as const;
 
@@ -245,7 +245,8 @@ export class Tracker {
       const done = (async () => {
         try {
           if (request.state === "approved") await startCreate(deps, request);
-          else if (request.state === "creating") await resumeCreate(deps, request);
+          else if (request.state === "creating" || request.state === "deleting")
+            await resumeCreate(deps, request);
           else await followProvisioning(deps, request, await list());
         } catch (error) {
           // Cut by an outage, the work is safe where it stopped: the next check takes it up from the stored state.
@@ -263,7 +264,8 @@ export class Tracker {
           this.#o.onWorkDone?.();
         }
       })();
-      const create = request.state === "approved" || request.state === "creating";
+      const create =
+        request.state === "approved" || request.state === "creating" || request.state === "deleting";
       this.#inFlight.set(request.id, {
         done,
         ...(create ? { createSince: clock.now() } : {}),

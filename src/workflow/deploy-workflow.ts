@@ -16,6 +16,8 @@ import {
   openRequest,
   type Plan,
   type Requester,
+  type RequestKind,
+  requestKind,
   requestRevision,
   transition,
 } from "../domain/index.js";
@@ -24,6 +26,7 @@ import { EndpointNameHeldError, type RequestStore } from "../store/request-store
 import { type Applied, applyAndSignal, type EventFor, noticesOf, type WorkSignal } from "./apply-event.js";
 import { toExistingEndpoint } from "./endpoint-views.js";
 import type { Clock, DatabricksApi } from "./ports.js";
+import { resolveChange } from "./resolve-change.js";
 import { readEndpoint, resolveDeploy } from "./resolve-deploy.js";
 
 export interface DeployWorkflowDeps {
@@ -42,6 +45,8 @@ export interface DeployInput {
   readonly ask: DeployAsk;
   readonly requester: Requester;
   readonly channelId: string;
+  /** Default `deploy`. A scale, rollback or delete names its endpoint (`ask.endpointName`) and no model. */
+  readonly kind?: RequestKind;
 }
 
 export interface Adjustment {
@@ -102,8 +107,15 @@ export class DeployWorkflow {
       log.info({ reason: refused.request.reason?.code }, "deploy refused: endpoint name held");
       return refused;
     }
-    log.info({ model: input.ask.model, version: input.ask.version }, "deploy requested");
-    const event = await resolveDeploy(this.#deps, opened.request);
+    const kind = requestKind(opened.request);
+    log.info(
+      { kind, model: input.ask.model, version: input.ask.version, endpoint: input.ask.endpointName },
+      "deploy requested",
+    );
+    const event =
+      kind === "deploy"
+        ? await resolveDeploy(this.#deps, opened.request)
+        : await resolveChange(this.#deps, opened.request);
     const applied = await this.#holding(opened.request.id, event);
     if (applied.ok) {
       log.info({ state: applied.request.state, reason: applied.request.reason?.code }, "deploy resolved");
@@ -201,14 +213,16 @@ export class DeployWorkflow {
 
   /**
    * One approval, for `revision`: the request's revision the approver was shown (a card click always says which).
-   * Without it, the approval is for the request as it stands (callers that show nothing, such as the bench).
+   * Without it, the approval is for the request as it stands (callers that show nothing, such as the bench). A
+   * delete also needs `confirmedName`, the endpoint name the approver typed.
    */
-  async approve(id: string, userId: string, revision?: number): Promise<Applied> {
+  async approve(id: string, userId: string, revision?: number, confirmedName?: string): Promise<Applied> {
     const by = await this.#actor(userId);
     return this.#apply(id, (current) => ({
       type: "approved",
       by,
       revision: revision ?? requestRevision(current),
+      ...(confirmedName === undefined ? {} : { confirmedName }),
     }));
   }
 

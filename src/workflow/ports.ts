@@ -15,6 +15,7 @@ export type DatabricksApi = Pick<
   | "createServingEndpoint"
   | "updateServingEndpointConfig"
   | "patchServingEndpointTags"
+  | "deleteServingEndpoint"
   | "getBuildLogs"
   | "endpointUrl"
 >;

@@ -84,7 +84,11 @@ export async function readEndpoint(databricks: DatabricksApi, name: string) {
   }
 }
 
-function toModelInfo(fullName: string, version: number, info: OptimizationInfo): ModelInfo | undefined {
+export function toModelInfo(
+  fullName: string,
+  version: number,
+  info: OptimizationInfo,
+): ModelInfo | undefined {
   if (!info.optimizable) return undefined;
   const modelType = info.model_type ?? "unknown";
   const dbus = info.dbus === undefined ? {} : { dbus: info.dbus };
@@ -115,7 +119,7 @@ function failed(code: ReasonCode, message: string): DeployEvent {
   return { type: "resolution_failed", code, message };
 }
 
-function resolutionFailure(error: unknown): DeployEvent {
+export function resolutionFailure(error: unknown): DeployEvent {
   if (isModelVersionNotReady(error)) return failed("model_version_not_ready", error.message);
   if (error instanceof PtbotError && error.code === "model_no_ready_version") {
     return failed("model_no_ready_version", error.message);

@@ -120,6 +120,9 @@ export function requestIn(state: DeployState, options: FixtureOptions = {}): Dep
     return apply(r, { type: "resolution_failed", code: "model_not_found", message: "no such model" }, tick());
   }
   if (state === "cancelled") return apply(r, { type: "cancelled", by: requester }, tick(), usePolicy);
+  // Only a delete request reaches these: its approval leads to deleting, then deleted.
+  const deleting = state === "deleting" || state === "deleted";
+  if (deleting) r = { ...r, kind: "delete" };
   r = apply(r, resolvedEvent(options), tick(), usePolicy);
   switch (state) {
     case "awaiting_approval":
@@ -131,10 +134,12 @@ export function requestIn(state: DeployState, options: FixtureOptions = {}): Dep
     default:
       break;
   }
-  r = apply(r, { type: "approved", by: approver, revision: 1 }, tick(), usePolicy);
+  const confirmed = deleting ? { confirmedName: r.endpointName ?? "" } : {};
+  r = apply(r, { type: "approved", by: approver, revision: 1, ...confirmed }, tick(), usePolicy);
   if (state === "approved") return r;
   r = apply(r, { type: "create_started" }, tick(), usePolicy);
-  if (state === "creating") return r;
+  if (state === "creating" || state === "deleting") return r;
+  if (state === "deleted") return apply(r, { type: "deleted" }, tick(), usePolicy);
   r = apply(r, { type: "create_accepted", endpoint: observation({ observedAt: clock }) }, tick(), usePolicy);
   if (state === "provisioning") return r;
   if (state === "ready") {

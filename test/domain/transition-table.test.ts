@@ -80,6 +80,7 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     now: NOW,
   },
   provisioning_stuck: { event: { type: "provisioning_stuck", limitMs: 30 * MINUTE }, now: NOW },
+  deleted: { event: { type: "deleted" }, now: NOW },
 };
 
 type Cell = string | { to: DeployState; effects: string[] };
@@ -91,13 +92,14 @@ const EX = "expired";
 const CARD = "notify:card_changed";
 
 // Columns, in DEPLOY_STATES order:
-//   resolving, awaiting_approval, approved, creating, provisioning, ready, failed, unresolvable, rejected, cancelled, expired
+//   resolving, awaiting_approval, approved, creating, provisioning, ready, failed, unresolvable, rejected, cancelled, expired,
+//   deleting, deleted
 const TABLE: Record<DeployEventType, Cell[]> = {
-  resolved: [to("awaiting_approval", CARD, "notify:approval_needed"), I, I, I, I, I, I, I, I, I, I],
-  resolution_failed: [to("unresolvable", CARD, "notify:unresolvable"), I, I, I, I, I, I, I, I, I, I],
-  adjusted: [I, to("awaiting_approval", CARD, "notify:adjusted"), AA, AA, AA, AA, AA, I, AD, AD, EX],
-  approved: [I, to("approved", CARD, "notify:approved"), AA, AA, AA, AA, AA, I, AD, AD, EX],
-  rejected: [I, to("rejected", CARD, "notify:rejected"), AA, AA, AA, AA, AA, I, AD, AD, EX],
+  resolved: [to("awaiting_approval", CARD, "notify:approval_needed"), I, I, I, I, I, I, I, I, I, I, I, I],
+  resolution_failed: [to("unresolvable", CARD, "notify:unresolvable"), I, I, I, I, I, I, I, I, I, I, I, I],
+  adjusted: [I, to("awaiting_approval", CARD, "notify:adjusted"), AA, AA, AA, AA, AA, I, AD, AD, EX, AA, AA],
+  approved: [I, to("approved", CARD, "notify:approved"), AA, AA, AA, AA, AA, I, AD, AD, EX, AA, AA],
+  rejected: [I, to("rejected", CARD, "notify:rejected"), AA, AA, AA, AA, AA, I, AD, AD, EX, AA, AA],
   cancelled: [
     to("cancelled", CARD, "notify:cancelled"),
     to("cancelled", CARD, "notify:cancelled"),
@@ -110,8 +112,10 @@ const TABLE: Record<DeployEventType, Cell[]> = {
     AD,
     AD,
     EX,
+    AA,
+    AA,
   ],
-  superseded: [to("cancelled", CARD), to("cancelled", CARD), AA, AA, AA, AA, AA, I, AD, AD, EX],
+  superseded: [to("cancelled", CARD), to("cancelled", CARD), AA, AA, AA, AA, AA, I, AD, AD, EX, AA, AA],
   expired: [
     to("expired", CARD, "notify:expired"),
     to("expired", CARD, "notify:expired"),
@@ -124,19 +128,50 @@ const TABLE: Record<DeployEventType, Cell[]> = {
     AD,
     AD,
     EX,
+    AA,
+    AA,
   ],
   // A card recorded after its request moved on (adopted from a click) is re-rendered; an undecided one is not.
   message_posted: DEPLOY_STATES.map((s) =>
     s === "resolving" || s === "awaiting_approval" ? to(s) : to(s, CARD),
   ),
-  create_started: [I, I, to("creating", CARD, "notify:creating"), I, I, I, I, I, I, I, I],
-  create_accepted: [I, I, I, to("provisioning", CARD, "notify:provisioning"), I, I, I, I, I, I, I],
-  create_failed: [I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I],
-  create_retrying: [I, I, I, to("creating", "notify:create_slow"), I, I, I, I, I, I, I],
-  provisioning_progress: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I],
-  provisioning_succeeded: [I, I, I, I, to("ready", CARD, "notify:ready"), I, I, I, I, I, I],
-  provisioning_failed: [I, I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I],
-  provisioning_stuck: [I, I, I, I, to("provisioning", CARD, "notify:stuck"), I, I, I, I, I, I],
+  create_started: [I, I, to("creating", CARD, "notify:creating"), I, I, I, I, I, I, I, I, I, I],
+  create_accepted: [I, I, I, to("provisioning", CARD, "notify:provisioning"), I, I, I, I, I, I, I, I, I],
+  create_failed: [
+    I,
+    I,
+    I,
+    to("failed", CARD, "notify:failed"),
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+    to("failed", CARD, "notify:failed"),
+    I,
+  ],
+  create_retrying: [
+    I,
+    I,
+    I,
+    to("creating", "notify:create_slow"),
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+    to("deleting", "notify:create_slow"),
+    I,
+  ],
+  provisioning_progress: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I, I, I],
+  provisioning_succeeded: [I, I, I, I, to("ready", CARD, "notify:ready"), I, I, I, I, I, I, I, I],
+  provisioning_failed: [I, I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I, I],
+  provisioning_stuck: [I, I, I, I, to("provisioning", CARD, "notify:stuck"), I, I, I, I, I, I, I, I],
+  deleted: [I, I, I, I, I, I, I, I, I, I, I, to("deleted", CARD, "notify:deleted"), I],
 };
 
 function summarize(effects: readonly Effect[]): string[] {

@@ -16,6 +16,8 @@ describe("parseInput", () => {
     expect(parseInput(":exit")).toEqual({ kind: "quit" });
     expect(parseInput("show")).toEqual({ kind: "show" });
     expect(parseInput(":users")).toEqual({ kind: "users" });
+    expect(parseInput(":wait")).toEqual({ kind: "wait" });
+    expect(parseInput("wait")).toEqual({ kind: "wait" });
   });
 
   it("sends other /commands to the app, keeping the text as typed", () => {

@@ -24,6 +24,7 @@ const ALL_REJECTIONS: Record<RejectionCode, true> = {
   already_decided: true,
   superseded: true,
   already_serving: true,
+  name_not_confirmed: true,
   expired: true,
   not_expired: true,
   not_an_approver: true,
@@ -161,6 +162,7 @@ describe("parseProblemText", () => {
     "invalid_multiple",
     "unexpected_argument",
     "missing_endpoint",
+    "nothing_to_scale",
   ];
 
   it.each(problems)("explains %s, escaping what the user typed", (code) => {

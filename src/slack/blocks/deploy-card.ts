@@ -7,8 +7,10 @@ import type { types } from "@slack/bolt";
 import {
   type ApprovalPolicy,
   approvalStatus,
+  type CurrentServing,
   type DeployRequest,
   isResolved,
+  requestKind,
   requestRevision,
 } from "../../domain/index.js";
 import { ACTIONS, approveButtonValue, CARD_BLOCKS } from "../ids.js";
@@ -47,11 +49,20 @@ export function deployCard(request: DeployRequest, ctx: CardContext): SlackMessa
 function title(request: DeployRequest): string {
   const version = request.model === undefined ? "" : ` v${request.model.version}`;
   const endpoint = request.endpointName ?? request.ask.endpointName;
-  return `🚀 Deploy request: ${request.ask.model}${version}${endpoint === undefined ? "" : ` → ${endpoint}`}`;
+  switch (requestKind(request)) {
+    case "deploy":
+      return `🚀 Deploy request: ${request.ask.model}${version}${endpoint === undefined ? "" : ` → ${endpoint}`}`;
+    case "scale":
+      return `📈 Scale request: ${endpoint ?? ""}`;
+    case "rollback":
+      return `⏪ Rollback request: ${endpoint ?? ""}`;
+    case "delete":
+      return `🗑️ Delete request: ${endpoint ?? ""}`;
+  }
 }
 
 function fallback(request: DeployRequest): string {
-  const what = escapeMrkdwn(title(request).replace(/^🚀 /, ""));
+  const what = escapeMrkdwn(title(request).replace(/^\S+ /u, ""));
   return `${what} (${statusWord(request)}, requested by ${mention(request.requester.id)})`;
 }
 
@@ -89,20 +100,24 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
       );
     }
     case "approved":
-      return `${approvedHeadline(request)}. ${request.mode?.kind === "update" ? "Updating" : "Creating"} the endpoint next.`;
+      return `${approvedHeadline(request)}. ${nextStep(request)} the endpoint next.`;
     case "creating":
       return `${approvedHeadline(request)}. ⏳ Sending the config to Databricks…`;
     case "provisioning":
       return `${approvedHeadline(request)}. 🔧 Provisioning (this can take from a few minutes to over half an hour).`;
+    case "deleting":
+      return `${approvedHeadline(request)}. 🗑️ Deleting the endpoint…`;
+    case "deleted":
+      return `🗑️ *Deleted*, ${approvedBy(request)}.`;
     case "ready":
       return (
-        `🟢 *Ready*, ${approvedBy(request)}.` +
+        `🟢 *${requestKind(request) === "deploy" ? "Ready" : "Done"}*, ${approvedBy(request)}.` +
         (endpoint === undefined
           ? ""
           : ` ${link(ctx.endpointUrl(endpoint), "Open the endpoint in Databricks")}`)
       );
     case "failed":
-      return `❌ *Failed*, ${approvedBy(request)}. See the thread for what Databricks said.`;
+      return `❌ *Failed*, ${approvedBy(request)}.${keptLine(request)} See the thread for what Databricks said.`;
     case "rejected":
       return `⛔ *Rejected*${request.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`}.`;
     case "cancelled":
@@ -129,8 +144,15 @@ function detailFields(request: DeployRequest, ctx: CardContext): string[] {
   }
   const { model, plan, endpointName, mode } = request;
   const version = request.ask.version;
+  // A scale, rollback or delete asked for no version: it is read from the endpoint (or the earlier config).
   const asked =
-    version === "latest" ? " (latest READY)" : typeof version === "string" ? ` (alias ${code(version)})` : "";
+    requestKind(request) !== "deploy"
+      ? ""
+      : version === "latest"
+        ? " (latest READY)"
+        : typeof version === "string"
+          ? ` (alias ${code(version)})`
+          : "";
   const unit = model.unit === "model_units" ? "model units" : "tokens/s";
   const status = approvalStatus(request, ctx.policy);
   return [
@@ -140,53 +162,138 @@ function detailFields(request: DeployRequest, ctx: CardContext): string[] {
     `*Chunk size*\n${formatNumber(model.chunkSize)} ${unit}`,
     `*Throughput*\n${planBand(model, plan)}`,
     `*Scale to zero*\n${model.unit === "model_units" ? "not available (model units)" : plan.scaleToZero ? "on" : "off"}`,
-    `*Endpoint*\n${code(endpointName)} (${mode.kind === "create" ? "new" : "update"})`,
+    `*Endpoint*\n${code(endpointName)} (${mode.kind === "create" ? "new" : requestKind(request) === "delete" ? "to delete" : "update"})`,
     requested,
     `*Approvals*\n${status.given.length} of ${status.required}`,
     `*Expires*\n${isOpen(request) ? slackDate(request.expiresAt) : "—"}`,
   ];
 }
 
+function nextStep(request: DeployRequest): string {
+  if (requestKind(request) === "delete") return "Deleting";
+  return request.mode?.kind === "update" ? "Updating" : "Creating";
+}
+
 function isOpen(request: DeployRequest): boolean {
   return request.state === "resolving" || request.state === "awaiting_approval";
 }
 
-/** For an update: what the endpoint serves now, and what it will serve. */
+/** For an update: what the endpoint serves now, and what it will serve (a delete: what it serves, to go). */
 function changeLine(request: DeployRequest): string | undefined {
   if (!isResolved(request) || request.mode.kind !== "update") return undefined;
-  return (
-    `*Change to the existing endpoint* ${code(request.endpointName)}: ` +
-    `${currentBand(request.mode.current)} → v${request.model.version} at ${planValues(request.model, request.plan)}`
-  );
+  const { current } = request.mode;
+  const adopted =
+    request.adopted === true
+      ? "\n⚠️ *Not created by ptbot*: adopted with `--adopt`; ptbot manages it from now on."
+      : "";
+  switch (requestKind(request)) {
+    case "delete":
+      return (
+        `*Deletes the endpoint* ${code(request.endpointName)}, which serves ${code(current.entityName)} ` +
+        `${currentBand(current)}. Queries to it fail from then on.${adopted}`
+      );
+    case "scale":
+      return (
+        `*Scale* ${code(request.endpointName)}: ${currentMultiples(current)} → ` +
+        `${planBand(request.model, request.plan)}${scaleToZeroChange(current, request.plan.scaleToZero)}${adopted}`
+      );
+    case "rollback":
+      return (
+        `*Roll back* ${code(request.endpointName)} to the config ptbot applied before: ` +
+        `${currentBand(current)} → v${request.model.version} at ${planBand(request.model, request.plan)}` +
+        `${scaleToZeroChange(current, request.plan.scaleToZero)}${adopted}`
+      );
+    case "deploy":
+      return (
+        `*Change to the existing endpoint* ${code(request.endpointName)}: ` +
+        `${currentBand(current)} → v${request.model.version} at ${planValues(request.model, request.plan)}${adopted}`
+      );
+  }
+}
+
+/** "v3 at 1,960–2,940 tokens/s (2×–3×)": the current band with its multiples of the chunk. */
+function currentMultiples(current: CurrentServing): string {
+  const { minMultiple, maxMultiple } = current.plan;
+  const multiples =
+    current.modelUnits !== undefined || minMultiple === maxMultiple
+      ? `${formatNumber(maxMultiple)}×`
+      : `${formatNumber(minMultiple)}×–${formatNumber(maxMultiple)}×`;
+  return `${currentBand(current)} (${multiples})`;
+}
+
+function scaleToZeroChange(current: CurrentServing, next: boolean): string {
+  if (current.plan.scaleToZero === next) return "";
+  return next ? ", scale to zero turned on" : ", scale to zero turned off";
+}
+
+/** After a failed update: the endpoint still serves its old config, as the tracker last saw it. */
+function keptLine(request: DeployRequest): string {
+  if (request.mode?.kind !== "update" || request.endpoint?.ready !== "READY") return "";
+  return ` The endpoint is still READY on ${currentBand(request.mode.current)}.`;
+}
+
+/** What the Approve button's confirmation says the approval will do. */
+function approveWhat(request: DeployRequest): string {
+  if (!isResolved(request)) return "Deploy this model.";
+  const target = `${request.model.fullName} v${request.model.version} at ${planValues(request.model, request.plan)}`;
+  switch (requestKind(request)) {
+    case "scale":
+    case "rollback":
+      return `Update endpoint ${request.endpointName} to serve ${target}.`;
+    case "delete":
+      return `Delete endpoint ${request.endpointName}.`;
+    case "deploy":
+      return (
+        `${request.mode.kind === "create" ? "Create" : "Update"} endpoint ${request.endpointName} serving ${target}. ` +
+        "Databricks bills provisioned throughput while the endpoint is up."
+      );
+  }
 }
 
 function actions(request: DeployRequest): types.ActionsBlock {
+  const kind = requestKind(request);
   const value = request.id.slice(0, LIMITS.buttonValue);
   // The Approve button names the revision this card shows: an approval confirmed on an older card is refused.
   const approveValue = approveButtonValue(request.id, requestRevision(request)).slice(0, LIMITS.buttonValue);
-  const what = isResolved(request)
-    ? `${request.mode.kind === "create" ? "Create" : "Update"} endpoint ${request.endpointName} serving ` +
-      `${request.model.fullName} v${request.model.version} at ${planValues(request.model, request.plan)}. ` +
-      "Databricks bills provisioned throughput while the endpoint is up."
-    : "Deploy this model.";
+  const what = approveWhat(request);
+  const decide: types.Button[] =
+    kind === "delete"
+      ? // The approver confirms by typing the endpoint's name in the modal this button opens.
+        [
+          {
+            type: "button",
+            action_id: ACTIONS.delete,
+            text: plain("Delete", LIMITS.buttonText),
+            style: "danger",
+            value: approveValue,
+          },
+        ]
+      : [
+          {
+            type: "button",
+            action_id: ACTIONS.approve,
+            text: plain("Approve", LIMITS.buttonText),
+            style: "primary",
+            value: approveValue,
+            confirm: {
+              title: plain(`Approve this ${kind}?`, LIMITS.confirmTitle),
+              text: plain(what, LIMITS.confirmText),
+              confirm: plain("Approve", LIMITS.confirmButton),
+              deny: plain("Not yet", LIMITS.confirmButton),
+            },
+          },
+        ];
+  // Only a deploy's settings can be adjusted; a scale, rollback or delete is asked again instead.
+  const adjust: types.Button[] =
+    kind === "deploy"
+      ? [{ type: "button", action_id: ACTIONS.adjust, text: plain("Adjust", LIMITS.buttonText), value }]
+      : [];
   return {
     type: "actions",
     block_id: CARD_BLOCKS.actions,
     elements: [
-      {
-        type: "button",
-        action_id: ACTIONS.approve,
-        text: plain("Approve", LIMITS.buttonText),
-        style: "primary",
-        value: approveValue,
-        confirm: {
-          title: plain("Approve this deploy?", LIMITS.confirmTitle),
-          text: plain(what, LIMITS.confirmText),
-          confirm: plain("Approve", LIMITS.confirmButton),
-          deny: plain("Not yet", LIMITS.confirmButton),
-        },
-      },
-      { type: "button", action_id: ACTIONS.adjust, text: plain("Adjust", LIMITS.buttonText), value },
+      ...decide,
+      ...adjust,
       {
         type: "button",
         action_id: ACTIONS.reject,
@@ -194,8 +301,8 @@ function actions(request: DeployRequest): types.ActionsBlock {
         style: "danger",
         value,
         confirm: {
-          title: plain("Reject this deploy?", LIMITS.confirmTitle),
-          text: plain("The requester will have to ask again with /pt deploy.", LIMITS.confirmText),
+          title: plain(`Reject this ${kind}?`, LIMITS.confirmTitle),
+          text: plain(`The requester will have to ask again with /pt ${kind}.`, LIMITS.confirmText),
           confirm: plain("Reject", LIMITS.confirmButton),
           deny: plain("Keep it", LIMITS.confirmButton),
         },

@@ -26,6 +26,9 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         "*ptbot deploys Databricks provisioned-throughput endpoints, with an approval.*",
         `\`${COMMAND} deploy <catalog.schema.model>[@alias] [version] [--name NAME] [--min N] [--max N] [--scale-to-zero]\``,
         "    propose a deploy; an approver confirms it on the card I post here",
+        `\`${COMMAND} scale <endpoint> [--min N] [--max N] [--scale-to-zero | --no-scale-to-zero] [--adopt]\`    change an endpoint's band (options left out keep their value), with an approval`,
+        `\`${COMMAND} rollback <endpoint> [--adopt]\`    put back the config ptbot applied before the current one, with an approval`,
+        `\`${COMMAND} delete <endpoint> [--adopt]\`    delete an endpoint; the approver types its name to confirm`,
         `\`${COMMAND} status <endpoint>\`    state, model, throughput, who asked and who approved`,
         `\`${COMMAND} list\`    endpoints ptbot manages and requests in flight`,
         `\`${COMMAND} cancel <endpoint or request id>\`    withdraw a request not yet applied (requester or approvers), even when its card is gone`,
@@ -38,6 +41,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         `\`${COMMAND} deploy ml.llm-catalog.llama-13b 3\``,
         `\`${COMMAND} deploy ml.llm-catalog.llama-13b@champion --max 4\``,
         `\`${COMMAND} deploy system.ai.meta_llama_v3_1_8b_instruct --min 0 --max 2 --scale-to-zero --name llama-8b-dev\``,
+        `\`${COMMAND} scale llama-13b-3 --max 5\``,
         `\`${COMMAND} status llama-13b-3\``,
       ].join("\n"),
     ),
@@ -48,7 +52,8 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
           : ` (default ${policy.defaultMinMultiple}× to ${policy.defaultMaxMultiple}×, at most ${policy.maxMultipleLimit}×).`) +
         " No version means the latest READY one. Model-unit models are sized by `--max` alone." +
         " `--scale-to-zero=false` (or `--no-scale-to-zero`) keeps scale to zero off; every option takes" +
-        " `--option value` or `--option=value`, once.",
+        " `--option value` or `--option=value`, once. Scale, rollback and delete change only endpoints ptbot" +
+        " created, unless `--adopt` says to take over one it did not (ptbot manages it from then on).",
     ]),
   );
   const text = lead === undefined ? "How to use /pt" : `${lead} See /pt help for usage.`;

@@ -2,7 +2,7 @@
  * The answer to `/pt list`: the endpoints ptbot manages, then the requests in flight. Lines are packed into as few
  * sections as fit, so a long list stays within the message's block limit (and says how many it left out).
  */
-import type { DeployRequest } from "../../domain/index.js";
+import { type DeployRequest, requestKind } from "../../domain/index.js";
 import { lookupFailureText, stateText } from "../messages.js";
 import { channelMention, code, escapeMrkdwn, link, mention } from "../mrkdwn.js";
 import type { ManagedList } from "../queries/managed-list.js";
@@ -49,9 +49,15 @@ function requestLine(request: DeployRequest): string {
       ? ` · ${planValues(request.model, request.plan)}`
       : "";
   return (
-    `• ${code(request.ask.model)}${version}${endpoint === undefined ? "" : ` → ${code(endpoint)}`}${band} · ` +
+    `• ${kindPrefix(request)}${code(request.model?.fullName ?? request.ask.model)}${version}${endpoint === undefined ? "" : ` → ${code(endpoint)}`}${band} · ` +
     `${stateText(request.state)} · ${mention(request.requester.id)} in ${channelMention(request.channelId)}`
   );
+}
+
+/** "scale: ", "rollback: " or "delete: " before a request that is not a deploy (whose ask names no model). */
+function kindPrefix(request: DeployRequest): string {
+  const kind = requestKind(request);
+  return kind === "deploy" ? "" : `${kind}: `;
 }
 
 /** A title and its lines, packed into sections of at most 3000 characters; past MAX_LINES the rest is counted. */

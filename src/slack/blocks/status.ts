@@ -3,7 +3,7 @@
  * approved it, ptbot's request in flight for it if any, and a link to the workspace UI.
  */
 import type { ServedEntity } from "../../databricks/index.js";
-import { ACTIVE_STATES, type DeployRequest } from "../../domain/index.js";
+import { ACTIVE_STATES, type DeployRequest, requestKind } from "../../domain/index.js";
 import { lookupFailureText, stateText } from "../messages.js";
 import { code, escapeMrkdwn, joinWords, link, mention, slackDate, truncate } from "../mrkdwn.js";
 import type { EndpointStatus } from "../queries/endpoint-status.js";
@@ -94,7 +94,7 @@ function requestLine(label: string, request: DeployRequest): string {
       : "";
   const when = request.state === "awaiting_approval" ? ` (expires ${slackDate(request.expiresAt)})` : "";
   return (
-    `*${label}*: ${code(request.ask.model)}${version}${band}, requested by ${mention(request.requester.id)}: ` +
+    `*${label}*: ${requestKind(request) === "deploy" ? "" : `${requestKind(request)} of `}${code(request.model?.fullName ?? request.ask.model)}${version}${band}, requested by ${mention(request.requester.id)}: ` +
     `${stateText(request.state)}${when}`
   );
 }

@@ -3,7 +3,7 @@
  * hear about it. The card itself is re-rendered separately (`card_changed`).
  */
 import type { DeployRequest, Notice } from "../../domain/index.js";
-import { isResolved } from "../../domain/index.js";
+import { isResolved, requestKind } from "../../domain/index.js";
 import { reasonText } from "../messages.js";
 import {
   code,
@@ -17,7 +17,7 @@ import {
 } from "../mrkdwn.js";
 import type { CardContext } from "./deploy-card.js";
 import { type Block, LIMITS, message, type SlackMessage, section } from "./limits.js";
-import { planBand, planValues } from "./throughput.js";
+import { currentBand, planBand, planValues } from "./throughput.js";
 
 /**
  * The thread reply for `notice`, or undefined for notices that only change the card (`card_changed`,
@@ -43,7 +43,7 @@ export function threadNotice(
     }
     case "approved":
       return text(
-        `✅ Approved by ${joinWords(notice.by.map(mention), "and")}. ${requester}, ptbot is deploying ${endpoint} now.`,
+        `✅ Approved by ${joinWords(notice.by.map(mention), "and")}. ${requester}, ptbot is ${doingWord(request)} ${endpoint} now.`,
       );
     case "adjusted": {
       const settings = isResolved(request)
@@ -88,13 +88,27 @@ export function threadNotice(
         request.endpointName === undefined
           ? ""
           : ` · ${link(ctx.endpointUrl(request.endpointName), "open in Databricks")}`;
-      return text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`);
+      const version = isResolved(request) ? ` on v${request.model.version}` : "";
+      return requestKind(request) === "deploy"
+        ? text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`)
+        : text(`🟢 ${requester}: done, ${endpoint} is READY${version}${band}${url}`);
     }
+    case "deleting":
+      return text(`🗑️ Deleting endpoint ${endpoint}…`);
+    case "deleted":
+      return text(
+        `🗑️ ${requester}: endpoint ${endpoint} was deleted. It no longer serves queries, and has left \`/pt list\`.`,
+      );
+    case "update_waiting":
+      return text(
+        `⏳ Databricks is busy with another config update of ${endpoint}, so it refused this one for now. ptbot waits ` +
+          `for that update to end and then sends this one (until ${slackDate(request.expiresAt)} at the latest). ${requester}`,
+      );
     case "failed":
       return failed(request, notice.reason, requester);
     case "create_slow":
       return text(
-        `⏳ Databricks has not taken the ${request.mode?.kind === "update" ? "config update" : "create"} of ${endpoint} ` +
+        `⏳ Databricks has not taken the ${requestKind(request) === "delete" ? "delete" : request.mode?.kind === "update" ? "config update" : "create"} of ${endpoint} ` +
           `for ${formatDuration(notice.forMs)}; ptbot is still trying and will post here when it goes through or ` +
           `gives up. ${requester}`,
       );
@@ -104,6 +118,26 @@ export function threadNotice(
           `of GPU capacity; ptbot keeps following it and will post here when it ends. ${requester}`,
       );
   }
+}
+
+/** "deploying", "scaling", "rolling back" or "deleting": what the approval sets ptbot doing. */
+function doingWord(request: DeployRequest): string {
+  switch (requestKind(request)) {
+    case "deploy":
+      return "deploying";
+    case "scale":
+      return "scaling";
+    case "rollback":
+      return "rolling back";
+    case "delete":
+      return "deleting";
+  }
+}
+
+/** A failed update leaves the endpoint on its old config: " It is still READY on v2 at 980–1,960 tokens/s." */
+function stillServing(request: DeployRequest): string {
+  if (request.mode?.kind !== "update" || request.endpoint?.ready !== "READY") return "";
+  return `\nIt is still READY on ${currentBand(request.mode.current)}: its old config keeps serving.`;
 }
 
 function text(line: string): SlackMessage {
@@ -116,7 +150,7 @@ function failed(
   reason: Parameters<typeof reasonText>[0],
   requester: string,
 ): SlackMessage {
-  const line = `❌ ${requester}: ${reasonText(reason, request)}`;
+  const line = `❌ ${requester}: ${reasonText(reason, request)}${stillServing(request)}`;
   const blocks: Block[] = [section(line)];
   const tail = request.endpoint?.buildLogTail;
   if (tail !== undefined && tail.trim() !== "") {

@@ -1,10 +1,15 @@
 /**
- * `/pt`: deploy, status, list, cancel and help. Every answer is acknowledged at once (Slack allows 3 s) and everything slow
+ * `/pt`: deploy, scale, rollback, delete, status, list, cancel and help. Every answer is acknowledged at once (Slack allows 3 s) and everything slow
  * runs after the ack; answers go privately to whoever typed the command, through the command's response_url. A
  * deploy that awaits approval gets its card posted in the channel, where everyone can see and act on it.
  */
 import type { App, RespondArguments } from "@slack/bolt";
-import { type DeployAsk, type DeployRequest, validateEndpointName } from "../../domain/index.js";
+import {
+  type DeployAsk,
+  type DeployRequest,
+  type RequestKind,
+  validateEndpointName,
+} from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import { StoreUnavailableError } from "../../store/store-unavailable.js";
 import { deployCard } from "../blocks/deploy-card.js";
@@ -93,6 +98,21 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
       case "deploy":
         await deploy(parsed, args, deps, log, reply);
         return;
+      case "scale":
+      case "rollback":
+      case "delete": {
+        const problems = validateEndpointName(parsed.endpoint);
+        if (problems.length > 0) {
+          await args.ack({
+            response_type: "ephemeral",
+            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
+          });
+          return;
+        }
+        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        await afterAck(deps, () => propose(changeAsk(parsed), parsed.kind, args, deps, log, reply));
+        return;
+      }
       case "cancel":
         await args.ack({ response_type: "ephemeral", text: `Cancelling ${code(parsed.target)}…` });
         await afterAck(deps, async () =>
@@ -155,18 +175,6 @@ async function deploy(
     response_type: "ephemeral",
     text: `Looking up ${code(parsed.model)} (${versionAskText(parsed.version)}) in Unity Catalog…`,
   });
-  await afterAck(deps, () => propose(parsed, args, deps, log, reply));
-}
-
-/** The slow part of a deploy: resolve the request, then post its card, or tell the requester why not. */
-async function propose(
-  parsed: DeployCommand,
-  args: CommandArgs,
-  deps: ListenerDeps,
-  log: Logger,
-  reply: (answer: RespondArguments) => Promise<void>,
-): Promise<void> {
-  const { command } = args;
   const ask: DeployAsk = {
     model: parsed.model,
     version: parsed.version,
@@ -175,11 +183,50 @@ async function propose(
     ...(parsed.max === undefined ? {} : { max: parsed.max }),
     ...(parsed.scaleToZero ? { scaleToZero: true } : {}),
   };
+  await afterAck(deps, () => propose(ask, "deploy", args, deps, log, reply));
+}
+
+type ChangeCommand = Extract<ParsedCommand, { kind: "scale" | "rollback" | "delete" }>;
+
+/** A scale, rollback or delete names an endpoint, no model: its model is read from the endpoint. */
+function changeAsk(parsed: ChangeCommand): DeployAsk {
+  const scale =
+    parsed.kind === "scale"
+      ? {
+          ...(parsed.min === undefined ? {} : { min: parsed.min }),
+          ...(parsed.max === undefined ? {} : { max: parsed.max }),
+          ...(parsed.scaleToZero === undefined ? {} : { scaleToZero: parsed.scaleToZero }),
+        }
+      : {};
+  return {
+    model: "",
+    version: "latest",
+    endpointName: parsed.endpoint,
+    ...scale,
+    ...(parsed.adopt ? { adopt: true } : {}),
+  };
+}
+
+/** The slow part of a request: resolve it, then post its card, or tell the requester why not. */
+async function propose(
+  ask: DeployAsk,
+  kind: RequestKind,
+  args: CommandArgs,
+  deps: ListenerDeps,
+  log: Logger,
+  reply: (answer: RespondArguments) => Promise<void>,
+): Promise<void> {
+  const { command } = args;
   const requester = {
     id: command.user_id,
     ...(command.user_name === undefined || command.user_name === "" ? {} : { name: command.user_name }),
   };
-  const applied = await deps.workflow.request({ ask, requester, channelId: command.channel_id });
+  const applied = await deps.workflow.request({
+    ask,
+    requester,
+    channelId: command.channel_id,
+    ...(kind === "deploy" ? {} : { kind }),
+  });
   if (!applied.ok) {
     log.info({ code: applied.rejection.code }, "deploy refused");
     await reply({ text: rejectionText(applied.rejection, { action: "deploy", policy: deps.policy }) });

@@ -14,6 +14,9 @@ describe("helpMessage", () => {
     const text = JSON.stringify(help);
     for (const part of [
       "/pt deploy",
+      "/pt scale <endpoint> [--min N] [--max N] [--scale-to-zero | --no-scale-to-zero] [--adopt]",
+      "/pt rollback <endpoint> [--adopt]",
+      "/pt delete <endpoint> [--adopt]",
       "/pt status",
       "/pt list",
       "/pt help",
@@ -141,6 +144,17 @@ describe("listMessage", () => {
     expect(text).toContain("*Requests in flight* (1)");
     expect(text).toContain("waiting for approval");
     expect(message.text).toBe("ptbot manages 1 endpoint; 1 request in flight");
+  });
+
+  it("names a scale, rollback or delete in flight by its kind and the model its endpoint serves", () => {
+    const scale = {
+      ...requestIn("approved"),
+      kind: "scale" as const,
+      ask: { model: "", version: "latest" as const },
+    };
+    const text = JSON.stringify(listMessage({ endpoints: [], inFlight: [scale] }, ctx.endpointUrl).blocks);
+    expect(text).toContain("scale: `ml.llm-catalog.llama-13b` v3 → `llama-13b-3`");
+    expect(text).not.toContain("``");
   });
 
   it("stays within 50 blocks and 3000 characters a section with a thousand of each", () => {

@@ -221,6 +221,37 @@ export function describeRequestsContract(ctx: ContractContext): void {
       expect((await store.findHolder("default", "ep"))?.id).toBe(won.id);
     });
 
+    it("holds a delete's name while deleting and frees it once deleted; a request stored without a kind reads as one", async () => {
+      const store = await create();
+      const deploy = requestIn("ready", { id: "before-kinds", endpointName: "ep" });
+      await store.insert(deploy, OPENED);
+      expect((await store.get("before-kinds"))?.kind).toBeUndefined();
+      const deleting = requestIn("deleting", { id: "del", endpointName: "ep" });
+      await store.insert(deleting, OPENED);
+      expect(await store.get("del")).toEqual(deleting);
+      expect((await store.get("del"))?.kind).toBe("delete");
+      expect((await store.findHolder("default", "ep"))?.id).toBe("del");
+      const claimed = await store.claimDue({
+        owner: "t",
+        now: T0 + HOUR_MS,
+        leaseMs: 1000,
+        limit: 10,
+        states: ["deleting"],
+      });
+      expect(claimed.map((r) => r.id)).toEqual(["del"]);
+      await store.releaseLease("del", "t");
+      const deleted = await step(store, deleting, { type: "deleted" }, T0 + HOUR_MS);
+      expect(deleted.state).toBe("deleted");
+      expect(await store.findHolder("default", "ep")).toBeUndefined();
+      expect((await store.audit("del")).map((e) => [e.action, e.toState])).toEqual([
+        ["opened", "deleting"],
+        ["deleted", "deleted"],
+      ]);
+      await store.insert(requestIn("awaiting_approval", { id: "next", endpointName: "ep" }), OPENED);
+      expect((await store.findHolder("default", "ep"))?.id).toBe("next");
+      expect(await store.countByState()).toEqual({ ready: 1, deleted: 1, awaiting_approval: 1 });
+    });
+
     it("of two stores racing for one name, exactly one holds it", async () => {
       const store = await create();
       const others = target.peer === undefined ? [store] : [store, await peerOf(store)];

@@ -1,0 +1,76 @@
+/**
+ * The delete modal's submission: the typed name must be the endpoint's, else nothing changes and the modal says why
+ * (a view error under the input). The right name counts as an approval, for the revision the modal was opened on,
+ * judged by the same rule as Approve (approvers only, quorum, not expired). A refusal is shown in the modal too.
+ */
+import type { App, ViewSubmitAction } from "@slack/bolt";
+import type { ViewStateValues } from "../blocks/adjust-modal.js";
+import { typedName, wrongNameError } from "../blocks/delete-modal.js";
+import { BUTTON_VALUE, DELETE_INPUT, DELETE_VIEW } from "../ids.js";
+import { rejectionText } from "../messages.js";
+import { type ListenerDeps, timed } from "./deps.js";
+import { errorText } from "./error-text.js";
+
+export interface DeleteSubmitArgs {
+  readonly body: {
+    readonly user: { readonly id: string };
+    readonly view: {
+      readonly private_metadata: string;
+      readonly state: { readonly values: ViewStateValues };
+    };
+  };
+  readonly ack: (
+    answer?: { response_action: "errors"; errors: Record<string, string> } | undefined,
+  ) => Promise<void>;
+}
+
+export async function handleDeleteSubmit(args: DeleteSubmitArgs, deps: ListenerDeps): Promise<void> {
+  const user = args.body.user.id;
+  const [, requestId = "", revisionText] = BUTTON_VALUE.exec(args.body.view.private_metadata) ?? [];
+  const revision = revisionText === undefined ? 1 : Number(revisionText);
+  const log = deps.logger.child({ requestId, user });
+  log.info({}, "delete submitted");
+  const fieldError = (text: string) =>
+    args.ack({ response_action: "errors", errors: { [DELETE_INPUT.block]: plain(text) } });
+  try {
+    const request = await deps.store.get(requestId);
+    const endpointName = request?.endpointName ?? request?.ask.endpointName ?? "";
+    const typed = typedName(args.body.view.state.values);
+    const wrong = wrongNameError(typed, endpointName);
+    if (request === undefined || wrong !== undefined) {
+      log.info({}, "delete not confirmed: wrong name");
+      await fieldError(wrong ?? "This request no longer exists.");
+      return;
+    }
+    const applied = await deps.workflow.approve(requestId, user, revision, typed);
+    if (!applied.ok) {
+      log.info({ code: applied.rejection.code }, "delete approval refused");
+      await fieldError(
+        rejectionText(applied.rejection, {
+          action: "approve",
+          policy: deps.policy,
+          ...(applied.request === undefined ? {} : { request: applied.request }),
+        }),
+      );
+      return;
+    }
+    log.info({ state: applied.request.state }, "delete approved");
+    await args.ack();
+  } catch (error) {
+    await fieldError(errorText(error, log));
+  }
+}
+
+/** Field errors are plain text: mentions and code marks would show raw. */
+function plain(text: string): string {
+  return text
+    .replace(/`/g, "")
+    .replace(/<@([A-Z0-9]+)>/g, "$1")
+    .slice(0, 500);
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.view<ViewSubmitAction>({ type: "view_submission", callback_id: DELETE_VIEW }, (args) =>
+    handleDeleteSubmit(timed(args, "view_submission", deps), deps),
+  );
+}
