@@ -7,7 +7,8 @@
  * and tags are separate resources (`PUT …/ai-gateway`, `PATCH …/tags`) that a config update leaves alone.
  */
 import type { EndpointTarget } from "../domain/index.js";
-import type { EndpointConfigInput, EntitySettingsInput, ServedEntityInput } from "./endpoint-writes.js";
+import { configSpec, entitySpec } from "./endpoint-spec.js";
+import type { EndpointConfigInput, ServedEntityInput } from "./endpoint-writes.js";
 import { DatabricksApiError } from "./errors.js";
 import type { EndpointConfig, ServedEntity, ServingEndpoint } from "./schemas.js";
 import { endpointPath } from "./serving-endpoints.js";
@@ -46,6 +47,7 @@ export function toConfigUpdateInput(endpoint: ServingEndpoint, target: EndpointT
     e === changed ? moved(e, newName, target) : carried(e, e.name),
   );
   const routes = config?.traffic_config?.routes;
+  const capture = config === undefined ? undefined : configSpec(config).auto_capture_config;
   return {
     served_entities,
     ...(routes === undefined || routes.length === 0
@@ -58,9 +60,7 @@ export function toConfigUpdateInput(endpoint: ServingEndpoint, target: EndpointT
             })),
           },
         }),
-    ...(config?.auto_capture_config === undefined
-      ? {}
-      : { auto_capture_config: autoCapture(config.auto_capture_config) }),
+    ...(capture === undefined ? {} : { auto_capture_config: capture }),
   };
 }
 
@@ -71,15 +71,16 @@ export function defaultEntityName(entity: Pick<ServedEntity, "entity_name" | "en
 }
 
 /**
- * An entity as it is, in input fields only: what GET adds (`state`, `creator`, `min_dbus`, …) is the service's own
- * and not sent back.
+ * An entity as it is, in input fields only (see `endpoint-spec.ts`): what GET adds (`state`, `creator`, `min_dbus`,
+ * …) is the service's own and not sent back.
  */
 function carried(e: ServedEntity, name: string | undefined): ServedEntityInput {
+  const { name: _name, ...spec } = entitySpec(e);
   const base = {
+    ...spec,
     entity_name: e.entity_name ?? "",
     entity_version: e.entity_version ?? "",
     ...(name === undefined ? {} : { name }),
-    ...settingsOf(e),
   };
   if (e.provisioned_model_units !== undefined)
     return { ...base, provisioned_model_units: e.provisioned_model_units };
@@ -87,24 +88,21 @@ function carried(e: ServedEntity, name: string | undefined): ServedEntityInput {
     ...base,
     min_provisioned_throughput: e.min_provisioned_throughput ?? 0,
     max_provisioned_throughput: e.max_provisioned_throughput ?? 0,
-    ...(e.scale_to_zero_enabled === undefined ? {} : { scale_to_zero_enabled: e.scale_to_zero_enabled }),
-  };
-}
-
-function settingsOf(e: ServedEntity): EntitySettingsInput {
-  return {
-    ...(e.environment_vars === undefined ? {} : { environment_vars: e.environment_vars }),
-    ...(e.workload_type === undefined ? {} : { workload_type: e.workload_type }),
-    ...(e.workload_size === undefined ? {} : { workload_size: e.workload_size }),
-    ...(e.instance_profile_arn === undefined ? {} : { instance_profile_arn: e.instance_profile_arn }),
-    ...(e.burst_scaling_enabled === undefined ? {} : { burst_scaling_enabled: e.burst_scaling_enabled }),
   };
 }
 
 /** The changed entity: its settings and (new) name kept, its version and band the target's. */
 function moved(e: ServedEntity, name: string, target: EndpointTarget): ServedEntityInput {
+  const {
+    name: _name,
+    min_provisioned_throughput: _min,
+    max_provisioned_throughput: _max,
+    provisioned_model_units: _units,
+    scale_to_zero_enabled: _scaleToZero,
+    ...settings
+  } = entitySpec(e);
   const base = {
-    ...settingsOf(e),
+    ...settings,
     entity_name: e.entity_name ?? target.model,
     entity_version: String(target.version),
     name,
@@ -116,14 +114,5 @@ function moved(e: ServedEntity, name: string, target: EndpointTarget): ServedEnt
     min_provisioned_throughput: band.minTokensPerSecond,
     max_provisioned_throughput: band.maxTokensPerSecond,
     scale_to_zero_enabled: band.scaleToZero,
-  };
-}
-
-function autoCapture(a: NonNullable<EndpointConfig["auto_capture_config"]>) {
-  return {
-    ...(a.catalog_name === undefined ? {} : { catalog_name: a.catalog_name }),
-    ...(a.schema_name === undefined ? {} : { schema_name: a.schema_name }),
-    ...(a.table_name_prefix === undefined ? {} : { table_name_prefix: a.table_name_prefix }),
-    ...(a.enabled === undefined ? {} : { enabled: a.enabled }),
   };
 }

@@ -10,6 +10,11 @@ export {
 } from "./auth/resolve.js";
 export { createDatabricksClient, type DatabricksClient, type DatabricksClientOptions } from "./client.js";
 export { defaultEntityName, toConfigUpdateInput } from "./config-update.js";
+export {
+  type EndpointSpec,
+  endpointSpec,
+  type ServedEntitySpec,
+} from "./endpoint-spec.js";
 export type {
   CreateEndpointInput,
   EndpointConfigInput,

@@ -20,6 +20,7 @@ import * as adjustSubmit from "./listeners/adjust-submit.js";
 import * as approveAction from "./listeners/approve-action.js";
 import * as cancelAction from "./listeners/cancel-action.js";
 import type { AckKind, ListenerDeps } from "./listeners/deps.js";
+import * as exportAction from "./listeners/export-action.js";
 import * as ptCommand from "./listeners/pt-command.js";
 import * as rejectAction from "./listeners/reject-action.js";
 import { type RouteServer, startRouteServer } from "./route-server.js";
@@ -126,7 +127,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.onAck === undefined ? {} : { onAck: options.onAck }),
     afterAck: pLimit(options.afterAckConcurrency ?? 4),
   };
-  for (const listener of [ptCommand, approveAction, rejectAction, cancelAction, adjustAction, adjustSubmit]) {
+  for (const listener of [
+    ptCommand,
+    approveAction,
+    rejectAction,
+    cancelAction,
+    adjustAction,
+    adjustSubmit,
+    exportAction,
+  ]) {
     listener.register(app, deps);
   }
 

@@ -15,6 +15,8 @@ export const ACTIONS = {
   adjust: "ptbot_adjust",
   reject: "ptbot_reject",
   cancel: "ptbot_cancel",
+  /** On the READY thread notice; its value is the endpoint name, not a request id. */
+  export: "ptbot_export",
 } as const;
 
 /** A card button's value: `<request id>`, or on the Approve button `<request id>@<revision>`. */

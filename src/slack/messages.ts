@@ -347,6 +347,8 @@ export function parseProblemText(problem: ParseProblem): string {
       return "`/pt status` needs an endpoint name, e.g. `/pt status llama-13b-3`.";
     case "missing_cancel_target":
       return "`/pt cancel` needs the endpoint name or the request id, e.g. `/pt cancel llama-13b-3`.";
+    case "missing_export_endpoint":
+      return "`/pt export` needs an endpoint name, e.g. `/pt export llama-13b-3`.";
   }
 }
 

@@ -2,8 +2,10 @@
  * The replies ptbot posts in a deploy card's thread, one per notice: short, with mentions of whoever should act or
  * hear about it. The card itself is re-rendered separately (`card_changed`).
  */
+import type { types } from "@slack/bolt";
 import type { DeployRequest, Notice } from "../../domain/index.js";
 import { isResolved } from "../../domain/index.js";
+import { ACTIONS } from "../ids.js";
 import { reasonText } from "../messages.js";
 import {
   code,
@@ -16,7 +18,7 @@ import {
   slackDate,
 } from "../mrkdwn.js";
 import type { CardContext } from "./deploy-card.js";
-import { type Block, LIMITS, message, type SlackMessage, section } from "./limits.js";
+import { type Block, LIMITS, message, plain, type SlackMessage, section } from "./limits.js";
 import { planBand, planValues } from "./throughput.js";
 
 /**
@@ -88,7 +90,10 @@ export function threadNotice(
         request.endpointName === undefined
           ? ""
           : ` · ${link(ctx.endpointUrl(request.endpointName), "open in Databricks")}`;
-      return text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`);
+      return withExportButton(
+        text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`),
+        request.endpointName,
+      );
     }
     case "failed":
       return failed(request, notice.reason, requester);
@@ -104,6 +109,18 @@ export function threadNotice(
           `of GPU capacity; ptbot keeps following it and will post here when it ends. ${requester}`,
       );
   }
+}
+
+/** The READY notice's Export button: the endpoint's config as bundle YAML and Terraform, privately to who clicks. */
+function withExportButton(notice: SlackMessage, endpointName: string | undefined): SlackMessage {
+  if (endpointName === undefined) return notice;
+  const button: types.Button = {
+    type: "button",
+    action_id: ACTIONS.export,
+    text: plain("Export config", LIMITS.buttonText),
+    value: endpointName.slice(0, LIMITS.buttonValue),
+  };
+  return { ...notice, blocks: [...notice.blocks, { type: "actions", elements: [button] }] };
 }
 
 function text(line: string): SlackMessage {
