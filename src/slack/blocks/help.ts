@@ -26,7 +26,8 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         "*ptbot deploys Databricks provisioned-throughput endpoints, with an approval.*",
         `\`${COMMAND} deploy <catalog.schema.model>[@alias] [version] [--name NAME] [--min N] [--max N] [--scale-to-zero]\``,
         "    propose a deploy; an approver confirms it on the card I post here",
-        `\`${COMMAND} status <endpoint>\`    state, model, throughput, who asked and who approved`,
+        `\`${COMMAND} status <endpoint>\`    any endpoint: state, model, throughput, tags, who asked and who approved, ptbot's last changes`,
+        `\`${COMMAND} export <endpoint>\`    its config as Databricks Asset Bundle YAML and Terraform HCL, just for you`,
         `\`${COMMAND} list\`    endpoints ptbot manages and requests in flight`,
         `\`${COMMAND} cancel <endpoint or request id>\`    withdraw a request not yet applied (requester or approvers), even when its card is gone`,
         `\`${COMMAND} help\`    this message`,
@@ -39,6 +40,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         `\`${COMMAND} deploy ml.llm-catalog.llama-13b@champion --max 4\``,
         `\`${COMMAND} deploy system.ai.meta_llama_v3_1_8b_instruct --min 0 --max 2 --scale-to-zero --name llama-8b-dev\``,
         `\`${COMMAND} status llama-13b-3\``,
+        `\`${COMMAND} export llama-13b-3\``,
       ].join("\n"),
     ),
     context([

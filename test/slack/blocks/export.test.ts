@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { validateMessageBlocks } from "../../../emulators/slack/index.js";
 import type { EndpointSpec } from "../../../src/databricks/index.js";
 import { codeSections, exportMessage } from "../../../src/slack/blocks/export.js";
 
@@ -55,6 +56,7 @@ describe("the export message", () => {
   it("splits a long config over code blocks of at most 3000 characters that read back whole", () => {
     const message = exportMessage("big", { kind: "ok", spec: many });
     const blocks = message.blocks as Section[];
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
     expect(blocks.length).toBeLessThanOrEqual(50);
     for (const b of blocks) expect(b.text?.text.length ?? 0).toBeLessThanOrEqual(3000);
     const yaml = code(blocks, "*Databricks Asset Bundle*");

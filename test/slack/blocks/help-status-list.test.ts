@@ -15,6 +15,7 @@ describe("helpMessage", () => {
     for (const part of [
       "/pt deploy",
       "/pt status",
+      "/pt export",
       "/pt list",
       "/pt help",
       "--scale-to-zero",
