@@ -17,9 +17,22 @@ afterEach(async () => {
 });
 
 const seed = defaultSeed();
+const OSS = "system.ai.gpt-oss-120b";
 const withEndpoint = {
   ...seed,
   endpoints: [
+    {
+      name: "oss-prod",
+      served_entities: [
+        {
+          name: "gpt-oss-120b-1",
+          entity_name: OSS,
+          entity_version: "1",
+          provisioned_model_units: 50,
+          environment_vars: { MODE: "prod" },
+        },
+      ],
+    },
     {
       name: "llama-prod",
       served_entities: [
@@ -92,5 +105,36 @@ describe("an update keeps the endpoint as it is", () => {
     // The one PUT sent the endpoint's settings, not only the target.
     const puts = h.dbx.requestsTo("PUT", /\/serving-endpoints\/llama-prod\/config$/);
     expect(puts).toHaveLength(1);
+  });
+
+  it("does the same on the model-unit route (PUT /pt/{name}/config, wrapped in config)", async () => {
+    h = await startHarness({ seed: withEndpoint });
+    const card = await h.deploy(`deploy ${OSS} 2 --name oss-prod --max 2`);
+    await h.driver.clickButton({
+      user: APPROVER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.approve,
+    });
+    await h.waitForReply(card, (t) => t.includes("is READY"));
+    const [put] = h.dbx.requestsTo("PUT", /\/serving-endpoints\/pt\/oss-prod\/config$/);
+    expect(put?.body).toMatchObject({
+      config: {
+        served_entities: [
+          {
+            name: "gpt-oss-120b-2",
+            entity_version: "2",
+            provisioned_model_units: 100,
+            environment_vars: { MODE: "prod" },
+          },
+        ],
+      },
+    });
+    const got = h.dbx.endpoint("oss-prod") as { config: { served_entities: Entity[] } };
+    expect(got.config.served_entities[0]).toMatchObject({
+      entity_version: "2",
+      provisioned_model_units: 100,
+      environment_vars: { MODE: "prod" },
+    });
   });
 });
