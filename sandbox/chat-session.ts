@@ -288,7 +288,14 @@ export class ChatSession {
     const s = styles(this.#o.color);
     const card = this.#latestCard();
     const top = this.#o.slack.channelMessages(this.#o.channel.id);
-    const ts = card?.ts ?? top.at(-1)?.ts;
+    const newest = top.at(-1)?.ts;
+    // A button on a thread reply (Export config on a READY notice) makes that reply the latest card; show its whole
+    // thread, or a newer card posted since, as a person scrolling the channel would see it.
+    const root = this.#o.slack
+      .channelMessages(this.#o.channel.id, { includeReplies: true })
+      .find((m) => m.ts === card?.ts)?.threadTs;
+    const ts =
+      root === undefined ? (card?.ts ?? newest) : newest !== undefined && newest > root ? newest : root;
     const thread = ts === undefined ? [] : this.#o.slack.thread(this.#o.channel.id, ts);
     if (thread.length === 0) {
       this.#write(s.gray("Nothing in the channel yet. Try /pt deploy ml.llm-catalog.llama-13b 3"));

@@ -34,6 +34,8 @@ export interface EndpointRecord {
   readonly creator: string;
   readonly creationTimestamp: number;
   tags: readonly EndpointTag[];
+  /** The endpoint's AI gateway settings (seeded), echoed by GET; a config update never changes them. */
+  readonly aiGateway: Readonly<Record<string, unknown>> | undefined;
   /** Clock time of the last tag change (it moves `last_updated_timestamp` too). */
   tagsChangedAt: number;
   /** Oldest first; a new one only starts once the previous one is done. */
@@ -136,6 +138,7 @@ export class EndpointStore {
     creator: string;
     /** Seeds place deployments in the past; the API always starts now. */
     startTime?: number;
+    aiGateway?: Readonly<Record<string, unknown>>;
   }): EndpointRecord {
     this.ensureAbsent(input.name);
     const startTime = input.startTime ?? this.#now();
@@ -145,6 +148,7 @@ export class EndpointStore {
       creator: input.creator,
       creationTimestamp: startTime,
       tags: input.tags,
+      aiGateway: input.aiGateway,
       tagsChangedAt: startTime,
       deployments: [],
     };

@@ -17,8 +17,9 @@ function endpointHeader(record: EndpointRecord, status: EndpointStatus): Record<
 
 /**
  * `ServingEndpointDetailed`, the answer of GET, create and update. Carries, like the real service, fields no SDK
- * models (`state.suspend`, `endpoint_type`, `min_dbus`/`max_dbus`); PT entities have no `workload_size`/`workload_type`.
- * Empty lists are omitted, as protobuf JSON does.
+ * models (`state.suspend`, `endpoint_type`, `min_dbus`/`max_dbus`); PT entities have no `workload_size`/`workload_type`
+ * unless the config set them. Empty lists are omitted, as protobuf JSON does. The AI gateway is the endpoint's, not
+ * the config's: a config update leaves it as it is.
  */
 export function renderEndpoint(record: EndpointRecord, status: EndpointStatus): Record<string, unknown> {
   const config = status.current;
@@ -33,6 +34,7 @@ export function renderEndpoint(record: EndpointRecord, status: EndpointStatus): 
               entityJson(e, config.deployment, config.state),
             ),
             traffic_config: trafficJson(config.deployment),
+            ...autoCaptureField(config.deployment),
             config_version: config.deployment.configVersion,
           },
         }),
@@ -45,10 +47,12 @@ export function renderEndpoint(record: EndpointRecord, status: EndpointStatus): 
               entityJson(e, pending, "DEPLOYMENT_CREATING"),
             ),
             traffic_config: trafficJson(pending),
+            ...autoCaptureField(pending),
             config_version: pending.configVersion,
           },
         }),
     ...tagsField(record),
+    ...(record.aiGateway === undefined ? {} : { ai_gateway: record.aiGateway }),
     id: record.id,
     permission_level: "CAN_MANAGE",
     route_optimized: false,
@@ -112,6 +116,9 @@ function entityJson(e: ServedEntity, d: Deployment, state: EntityDeploymentState
     entity_name: e.entityName,
     entity_version: e.entityVersion,
     ...capacity,
+    ...(e.environmentVars === undefined ? {} : { environment_vars: e.environmentVars }),
+    ...(e.workloadType === undefined ? {} : { workload_type: e.workloadType }),
+    ...(e.workloadSize === undefined ? {} : { workload_size: e.workloadSize }),
     state: {
       deployment: state,
       deployment_state_message: state === "DEPLOYMENT_FAILED" ? failureMessage(d) : STATE_MESSAGES[state],
@@ -128,6 +135,21 @@ function trafficJson(d: Deployment): Record<string, unknown> {
       served_entity_name: r.servedEntityName,
       traffic_percentage: r.trafficPercentage,
     })),
+  };
+}
+
+function autoCaptureField(d: Deployment): Record<string, unknown> {
+  const a = d.config.autoCapture;
+  if (a === undefined) return {};
+  const prefix = a.tableNamePrefix ?? d.config.servedEntities[0]?.name ?? "endpoint";
+  return {
+    auto_capture_config: {
+      catalog_name: a.catalogName,
+      schema_name: a.schemaName,
+      ...(a.tableNamePrefix === undefined ? {} : { table_name_prefix: a.tableNamePrefix }),
+      enabled: a.enabled,
+      state: { payload_table: { name: `${prefix}_payload`, status: "ACTIVE" } },
+    },
   };
 }
 

@@ -94,6 +94,10 @@ const endpointSchema = z.object({
   name: z.string(),
   served_entities: z.array(z.record(z.string(), z.unknown())).min(1),
   traffic_config: z.unknown().optional(),
+  /** Validated like a create's. */
+  auto_capture_config: z.unknown().optional(),
+  /** Echoed by GET as given; config updates leave it as it is (it has its own API). */
+  ai_gateway: z.record(z.string(), z.unknown()).optional(),
   tags: z.array(tagSchema).optional(),
   /** READY (default): deployed before the emulator started; IN_PROGRESS: its creation starts at startup. */
   state: z.enum(["READY", "IN_PROGRESS", "FAILED"]).optional(),

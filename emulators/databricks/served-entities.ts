@@ -26,6 +26,18 @@ export interface ServedEntity {
   readonly task: ServingTask;
   readonly embeddingDimensions: number | undefined;
   readonly capacity: Capacity;
+  /** Echoed by GET as given (secret references `{{secrets/scope/key}}` included). */
+  readonly environmentVars: Readonly<Record<string, string>> | undefined;
+  readonly workloadType: string | undefined;
+  readonly workloadSize: string | undefined;
+}
+
+/** Inference tables on the config (`auto_capture_config`), as given. */
+export interface AutoCapture {
+  readonly catalogName: string;
+  readonly schemaName: string;
+  readonly tableNamePrefix: string | undefined;
+  readonly enabled: boolean;
 }
 
 export interface TrafficRoute {
@@ -33,9 +45,14 @@ export interface TrafficRoute {
   readonly trafficPercentage: number;
 }
 
+/**
+ * A whole config, as the last create or `PUT …/config` gave it: an update replaces it, so what that PUT did not
+ * send (environment variables, workload settings, other entities, routes, auto capture) is gone.
+ */
 export interface CoreConfig {
   readonly servedEntities: readonly ServedEntity[];
   readonly routes: readonly TrafficRoute[];
+  readonly autoCapture: AutoCapture | undefined;
 }
 
 /**
@@ -78,7 +95,58 @@ export function validateCoreConfig(input: unknown, kind: CapacityKind, catalog: 
     }
     names.add(e.name);
   }
-  return { servedEntities, routes: validateTraffic(input.traffic_config, servedEntities) };
+  return {
+    servedEntities,
+    routes: validateTraffic(input.traffic_config, servedEntities),
+    autoCapture: validateAutoCapture(input.auto_capture_config),
+  };
+}
+
+/** GPU workload types the serving API names; provisioned throughput entities usually send none. */
+const WORKLOAD_TYPES = ["CPU", "GPU_SMALL", "GPU_MEDIUM", "GPU_LARGE", "MULTIGPU_MEDIUM"];
+const WORKLOAD_SIZES = ["Small", "Medium", "Large"];
+
+function validateSettings(raw: Record<string, unknown>, where: string) {
+  const env = raw.environment_vars;
+  if (
+    env !== undefined &&
+    env !== null &&
+    (!isObject(env) || !Object.values(env).every((v) => typeof v === "string"))
+  ) {
+    throw invalidParameter(`${where}.environment_vars must be a map of strings to strings.`);
+  }
+  for (const [field, allowed] of [
+    ["workload_type", WORKLOAD_TYPES],
+    ["workload_size", WORKLOAD_SIZES],
+  ] as const) {
+    const value = raw[field];
+    if (value !== undefined && value !== null && (typeof value !== "string" || !allowed.includes(value))) {
+      throw invalidParameter(
+        `Invalid value for ${where}.${field}: ${JSON.stringify(value)}; expected one of ${allowed.join(", ")}.`,
+      );
+    }
+  }
+  return {
+    environmentVars: isObject(env) ? (env as Record<string, string>) : undefined,
+    workloadType: typeof raw.workload_type === "string" ? raw.workload_type : undefined,
+    workloadSize: typeof raw.workload_size === "string" ? raw.workload_size : undefined,
+  };
+}
+
+function validateAutoCapture(raw: unknown): AutoCapture | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isObject(raw) || typeof raw.catalog_name !== "string" || typeof raw.schema_name !== "string") {
+    throw invalidParameter("auto_capture_config needs catalog_name and schema_name.");
+  }
+  if (raw.table_name_prefix !== undefined && typeof raw.table_name_prefix !== "string") {
+    throw invalidParameter("auto_capture_config.table_name_prefix must be a string.");
+  }
+  return {
+    catalogName: raw.catalog_name,
+    schemaName: raw.schema_name,
+    tableNamePrefix: raw.table_name_prefix,
+    enabled: optionalBoolean(raw.enabled ?? true, "auto_capture_config.enabled"),
+  };
 }
 
 function validateEntity(raw: unknown, index: number, kind: CapacityKind, catalog: Catalog): ServedEntity {
@@ -131,6 +199,7 @@ function validateEntity(raw: unknown, index: number, kind: CapacityKind, catalog
     task: catalog.task(found.model),
     embeddingDimensions: found.model.embedding_dimensions,
     capacity,
+    ...validateSettings(raw, where),
   };
 }
 

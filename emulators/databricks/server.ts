@@ -306,7 +306,11 @@ function seedEndpoints(
           ? "throughput"
           : "model_units";
       const config = validateCoreConfig(
-        { served_entities: e.served_entities, traffic_config: e.traffic_config },
+        {
+          served_entities: e.served_entities,
+          traffic_config: e.traffic_config,
+          auto_capture_config: e.auto_capture_config,
+        },
         kind,
         catalog,
       );
@@ -324,6 +328,7 @@ function seedEndpoints(
           t.value === undefined ? { key: t.key } : { key: t.key, value: t.value },
         ),
         creator: e.creator ?? user,
+        ...(e.ai_gateway === undefined ? {} : { aiGateway: e.ai_gateway }),
         startTime: state === "IN_PROGRESS" ? now() : now() - store.provisioningMs,
       });
     } catch (cause) {

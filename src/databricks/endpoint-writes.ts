@@ -5,8 +5,21 @@ import { ServingEndpointSchema } from "./schemas.js";
 import { ENDPOINTS_PATH, endpointPath, getServingEndpoint } from "./serving-endpoints.js";
 import type { DatabricksTransport } from "./transport.js";
 
+/**
+ * A served entity's settings other than its model and size, which an update carries over from the endpoint as it
+ * is (a `PUT …/config` replaces the whole config: a setting not sent is dropped).
+ */
+export interface EntitySettingsInput {
+  /** Values may be secret references (`{{secrets/scope/key}}`); sent back exactly as read. */
+  readonly environment_vars?: Readonly<Record<string, string>>;
+  readonly workload_type?: string;
+  readonly workload_size?: string;
+  readonly instance_profile_arn?: string;
+  readonly burst_scaling_enabled?: boolean;
+}
+
 /** A served entity sized in tokens/second (`POST /api/2.0/serving-endpoints`). */
-export interface ThroughputEntityInput {
+export interface ThroughputEntityInput extends EntitySettingsInput {
   readonly entity_name: string;
   /** Sent as a string, as the API requires. */
   readonly entity_version: string | number;
@@ -17,7 +30,7 @@ export interface ThroughputEntityInput {
 }
 
 /** A served entity sized in model units (`POST /api/2.0/serving-endpoints/pt`). */
-export interface ModelUnitEntityInput {
+export interface ModelUnitEntityInput extends EntitySettingsInput {
   readonly entity_name: string;
   readonly entity_version: string | number;
   readonly name?: string;
@@ -31,6 +44,13 @@ export interface EndpointConfigInput {
   readonly served_entities: readonly ServedEntityInput[];
   readonly traffic_config?: {
     readonly routes: readonly { readonly served_entity_name: string; readonly traffic_percentage: number }[];
+  };
+  /** Inference tables (the older, per-config way to log requests); carried over by an update when set. */
+  readonly auto_capture_config?: {
+    readonly catalog_name?: string;
+    readonly schema_name?: string;
+    readonly table_name_prefix?: string;
+    readonly enabled?: boolean;
   };
 }
 
@@ -68,6 +88,7 @@ function wireConfig(config: EndpointConfigInput) {
   return {
     served_entities: config.served_entities.map((e) => ({ ...e, entity_version: String(e.entity_version) })),
     ...(config.traffic_config === undefined ? {} : { traffic_config: config.traffic_config }),
+    ...(config.auto_capture_config === undefined ? {} : { auto_capture_config: config.auto_capture_config }),
   };
 }
 

@@ -9,9 +9,16 @@ export {
   resolveDatabricksAuth,
 } from "./auth/resolve.js";
 export { createDatabricksClient, type DatabricksClient, type DatabricksClientOptions } from "./client.js";
+export { defaultEntityName, toConfigUpdateInput } from "./config-update.js";
+export {
+  type EndpointSpec,
+  endpointSpec,
+  type ServedEntitySpec,
+} from "./endpoint-spec.js";
 export type {
   CreateEndpointInput,
   EndpointConfigInput,
+  EntitySettingsInput,
   ModelUnitEntityInput,
   ServedEntityInput,
   ThroughputEntityInput,

@@ -114,6 +114,12 @@ export const ServedEntitySchema = z.looseObject({
   max_provisioned_throughput: z.number().optional(),
   provisioned_model_units: z.number().optional(),
   scale_to_zero_enabled: z.boolean().optional(),
+  /** Kept by a config update (see `config-update.ts`); values may be secret references, never logged. */
+  environment_vars: z.record(z.string(), z.string()).optional().catch(undefined),
+  workload_type: z.string().optional().catch(undefined),
+  workload_size: z.string().optional().catch(undefined),
+  instance_profile_arn: z.string().optional().catch(undefined),
+  burst_scaling_enabled: z.boolean().optional().catch(undefined),
   /** Set on other teams' endpoints that proxy an outside provider (OpenAI, Anthropic, …). */
   external_model: z
     .looseObject({ provider: z.string().optional(), name: z.string().optional() })
@@ -143,6 +149,16 @@ export const EndpointConfigSchema = z.looseObject({
   config_version: z.number().optional(),
   served_entities: z.array(ServedEntitySchema).default([]),
   traffic_config: TrafficConfigSchema.optional(),
+  /** Inference tables set on the config itself (the older way); `state` in it is the service's, not an input. */
+  auto_capture_config: z
+    .looseObject({
+      catalog_name: z.string().optional(),
+      schema_name: z.string().optional(),
+      table_name_prefix: z.string().optional(),
+      enabled: z.boolean().optional(),
+    })
+    .optional()
+    .catch(undefined),
 });
 export type EndpointConfig = z.output<typeof EndpointConfigSchema>;
 

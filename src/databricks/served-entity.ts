@@ -22,7 +22,7 @@ export function toServedEntityInput(target: EndpointTarget): ServedEntityInput {
   };
 }
 
-/** The config a create or update of `target` sends: its one served entity. */
+/** The config a create of `target` sends: its one served entity (an update starts from the endpoint: `config-update.ts`). */
 export function toEndpointConfigInput(target: EndpointTarget): EndpointConfigInput {
   return { served_entities: [toServedEntityInput(target)] };
 }

@@ -28,6 +28,8 @@ export type ParsedCommand =
   | { readonly kind: "rollback"; readonly endpoint: string; readonly adopt: boolean }
   | { readonly kind: "delete"; readonly endpoint: string; readonly adopt: boolean }
   | { readonly kind: "status"; readonly endpoint: string }
+  /** The endpoint's config as a bundle resource and a Terraform resource, privately. */
+  | { readonly kind: "export"; readonly endpoint: string }
   /** `target` is an endpoint name or a request id. */
   | { readonly kind: "cancel"; readonly target: string }
   | { readonly kind: "list" }
@@ -55,6 +57,7 @@ export interface ParseProblem {
     | "missing_cancel_target"
     /** `/pt scale <endpoint>` with no flag: nothing to change. */
     | "nothing_to_scale"
+    | "missing_export_endpoint"
     /** Longer than {@link MAX_COMMAND_LENGTH}; `detail` is the length. */
     | "too_long";
   readonly detail?: string;
@@ -252,6 +255,12 @@ export function parseCommand(text: string): ParsedCommand {
       if (endpoint === undefined) return problem("missing_endpoint");
       if (extra !== undefined) return problem("unexpected_argument", extra);
       return { kind: "status", endpoint };
+    }
+    case "export": {
+      const [endpoint, extra] = args;
+      if (endpoint === undefined) return problem("missing_export_endpoint");
+      if (extra !== undefined) return problem("unexpected_argument", extra);
+      return { kind: "export", endpoint };
     }
     case "cancel": {
       const [target, extra] = args;

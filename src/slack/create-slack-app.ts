@@ -22,6 +22,7 @@ import * as cancelAction from "./listeners/cancel-action.js";
 import * as deleteAction from "./listeners/delete-action.js";
 import * as deleteSubmit from "./listeners/delete-submit.js";
 import type { AckKind, ListenerDeps } from "./listeners/deps.js";
+import * as exportAction from "./listeners/export-action.js";
 import * as ptCommand from "./listeners/pt-command.js";
 import * as rejectAction from "./listeners/reject-action.js";
 import { type RouteServer, startRouteServer } from "./route-server.js";
@@ -137,6 +138,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     adjustSubmit,
     deleteAction,
     deleteSubmit,
+    exportAction,
   ]) {
     listener.register(app, deps);
   }

@@ -17,6 +17,8 @@ export const ACTIONS = {
   cancel: "ptbot_cancel",
   /** On a delete request's card, instead of Approve: opens the modal where the approver types the endpoint's name. */
   delete: "ptbot_delete",
+  /** On the READY thread notice; its value is the endpoint name, not a request id. */
+  export: "ptbot_export",
 } as const;
 
 /** A card button's value: `<request id>`, or on the Approve button `<request id>@<revision>`. */

@@ -376,6 +376,8 @@ export function parseProblemText(problem: ParseProblem): string {
       return `\`/pt scale\` ${what} needs something to change: \`--min N\`, \`--max N\`, \`--scale-to-zero\` or \`--no-scale-to-zero\` (flags left out keep their current value).`;
     case "missing_cancel_target":
       return "`/pt cancel` needs the endpoint name or the request id, e.g. `/pt cancel llama-13b-3`.";
+    case "missing_export_endpoint":
+      return "`/pt export` needs an endpoint name, e.g. `/pt export llama-13b-3`.";
   }
 }
 

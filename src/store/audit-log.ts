@@ -1,13 +1,23 @@
 /**
  * The audit role of the store: an append-only log, one entry per state change. Entries are written only by
  * `RequestStore.insert`/`save`, in the same transaction as the change they describe; this role reads them back.
- * Production does not read it yet: the contract suite and the workflow tests do.
+ * `/pt status` reads an endpoint's last changes from it.
  */
 import type { DeployRequest, DeployState } from "../domain/request.js";
 
 export interface AuditLog {
   /** The request's audit entries, oldest first. */
   audit(requestId: string): Promise<AuditEntry[]>;
+  /**
+   * The last changes ptbot made (or tried to make) to an endpoint, newest first: the entries in which a request of
+   * `workspace` for `endpointName` left the Databricks work (`creating` or `provisioning`) for an outcome, of any
+   * request kind. Each entry's `after` snapshot says what, who asked and who approved; `at` says when.
+   */
+  endpointChanges(
+    workspace: string,
+    endpointName: string,
+    options: { readonly limit: number },
+  ): Promise<AuditEntry[]>;
 }
 
 /** What the caller tells the audit log about a change; the store adds the states and the before/after snapshots. */

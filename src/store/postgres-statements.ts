@@ -49,6 +49,11 @@ export const SQL = {
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
   audit: `SELECT request_id, at, actor, action, from_state, to_state, before, after FROM audit_log
     WHERE request_id = $1 ORDER BY seq`,
+  endpointChanges: `SELECT a.request_id, a.at, a.actor, a.action, a.from_state, a.to_state, a.before, a.after
+    FROM audit_log a JOIN requests r ON r.id = a.request_id
+    WHERE r.workspace = $1 AND r.endpoint_name = $2
+      AND a.from_state IN ('creating', 'provisioning') AND a.to_state NOT IN ('creating', 'provisioning')
+    ORDER BY a.seq DESC LIMIT $3`,
   enqueue: "INSERT INTO outbox (request_id, notice, request, created_at) VALUES ($1, $2, $3, $4)",
   // The head of each request's queue, when it is free to deliver. A head another replica is completing is locked
   // and skipped, and the notice behind it is no head in this statement's snapshot, so order holds across replicas:

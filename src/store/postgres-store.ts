@@ -235,6 +235,16 @@ export class PostgresStore implements Store {
     return (await this.#query(SQL.audit, [requestId])).map(auditEntryOf);
   }
 
+  async endpointChanges(
+    workspace: string,
+    endpointName: string,
+    options: { readonly limit: number },
+  ): Promise<AuditEntry[]> {
+    return (await this.#query(SQL.endpointChanges, [workspace, endpointName, options.limit])).map(
+      auditEntryOf,
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -227,6 +227,14 @@ export class SqliteStore implements Store {
     return this.#sql.audit.all(requestId).map(auditEntryOf);
   }
 
+  async endpointChanges(
+    workspace: string,
+    endpointName: string,
+    options: { readonly limit: number },
+  ): Promise<AuditEntry[]> {
+    return this.#sql.endpointChanges.all(workspace, endpointName, options.limit).map(auditEntryOf);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -378,6 +386,10 @@ function prepareStatements(db: DatabaseSync) {
     appendAudit: p(`INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after)
       VALUES (:request_id, :at, :actor, :action, :from_state, :to_state, :before, :after)`),
     audit: p("SELECT * FROM audit_log WHERE request_id = ? ORDER BY seq"),
+    endpointChanges: p(`SELECT a.* FROM audit_log a JOIN requests r ON r.id = a.request_id
+      WHERE r.workspace = ? AND r.endpoint_name = ?
+        AND a.from_state IN ('creating', 'provisioning') AND a.to_state NOT IN ('creating', 'provisioning')
+      ORDER BY a.seq DESC LIMIT ?`),
     // One statement, so the check and the take are atomic across processes on the file.
     claimPoll: p(`INSERT INTO workspace_polls (workspace, owner, polled_at, next_poll_at)
       VALUES (:workspace, :owner, :now, :next)

@@ -5,6 +5,7 @@ import {
   isNotFound,
   isTransient,
   type ServingEndpoint,
+  toConfigUpdateInput,
   toEndpointConfigInput,
 } from "../databricks/index.js";
 import {
@@ -249,7 +250,12 @@ async function send(deps: CreateDeps, request: DeployRequest, work: EndpointWork
         tags: tagsFor(request),
       });
     } else {
-      endpoint = await deps.databricks.updateServingEndpointConfig(name, toEndpointConfigInput(target));
+      // A PUT replaces the whole config: start from the endpoint as it is, so only the target's parts change.
+      const current = await deps.databricks.getServingEndpoint(name);
+      endpoint = await deps.databricks.updateServingEndpointConfig(
+        name,
+        toConfigUpdateInput(current, target),
+      );
       await deps.databricks
         .patchServingEndpointTags(name, { add_tags: tagsFor(request) })
         .catch((error: unknown) => log.warn({ err: error }, "endpoint tags not updated"));

@@ -6,7 +6,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulators/databricks/index.js";
+import {
+  type DatabricksEmulator,
+  type DatabricksEmulatorOptions,
+  startDatabricksEmulator,
+} from "../../emulators/databricks/index.js";
 import {
   defaultCredentials,
   defaultWorkspace,
@@ -52,6 +56,8 @@ export interface HarnessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Databricks provisioning time; default 300 ms. */
   readonly provisioningMs?: number;
+  /** The Databricks emulator's seed; default its `default-seed.json`. */
+  readonly seed?: DatabricksEmulatorOptions["seed"];
   /** Run over Socket Mode instead of signed HTTP. */
   readonly socketMode?: boolean;
   /** Run on PostgreSQL at this URL (`PTBOT_DATABASE_URL`) instead of an in-memory SQLite store. */
@@ -112,7 +118,11 @@ export function blockText(m: Pick<StoredMessage, "blocks">): string {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = new ShiftedClock();
-  const dbx = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs ?? 300 });
+  const dbx = await startDatabricksEmulator({
+    port: 0,
+    provisioningMs: options.provisioningMs ?? 300,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
   const slack = await startSlackEmulator({
     ...defaultWorkspace,
     ...options.workspace,

@@ -29,7 +29,8 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         `\`${COMMAND} scale <endpoint> [--min N] [--max N] [--scale-to-zero | --no-scale-to-zero] [--adopt]\`    change an endpoint's band (options left out keep their value), with an approval`,
         `\`${COMMAND} rollback <endpoint> [--adopt]\`    put back the config ptbot applied before the current one, with an approval`,
         `\`${COMMAND} delete <endpoint> [--adopt]\`    delete an endpoint; the approver types its name to confirm`,
-        `\`${COMMAND} status <endpoint>\`    state, model, throughput, who asked and who approved`,
+        `\`${COMMAND} status <endpoint>\`    any endpoint: state, model, throughput, tags, who asked and who approved, ptbot's last changes`,
+        `\`${COMMAND} export <endpoint>\`    its config as Databricks Asset Bundle YAML and Terraform HCL, just for you`,
         `\`${COMMAND} list\`    endpoints ptbot manages and requests in flight`,
         `\`${COMMAND} cancel <endpoint or request id>\`    withdraw a request not yet applied (requester or approvers), even when its card is gone`,
         `\`${COMMAND} help\`    this message`,
@@ -43,6 +44,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         `\`${COMMAND} deploy system.ai.meta_llama_v3_1_8b_instruct --min 0 --max 2 --scale-to-zero --name llama-8b-dev\``,
         `\`${COMMAND} scale llama-13b-3 --max 5\``,
         `\`${COMMAND} status llama-13b-3\``,
+        `\`${COMMAND} export llama-13b-3\``,
       ].join("\n"),
     ),
     context([

@@ -1,9 +1,11 @@
 /**
- * The answer to `/pt status <endpoint>`: its state, what it serves and at what throughput, who asked for it and who
- * approved it, ptbot's request in flight for it if any, and a link to the workspace UI.
+ * The answer to `/pt status <endpoint>`, for any endpoint of the workspace (ptbot's own or another team's): its state,
+ * what it serves and at what throughput, its tags, who asked for it and who approved it, the last changes ptbot
+ * made to it, ptbot's request in flight for it if any, and a link to the workspace UI.
  */
 import type { ServedEntity } from "../../databricks/index.js";
 import { ACTIVE_STATES, type DeployRequest, requestKind } from "../../domain/index.js";
+import type { AuditEntry } from "../../store/audit-log.js";
 import { lookupFailureText, stateText } from "../messages.js";
 import { code, escapeMrkdwn, joinWords, link, mention, slackDate, truncate } from "../mrkdwn.js";
 import type { EndpointStatus } from "../queries/endpoint-status.js";
@@ -29,6 +31,8 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
     const why = failure?.state?.deployment_state_message;
     if (why !== undefined && why !== "")
       lines.push(`*Deployment message*: ${escapeMrkdwn(truncate(why, 500))}`);
+    const tags = tagsText(endpoint.tags);
+    if (tags !== undefined) lines.push(`*Tags*: ${tags}`);
     lines.push(...whoLines(endpoint.tags, lastReady));
     lines.push(link(status.url, "Open the endpoint in Databricks"));
     blocks.push(section(lines.join("\n")));
@@ -40,6 +44,10 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
           : `There is no endpoint ${name} in the workspace (yet).`,
       ),
     );
+  }
+  const changes = status.changes ?? [];
+  if (changes.length > 0) {
+    blocks.push(section(["*Last changes by ptbot*:", ...changes.map(changeLine)].join("\n")));
   }
   if (active !== undefined) blocks.push(section(requestLine("In progress", active)));
   const latest = status.requests[0];
@@ -54,14 +62,59 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
 }
 
 function entitiesText(entities: readonly ServedEntity[]): string {
-  return entities
-    .slice(0, 3)
-    .map((e) => {
-      const what = `${code(e.entity_name ?? e.name ?? "unnamed")}${e.entity_version === undefined ? "" : ` v${escapeMrkdwn(e.entity_version)}`}`;
-      const band = entityBand(e);
-      return band === undefined ? what : `${what} at ${band}`;
-    })
-    .join("; ");
+  const shown = entities.slice(0, 3).map((e) => {
+    const what = `${entityWhat(e)}${e.entity_version === undefined ? "" : ` v${escapeMrkdwn(e.entity_version)}`}`;
+    const band = entityBand(e);
+    const workload = [e.workload_type, e.workload_size].filter((w) => w !== undefined).map(escapeMrkdwn);
+    const size = band ?? (workload.length === 0 ? undefined : workload.join(", "));
+    return size === undefined ? what : `${what} at ${size}`;
+  });
+  const more = entities.length - shown.length;
+  return more > 0 ? `${shown.join("; ")}; and ${more} more` : shown.join("; ");
+}
+
+/** What an entity serves: its Unity Catalog model, an outside provider's model, or a pay-per-token model. */
+function entityWhat(e: ServedEntity): string {
+  if (e.entity_name !== undefined) return code(e.entity_name);
+  const external = e.external_model;
+  if (external !== undefined) {
+    const model = code(external.name ?? e.name ?? "unnamed");
+    return external.provider === undefined
+      ? `external model ${model}`
+      : `${escapeMrkdwn(external.provider)} model ${model}`;
+  }
+  if (e.foundation_model !== undefined)
+    return `pay-per-token ${code(e.foundation_model.name ?? e.name ?? "model")}`;
+  return code(e.name ?? "unnamed");
+}
+
+/** The endpoint's own tags (ptbot's bookkeeping tags are shown as the who lines instead). */
+function tagsText(tags: readonly { key: string; value?: string | undefined }[]): string | undefined {
+  const own = tags.filter((t) => !t.key.startsWith("ptbot_"));
+  if (own.length === 0) return undefined;
+  const shown = own.slice(0, 10).map((t) => code(t.value === undefined ? t.key : `${t.key}=${t.value}`));
+  return own.length > shown.length
+    ? `${shown.join(", ")} and ${own.length - shown.length} more`
+    : shown.join(", ");
+}
+
+/**
+ * One change ptbot made, from its audit entry: when, what (the request's kind and target, as the snapshot after the
+ * change holds them), who asked and who approved, and whether it worked.
+ */
+function changeLine(entry: AuditEntry): string {
+  const r = entry.after;
+  const worked = entry.toState === "ready";
+  const kind = requestKind(r);
+  const verb = kind !== "deploy" ? kind : r.mode?.kind === "update" ? "update" : "create";
+  const version = r.model === undefined ? "" : ` v${r.model.version}`;
+  const band = r.model !== undefined && r.plan !== undefined ? ` at ${planValues(r.model, r.plan)}` : "";
+  const approvers = r.approvals.map((a) => mention(a.by));
+  const outcome = worked ? "✅" : `❌ ${stateText(entry.toState)}`;
+  return (
+    `• ${slackDate(entry.at)}: ${outcome}, ${verb} to ${code(r.model?.fullName ?? r.ask.model)}${version}${band}, ` +
+    `requested by ${mention(r.requester.id)}, approved by ${approvers.length === 0 ? "—" : joinWords(approvers, "and")}`
+  );
 }
 
 /** Who asked and who approved: from ptbot's last request that got this endpoint ready, else from its tags. */

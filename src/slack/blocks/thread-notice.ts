@@ -2,8 +2,10 @@
  * The replies ptbot posts in a deploy card's thread, one per notice: short, with mentions of whoever should act or
  * hear about it. The card itself is re-rendered separately (`card_changed`).
  */
+import type { types } from "@slack/bolt";
 import type { DeployRequest, Notice } from "../../domain/index.js";
 import { isResolved, requestKind } from "../../domain/index.js";
+import { ACTIONS } from "../ids.js";
 import { reasonText } from "../messages.js";
 import {
   code,
@@ -16,7 +18,7 @@ import {
   slackDate,
 } from "../mrkdwn.js";
 import type { CardContext } from "./deploy-card.js";
-import { type Block, LIMITS, message, type SlackMessage, section } from "./limits.js";
+import { type Block, LIMITS, message, plain, type SlackMessage, section } from "./limits.js";
 import { currentBand, planBand, planValues } from "./throughput.js";
 
 /**
@@ -89,9 +91,12 @@ export function threadNotice(
           ? ""
           : ` · ${link(ctx.endpointUrl(request.endpointName), "open in Databricks")}`;
       const version = isResolved(request) ? ` on v${request.model.version}` : "";
-      return requestKind(request) === "deploy"
-        ? text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`)
-        : text(`🟢 ${requester}: done, ${endpoint} is READY${version}${band}${url}`);
+      return withExportButton(
+        requestKind(request) === "deploy"
+          ? text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`)
+          : text(`🟢 ${requester}: done, ${endpoint} is READY${version}${band}${url}`),
+        request.endpointName,
+      );
     }
     case "deleting":
       return text(`🗑️ Deleting endpoint ${endpoint}…`);
@@ -138,6 +143,18 @@ function doingWord(request: DeployRequest): string {
 function stillServing(request: DeployRequest): string {
   if (request.mode?.kind !== "update" || request.endpoint?.ready !== "READY") return "";
   return `\nIt is still READY on ${currentBand(request.mode.current)}: its old config keeps serving.`;
+}
+
+/** The READY notice's Export button: the endpoint's config as bundle YAML and Terraform, privately to who clicks. */
+function withExportButton(notice: SlackMessage, endpointName: string | undefined): SlackMessage {
+  if (endpointName === undefined) return notice;
+  const button: types.Button = {
+    type: "button",
+    action_id: ACTIONS.export,
+    text: plain("Export config", LIMITS.buttonText),
+    value: endpointName.slice(0, LIMITS.buttonValue),
+  };
+  return { ...notice, blocks: [...notice.blocks, { type: "actions", elements: [button] }] };
 }
 
 function text(line: string): SlackMessage {

@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import type { RespondArguments, webApi } from "@slack/bolt";
 import type { ApprovalPolicy } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
+import type { AuditLog } from "../../store/audit-log.js";
 import type { RequestStore } from "../../store/request-store.js";
 import type { DeployWorkflow } from "../../workflow/deploy-workflow.js";
 import type { Clock, DatabricksApi } from "../../workflow/ports.js";
@@ -24,7 +25,8 @@ export interface ListenerDeps {
     | "findCancellable"
     | "actor"
   >;
-  readonly store: Pick<RequestStore, "get" | "findByEndpointName" | "listByStates">;
+  readonly store: Pick<RequestStore, "get" | "findByEndpointName" | "listByStates"> &
+    Pick<AuditLog, "endpointChanges">;
   readonly databricks: Pick<DatabricksApi, "getServingEndpoint" | "listServingEndpoints" | "endpointUrl">;
   readonly policy: ApprovalPolicy;
   readonly clock: Clock;

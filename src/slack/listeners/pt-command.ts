@@ -1,5 +1,5 @@
 /**
- * `/pt`: deploy, scale, rollback, delete, status, list, cancel and help. Every answer is acknowledged at once (Slack allows 3 s) and everything slow
+ * `/pt`: deploy, scale, rollback, delete, status, export, list, cancel and help. Every answer is acknowledged at once (Slack allows 3 s) and everything slow
  * runs after the ack; answers go privately to whoever typed the command, through the command's response_url. A
  * deploy that awaits approval gets its card posted in the channel, where everyone can see and act on it.
  */
@@ -13,6 +13,7 @@ import {
 import type { Logger } from "../../logger.js";
 import { StoreUnavailableError } from "../../store/store-unavailable.js";
 import { deployCard } from "../blocks/deploy-card.js";
+import { exportMessage } from "../blocks/export.js";
 import { helpMessage } from "../blocks/help.js";
 import { listMessage } from "../blocks/list.js";
 import { statusMessage } from "../blocks/status.js";
@@ -30,6 +31,7 @@ import {
   violationLines,
 } from "../messages.js";
 import { code } from "../mrkdwn.js";
+import { loadEndpointExport } from "../queries/endpoint-export.js";
 import { loadEndpointStatus } from "../queries/endpoint-status.js";
 import { loadManagedList } from "../queries/managed-list.js";
 import { slackErrorCode } from "../slack-errors.js";
@@ -86,6 +88,21 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
         await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
         await afterAck(deps, async () =>
           reply(statusMessage(await loadEndpointStatus(deps, parsed.endpoint))),
+        );
+        return;
+      }
+      case "export": {
+        const problems = validateEndpointName(parsed.endpoint);
+        if (problems.length > 0) {
+          await args.ack({
+            response_type: "ephemeral",
+            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
+          });
+          return;
+        }
+        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        await afterAck(deps, async () =>
+          reply(exportMessage(parsed.endpoint, await loadEndpointExport(deps, parsed.endpoint))),
         );
         return;
       }

@@ -1,10 +1,12 @@
 /**
- * What `/pt status <endpoint>` shows, gathered from the workspace (the endpoint as it is) and the store (the
- * requests ptbot holds for that name). The workflow has no such query; this reads its ports directly.
+ * What `/pt status <endpoint>` shows, gathered from the workspace (the endpoint as it is, managed by ptbot or not),
+ * the store (the requests ptbot holds for that name) and the audit log (the last changes ptbot made to it). The
+ * workflow has no such query; this reads its ports directly.
  */
 import { isNotFound, type ServingEndpoint } from "../../databricks/index.js";
 import type { DeployRequest } from "../../domain/index.js";
 import { PtbotError } from "../../errors.js";
+import type { AuditEntry, AuditLog } from "../../store/audit-log.js";
 import type { RequestStore } from "../../store/request-store.js";
 import type { DatabricksApi } from "../../workflow/ports.js";
 
@@ -18,26 +20,31 @@ export interface EndpointStatus {
   readonly url: string;
   /** Set when Databricks could not be asked: the error's stable code. */
   readonly lookupError?: string;
+  /** The last changes ptbot made (or tried to make) to it, newest first, from the audit log. */
+  readonly changes?: readonly AuditEntry[];
 }
 
 export interface StatusQueryDeps {
   readonly databricks: Pick<DatabricksApi, "getServingEndpoint" | "endpointUrl">;
-  readonly store: Pick<RequestStore, "findByEndpointName">;
+  readonly store: Pick<RequestStore, "findByEndpointName"> & Pick<AuditLog, "endpointChanges">;
 }
 
 /** The requests ptbot keeps per endpoint for the answer; older ones are not shown. */
 const RECENT_REQUESTS = 5;
+/** The changes shown under "Last changes by ptbot". */
+const RECENT_CHANGES = 3;
 
 export async function loadEndpointStatus(
   deps: StatusQueryDeps,
   name: string,
   workspace = "default",
 ): Promise<EndpointStatus> {
-  const [endpoint, requests] = await Promise.all([
+  const [endpoint, requests, changes] = await Promise.all([
     readEndpoint(deps.databricks, name),
     deps.store.findByEndpointName(workspace, name, { limit: RECENT_REQUESTS }),
+    deps.store.endpointChanges(workspace, name, { limit: RECENT_CHANGES }),
   ]);
-  const base = { name, requests, url: deps.databricks.endpointUrl(name) };
+  const base = { name, requests, changes, url: deps.databricks.endpointUrl(name) };
   if (endpoint.ok) return endpoint.value === undefined ? base : { ...base, endpoint: endpoint.value };
   return { ...base, lookupError: endpoint.code };
 }

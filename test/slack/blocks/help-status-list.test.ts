@@ -18,6 +18,7 @@ describe("helpMessage", () => {
       "/pt rollback <endpoint> [--adopt]",
       "/pt delete <endpoint> [--adopt]",
       "/pt status",
+      "/pt export",
       "/pt list",
       "/pt help",
       "--scale-to-zero",

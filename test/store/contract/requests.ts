@@ -8,7 +8,7 @@ import type { DeployState } from "../../../src/domain/request.js";
 import { transition } from "../../../src/domain/transition.js";
 import { EndpointNameHeldError } from "../../../src/store/request-store.js";
 import type { Store } from "../../../src/store/store.js";
-import { approver, opened, policy, resolvedEvent, T0 } from "../../domain/fixtures.js";
+import { approver, observation, opened, policy, resolvedEvent, T0 } from "../../domain/fixtures.js";
 import { type ContractContext, HOUR_MS, OPENED, requestIn, step } from "./support.js";
 
 export function describeRequestsContract(ctx: ContractContext): void {
@@ -141,6 +141,59 @@ export function describeRequestsContract(ctx: ContractContext): void {
       ["create_started", "approved", "creating", "system"],
     ]);
     expect(audit.map((e) => e.after.version)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("answers an endpoint's last changes: outcomes of ptbot's work on it, newest first, with a limit", async () => {
+    const store = await create();
+    /** A request for `endpointName` taken to `end`, through its Databricks work. */
+    const life = async (
+      id: string,
+      endpointName: string,
+      start: number,
+      end: "ready" | "refused" | "none",
+    ) => {
+      let r = opened({ id, now: start });
+      await store.insert(r, { ...OPENED, at: start });
+      const events: DeployEvent[] = [resolvedEvent({ endpointName })];
+      events.push(
+        end === "none" ? { type: "rejected", by: approver } : { type: "approved", by: approver, revision: 1 },
+      );
+      if (end !== "none") events.push({ type: "create_started" });
+      if (end === "refused")
+        events.push({ type: "create_failed", code: "databricks_invalid", message: "no" });
+      if (end === "ready") {
+        events.push(
+          { type: "create_retrying", since: start, message: "slow", noticeAfterMs: HOUR_MS },
+          { type: "create_accepted", endpoint: observation({ observedAt: start }) },
+          {
+            type: "provisioning_succeeded",
+            endpoint: observation({ ready: "READY", configUpdate: "NOT_UPDATING", observedAt: start }),
+          },
+        );
+      }
+      for (const [i, event] of events.entries()) r = await step(store, r, event, start + (i + 1) * 1000);
+    };
+    await life("first", "ep", T0, "ready");
+    await life("refused", "ep", T0 + HOUR_MS, "refused");
+    await life("other-endpoint", "elsewhere", T0 + 2 * HOUR_MS, "ready");
+    await life("never-sent", "ep", T0 + 3 * HOUR_MS, "none");
+    await life("second", "ep", T0 + 4 * HOUR_MS, "ready");
+
+    const changes = await store.endpointChanges("default", "ep", { limit: 10 });
+    expect(changes.map((e) => [e.requestId, e.action, e.fromState, e.toState])).toEqual([
+      ["second", "provisioning_succeeded", "provisioning", "ready"],
+      ["refused", "create_failed", "creating", "failed"],
+      ["first", "provisioning_succeeded", "provisioning", "ready"],
+    ]);
+    // The snapshot says who asked and who approved; `at` says when.
+    expect(changes[0]?.after.approvals.map((a) => a.by)).toEqual([approver.id]);
+    expect(changes[0]?.after.requester.id).toBe("U_REQ");
+    expect(changes[0]?.at).toBe(T0 + 4 * HOUR_MS + 6000);
+    expect((await store.endpointChanges("default", "ep", { limit: 1 })).map((e) => e.requestId)).toEqual([
+      "second",
+    ]);
+    expect(await store.endpointChanges("w2", "ep", { limit: 10 })).toEqual([]);
+    expect(await store.endpointChanges("default", "nothing", { limit: 10 })).toEqual([]);
   });
 
   it("lists by state, oldest first, with a limit", async () => {

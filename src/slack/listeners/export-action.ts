@@ -1,0 +1,41 @@
+/**
+ * Export config, the button on the READY thread notice: the same private answer as `/pt export <endpoint>`, to
+ * whoever clicks. Reading the config changes nothing, so anyone in the channel may.
+ */
+import type { App, BlockButtonAction } from "@slack/bolt";
+import { validateEndpointName } from "../../domain/index.js";
+import { exportMessage } from "../blocks/export.js";
+import type { Block } from "../blocks/limits.js";
+import { ACTIONS } from "../ids.js";
+import { loadEndpointExport } from "../queries/endpoint-export.js";
+import { type ButtonArgs, type ListenerDeps, timed } from "./deps.js";
+import { errorText } from "./error-text.js";
+
+export async function handleExport(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
+  await args.ack();
+  const name = args.body.actions[0]?.value ?? "";
+  const log = deps.logger.child({ user: args.body.user.id, endpoint: name });
+  if (validateEndpointName(name).length > 0) {
+    log.warn({}, "export button without an endpoint name");
+    return;
+  }
+  log.info({}, "export clicked");
+  const work = async () => {
+    let answer: { readonly text: string; readonly blocks?: Block[] };
+    try {
+      answer = exportMessage(name, await loadEndpointExport(deps, name));
+    } catch (error) {
+      answer = { text: errorText(error, log) };
+    }
+    await args
+      .respond({ response_type: "ephemeral", replace_original: false, ...answer })
+      .catch((error: unknown) => log.warn({ err: error }, "export not delivered"));
+  };
+  await (deps.afterAck === undefined ? work() : deps.afterAck(work));
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>({ type: "block_actions", action_id: ACTIONS.export }, (args) =>
+    handleExport(timed(args, "block_actions", deps), deps),
+  );
+}
