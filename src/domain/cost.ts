@@ -175,7 +175,9 @@ export function costTier(cost: BandCost, policy: CostPolicy): CostTier {
     approverGroups: tier.approverGroups,
   });
   if (!cost.known) return high("cost_unknown", undefined);
-  return cost.maxDbuPerHour > tier.dbuPerHour ? high("above_threshold", cost.maxDbuPerHour) : { tier: "standard" };
+  return cost.maxDbuPerHour > tier.dbuPerHour
+    ? high("above_threshold", cost.maxDbuPerHour)
+    : { tier: "standard" };
 }
 
 /** Two decimals at most: prices and fractional rates without floating-point dust (0.1 × 3 = 0.3, not 0.30000000000000004). */

@@ -74,7 +74,8 @@ export function freezeAt(instant: number, policy: FreezePolicy): FreezeState {
 function activeWindow(instant: number, policy: FreezePolicy): ActiveFreeze | undefined {
   let found: ActiveFreeze | undefined;
   const consider = (candidate: ActiveFreeze | undefined) => {
-    if (candidate !== undefined && (found === undefined || candidate.endsAt > found.endsAt)) found = candidate;
+    if (candidate !== undefined && (found === undefined || candidate.endsAt > found.endsAt))
+      found = candidate;
   };
   policy.weekly.forEach((w, index) => {
     consider(weeklyAt(instant, w, index, policy.timeZone));
@@ -89,7 +90,12 @@ function activeWindow(instant: number, policy: FreezePolicy): ActiveFreeze | und
   return found;
 }
 
-function weeklyAt(instant: number, w: WeeklyWindow, index: number, timeZone: string): ActiveFreeze | undefined {
+function weeklyAt(
+  instant: number,
+  w: WeeklyWindow,
+  index: number,
+  timeZone: string,
+): ActiveFreeze | undefined {
   const now = wallTime(instant, timeZone);
   const at = now.weekday * 24 * 60 + now.minute;
   const from = w.from.day * 24 * 60 + w.from.minute;

@@ -90,7 +90,9 @@ export function lifetimeStep(progress: LifetimeProgress, now: number, policy: Li
     return { due: "expire", action: policy.onExpiry, nextAt: undefined };
   }
   if (!progress.noticeSent) {
-    return now >= noticeAt ? { due: "notice", nextAt: progress.expiresAt } : { due: "nothing", nextAt: noticeAt };
+    return now >= noticeAt
+      ? { due: "notice", nextAt: progress.expiresAt }
+      : { due: "nothing", nextAt: noticeAt };
   }
   return { due: "nothing", nextAt: progress.expiresAt };
 }

@@ -29,7 +29,11 @@ export interface ReminderPoint {
  * Every point of a request opened at `openedAt` that expires at `expiresAt`, in order: the reminders that fall before
  * the escalation (or before expiry when there is none), then the escalation if it falls after the opening.
  */
-export function reminderSchedule(openedAt: number, expiresAt: number, policy: ReminderPolicy): ReminderPoint[] {
+export function reminderSchedule(
+  openedAt: number,
+  expiresAt: number,
+  policy: ReminderPolicy,
+): ReminderPoint[] {
   const escalationAt =
     policy.escalationGroup === undefined ? undefined : expiresAt - policy.escalateBeforeExpiryMs;
   const escalates = escalationAt !== undefined && escalationAt > openedAt;
@@ -53,7 +57,11 @@ export interface ReminderStep {
   readonly nextAt: number | undefined;
 }
 
-export function reminderStep(schedule: readonly ReminderPoint[], lastSentAt: number | undefined, now: number): ReminderStep {
+export function reminderStep(
+  schedule: readonly ReminderPoint[],
+  lastSentAt: number | undefined,
+  now: number,
+): ReminderStep {
   const pending = schedule.filter((p) => lastSentAt === undefined || p.at > lastSentAt);
   const dueNow = pending.filter((p) => p.at <= now);
   const due = dueNow.find((p) => p.kind === "escalation") ?? dueNow.at(-1);

@@ -13,6 +13,8 @@ export interface WallTime {
   readonly minute: number;
 }
 
+const DAY_MS = 86_400_000;
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -83,14 +85,12 @@ export function instantOf(
   timeZone: string,
 ): number {
   const asUtc = Date.UTC(date.year, date.month - 1, date.day, 0, minute);
-  // Two rounds settle every case: the offset near the guess, then the offset at the instant that one gives.
-  const first = asUtc - zoneOffsetMs(asUtc - zoneOffsetMs(asUtc, timeZone), timeZone);
-  const earlier = asUtc - zoneOffsetMs(first - 3 * 3_600_000, timeZone);
-  // In an autumn overlap both offsets name the same wall time; the earlier instant is the first reading.
-  if (earlier < first && wallMinuteUtc(earlier, timeZone) === wallMinuteUtc(first, timeZone)) return earlier;
-  return first;
-}
-
-function wallMinuteUtc(instant: number, timeZone: string): number {
-  return Math.floor((instant + zoneOffsetMs(instant, timeZone)) / 60_000);
+  // The offsets a day either side (real zones change at most once in two days): each gives a candidate instant.
+  const before = asUtc - zoneOffsetMs(asUtc - DAY_MS, timeZone);
+  const after = asUtc - zoneOffsetMs(asUtc + DAY_MS, timeZone);
+  const reads = (instant: number) => instant + zoneOffsetMs(instant, timeZone) === asUtc;
+  if (reads(before) && reads(after)) return Math.min(before, after);
+  if (reads(after)) return after;
+  // Read with the offset before the change: right, or in a spring gap, as far past the change as the time was.
+  return before;
 }
