@@ -150,15 +150,13 @@ describe("checkDbuCap", () => {
 });
 
 describe("costTier", () => {
-  const tiered: CostPolicy = {
-    ...DEFAULT_COST_POLICY,
-    highCost: {
-      dbuPerHour: 100,
-      requiredApprovals: 2,
-      approverUsers: ["U_CFO"],
-      approverGroups: ["S_FINOPS"],
-    },
+  const high = {
+    dbuPerHour: 100,
+    requiredApprovals: 2,
+    approverUsers: ["U_CFO"],
+    approverGroups: ["S_FINOPS"],
   };
+  const tiered: CostPolicy = { ...DEFAULT_COST_POLICY, highCost: high };
   it.each([
     ["no tier configured", plan(1, 10), DEFAULT_COST_POLICY, { tier: "standard" }],
     [
