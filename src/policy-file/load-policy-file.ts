@@ -43,14 +43,15 @@ export function loadPolicyFile(path: string, options: LoadPolicyFileOptions): Po
     return { ok: false, problems: [`PTBOT_CONFIG_FILE ${path} cannot be read (${code})`] };
   }
   const lines = new LineCounter();
-  const doc = parseDocument(bytes.toString("utf8"), { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(bytes.toString("utf8"), { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
-    // The message of a YAML error quotes no value beyond the token it stopped at; its position is enough to fix it.
+    // Only the first line of a YAML error's message: the lines after it quote the file's text, which may be a secret.
     return {
       ok: false,
       problems: doc.errors.map((e) => {
         const line = e.linePos?.[0].line;
-        return `${path}${line === undefined ? "" : `:${line}`} is not valid YAML (${e.code})`;
+        const what = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+        return `${path}${line === undefined ? "" : `:${line}`} is not valid YAML: ${what}`;
       }),
     };
   }
@@ -92,6 +93,9 @@ function issueProblems(issue: z.core.$ZodIssue): PathProblem[] {
   const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({ path: [...path, key], message: "is not a setting ptbot knows" }));
+  }
+  if (issue.code === "invalid_key") {
+    return [{ path, message: `is not a valid name: ${issue.issues[0]?.message ?? "not allowed here"}` }];
   }
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return [{ path, message: "is required" }];
