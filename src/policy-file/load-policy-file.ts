@@ -60,7 +60,8 @@ export function loadPolicyFile(path: string, options: LoadPolicyFileOptions): Po
     const where = p.path.length === 0 ? "" : ` ${formatPath(p.path)}`;
     return `${path}${line === undefined ? "" : `:${line}`}${where} ${p.message}`;
   };
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  // An empty file (or one of comments only) is an empty map: its settings are then reported as missing.
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
   const secrets = findSecrets(doc);
   const secretPaths = new Set(secrets.map((s) => formatPath(s.path)));
   // `reportInput` lets a missing setting be told from a wrong one; the input itself is never printed.
@@ -88,6 +89,16 @@ export function loadPolicyFile(path: string, options: LoadPolicyFileOptions): Po
   };
 }
 
+/** zod's own words for a type, where the schema gives none of its own. */
+const EXPECTED: Record<string, string> = {
+  object: "a map of settings",
+  record: "a map",
+  array: "a list",
+  string: "text",
+  number: "a number",
+  boolean: "true or false",
+};
+
 /** One zod issue as problems at paths: an unknown key is reported at the key itself. */
 function issueProblems(issue: z.core.$ZodIssue): PathProblem[] {
   const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
@@ -99,6 +110,9 @@ function issueProblems(issue: z.core.$ZodIssue): PathProblem[] {
   }
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return [{ path, message: "is required" }];
+  }
+  if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
+    return [{ path, message: `must be ${EXPECTED[issue.expected] ?? issue.expected}` }];
   }
   return [{ path, message: issue.message }];
 }
