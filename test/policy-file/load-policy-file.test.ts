@@ -424,3 +424,10 @@ describe("the policy file and the environment", () => {
     expect(load(oneWorkspace()).policyChecksum).toBe(a);
   });
 });
+
+describe("the README's policy file reference", () => {
+  it("shows ptbot.example.yaml as it is", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+    expect(readme).toContain(`\`\`\`yaml\n${readFileSync(EXAMPLE, "utf8")}\`\`\``);
+  });
+});
