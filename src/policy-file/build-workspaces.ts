@@ -15,17 +15,9 @@ import {
   DEFAULT_REMINDER_POLICY,
   type FreezePolicy,
   NO_FREEZES,
-  parseDuration,
-  parseTtl,
   type WorkspacePolicy,
 } from "../domain/index.js";
-import {
-  type FileAuth,
-  type FilePolicy,
-  type PolicyFileContents,
-  parseLocalDateTime,
-  parseWeekTime,
-} from "./policy-file-schema.js";
+import type { FileAuth, FilePolicy, PolicyFileContents } from "./policy-file-schema.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -93,22 +85,18 @@ function merge(defaults: FilePolicy, own: FilePolicy): FilePolicy {
   };
 }
 
-const ms = (text: string | undefined): number | undefined =>
-  text === undefined ? undefined : parseDuration(text);
-
 function workspacePolicy(p: FilePolicy, allowedChannels: string[]): WorkspacePolicy {
   const approvers = p.approvers ?? [];
   const users = (ids: readonly string[]) => ids.filter((id) => !id.startsWith("S"));
   const groups = (ids: readonly string[]) => ids.filter((id) => id.startsWith("S"));
   const high = p.cost?.high_cost;
-  const ttl = p.lifetime?.default_ttl === undefined ? undefined : parseTtl(p.lifetime.default_ttl);
   return {
     approval: approvalPolicy({
       approverUsers: users(approvers),
       approverGroups: groups(approvers),
       allowSelfApproval: p.allow_self_approval ?? DEFAULT_POLICY.allowSelfApproval,
       requiredApprovals: p.required_approvals ?? DEFAULT_POLICY.requiredApprovals,
-      requestTtlMs: ms(p.request_ttl) ?? DEFAULT_POLICY.requestTtlMs,
+      requestTtlMs: p.request_ttl ?? DEFAULT_POLICY.requestTtlMs,
       allowedChannels,
       defaultMinMultiple: p.default_min_multiple ?? DEFAULT_POLICY.defaultMinMultiple,
       defaultMaxMultiple: p.default_max_multiple ?? DEFAULT_POLICY.defaultMaxMultiple,
@@ -130,29 +118,27 @@ function workspacePolicy(p: FilePolicy, allowedChannels: string[]): WorkspacePol
             },
     },
     lifetime: {
-      defaultTtlMs: ttl?.ok === true ? ttl.ttlMs : undefined,
-      noticeMs: ms(p.lifetime?.expiry_notice) ?? DEFAULT_LIFETIME_POLICY.noticeMs,
+      defaultTtlMs: p.lifetime?.default_ttl,
+      noticeMs: p.lifetime?.expiry_notice ?? DEFAULT_LIFETIME_POLICY.noticeMs,
       onExpiry: p.lifetime?.on_expiry ?? DEFAULT_LIFETIME_POLICY.onExpiry,
     },
     smokeTest: p.smoke_test ?? true,
     breakGlassQuorum: p.break_glass_quorum ?? DEFAULT_BREAK_GLASS_QUORUM,
     freezes: freezePolicy(p.freezes),
     reminders: {
-      afterMs: (p.reminders?.after ?? []).map((t) => parseDuration(t) ?? 0),
+      afterMs: p.reminders?.after ?? [],
       escalationGroup: p.reminders?.escalation_group,
       escalateBeforeExpiryMs:
-        ms(p.reminders?.escalate_before_expiry) ?? DEFAULT_REMINDER_POLICY.escalateBeforeExpiryMs,
+        p.reminders?.escalate_before_expiry ?? DEFAULT_REMINDER_POLICY.escalateBeforeExpiryMs,
     },
   };
 }
 
 function freezePolicy(f: FilePolicy["freezes"]): FreezePolicy {
   if (f === undefined) return NO_FREEZES;
-  const week = (t: string) => parseWeekTime(t) ?? { day: 0, minute: 0 };
-  const date = (t: string) => parseLocalDateTime(t) ?? { year: 1970, month: 1, day: 1, minute: 0 };
   return {
     timeZone: f.time_zone,
-    weekly: (f.weekly ?? []).map((w) => ({ from: week(w.from), to: week(w.to), reason: w.reason })),
-    periods: (f.periods ?? []).map((p) => ({ from: date(p.from), to: date(p.to), reason: p.reason })),
+    weekly: (f.weekly ?? []).map((w) => ({ from: w.from, to: w.to, reason: w.reason })),
+    periods: (f.periods ?? []).map((p) => ({ from: p.from, to: p.to, reason: p.reason })),
   };
 }

@@ -13,16 +13,21 @@ const count = (min: number, max: number) => {
 
 const positive = z.number("must be a number above 0").positive("must be a number above 0");
 
-const duration = z
-  .string("must be a duration: a whole number and m, h or d (30m, 4h, 7d)")
-  .refine(
-    (v) => parseDuration(v) !== undefined,
-    "must be a duration: a whole number and m, h or d (30m, 4h, 7d)",
-  );
+/** Reports `message` on a value that failed to parse (never the value itself). */
+function invalid(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: "custom", message });
+  return z.NEVER;
+}
 
-const ttl = z
-  .string("must be a TTL from 10m to 366d")
-  .refine((v) => parseTtl(v).ok, "must be a TTL from 10m to 366d");
+const DURATION = "must be a duration: a whole number and m, h or d (30m, 4h, 7d)";
+/** `4h` → 14 400 000 (ms). */
+const duration = z.string(DURATION).transform((v, ctx) => parseDuration(v) ?? invalid(ctx, DURATION));
+
+const TTL = "must be a TTL from 10m to 366d";
+const ttl = z.string(TTL).transform((v, ctx) => {
+  const parsed = parseTtl(v);
+  return parsed.ok ? parsed.ttlMs : invalid(ctx, TTL);
+});
 
 const idList = (pattern: RegExp, what: string) =>
   z.array(z.string(`must be ${what}`).regex(pattern, `must be ${what}`), `must be a list of ${what}`);
@@ -66,12 +71,12 @@ export function parseLocalDateTime(
   return { year, month, day, minute: Number(m[4] ?? 0) * 60 + Number(m[5] ?? 0) };
 }
 
-const weekTime = z
-  .string("must be a day and a time: fri 16:00")
-  .refine((v) => parseWeekTime(v) !== undefined, "must be a day and a time: fri 16:00");
+const WEEK_TIME = "must be a day and a time: fri 16:00";
+const weekTime = z.string(WEEK_TIME).transform((v, ctx) => parseWeekTime(v) ?? invalid(ctx, WEEK_TIME));
+const LOCAL_DATE_TIME = "must be a date and a time: 2026-12-20 09:00";
 const localDateTime = z
-  .string("must be a date and a time: 2026-12-20 09:00")
-  .refine((v) => parseLocalDateTime(v) !== undefined, "must be a date and a time: 2026-12-20 09:00");
+  .string(LOCAL_DATE_TIME)
+  .transform((v, ctx) => parseLocalDateTime(v) ?? invalid(ctx, LOCAL_DATE_TIME));
 const reason = z.string("must be text").max(200, "must be at most 200 characters").optional();
 
 const FreezesSchema = z.strictObject({
