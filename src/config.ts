@@ -1,8 +1,21 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import type { ApprovalPolicy } from "./domain/index.js";
+import {
+  type ApprovalPolicy,
+  type ChannelRules,
+  DEFAULT_BREAK_GLASS_QUORUM,
+  DEFAULT_REMINDER_POLICY,
+  EXPIRY_ACTIONS,
+  NO_FREEZES,
+  OPEN_CHANNEL_RULES,
+  parseTtl,
+  type WorkspacePolicy,
+} from "./domain/index.js";
 import { PtbotError } from "./errors.js";
+import { loadPolicyFile } from "./policy-file/load-policy-file.js";
 
 /** ptbot's whole configuration, parsed once from the environment by {@link loadConfig}. */
 export interface Config {
@@ -21,6 +34,24 @@ export interface Config {
    * own leases back at once). Undefined: a name unique to each process (see `startPtbot`).
    */
   readonly instanceId: string | undefined;
+  /**
+   * The workspaces ptbot serves, in the policy file's order; without a file, one named `default` described by the
+   * environment (`databricks` and `policy` above are the first workspace's, for the code that serves one).
+   */
+  readonly workspaces: readonly WorkspaceConfig[];
+  /** Which channel may use which workspace, and its default (every channel, every workspace without a file). */
+  readonly channels: ChannelRules;
+  /** `PTBOT_CONFIG_FILE`, when the policy comes from a file. */
+  readonly policyFile: string | undefined;
+  /** sha256 (hex) of the policy file's bytes, or of the environment's policy: which policy made a decision. */
+  readonly policyChecksum: string;
+}
+
+/** One Databricks workspace: its name (`--in`), how to reach it, and its rules. */
+export interface WorkspaceConfig {
+  readonly name: string;
+  readonly databricks: DatabricksEnv;
+  readonly policy: WorkspacePolicy;
 }
 
 /**
@@ -106,6 +137,21 @@ const list = (pattern: RegExp, what: string, whenEmpty?: string) =>
       return items;
     });
 
+/** A positive decimal (`0.07`), or undefined when unset. */
+const decimal = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: "custom", message: "must be a number above 0" });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const secret = (prefix?: string) =>
   z
     .string({ message: "is required" })
@@ -178,20 +224,114 @@ const EnvSchema = z.object({
       (v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(v),
       "must be 1 to 100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
     ),
+  // The policy file, and the cost, lifetime and smoke-test settings of the one workspace described by the environment.
+  PTBOT_CONFIG_FILE: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim())),
+  PTBOT_DBU_PER_MODEL_UNIT: decimal(),
+  PTBOT_DBU_PRICE: decimal(),
+  PTBOT_CURRENCY: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? "USD" : v.trim()))
+    .refine((v) => /^[A-Z]{3}$/.test(v), "must be a currency code such as USD or EUR"),
+  PTBOT_MAX_DBU_PER_HOUR: decimal(),
+  PTBOT_HIGH_COST_DBU_PER_HOUR: decimal(),
+  PTBOT_HIGH_COST_REQUIRED_APPROVALS: int(2, 1, 10),
+  PTBOT_HIGH_COST_APPROVERS: list(/^[UWS][A-Z0-9]{2,}$/, "Slack user ids (U…, W…) or user-group ids (S…)"),
+  PTBOT_DEFAULT_ENDPOINT_TTL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      const ttl = parseTtl(v);
+      if (ttl.ok) return ttl.ttlMs;
+      ctx.addIssue({ code: "custom", message: "must be a TTL from 10m to 366d (units m, h, d), such as 7d" });
+      return z.NEVER;
+    }),
+  PTBOT_EXPIRY_NOTICE_MS: int(24 * 3_600_000, 60_000),
+  PTBOT_ON_ENDPOINT_EXPIRY: z
+    .enum(EXPIRY_ACTIONS, `must be one of ${EXPIRY_ACTIONS.join(", ")}`)
+    .default("notify"),
+  PTBOT_SMOKE_TEST: bool(true),
 });
+
+/** The variables a policy file replaces: set beside one, they are refused rather than silently ignored. */
+const FILE_OWNED = [
+  "DATABRICKS_HOST",
+  "DATABRICKS_CONFIG_PROFILE",
+  "PTBOT_APPROVERS",
+  "PTBOT_ALLOW_SELF_APPROVAL",
+  "PTBOT_REQUIRED_APPROVALS",
+  "PTBOT_ALLOWED_CHANNELS",
+  "PTBOT_REQUEST_TTL_MS",
+  "PTBOT_DEFAULT_MIN_MULTIPLE",
+  "PTBOT_DEFAULT_MAX_MULTIPLE",
+  "PTBOT_MAX_MULTIPLE",
+  "PTBOT_DBU_PER_MODEL_UNIT",
+  "PTBOT_DBU_PRICE",
+  "PTBOT_CURRENCY",
+  "PTBOT_MAX_DBU_PER_HOUR",
+  "PTBOT_HIGH_COST_DBU_PER_HOUR",
+  "PTBOT_HIGH_COST_REQUIRED_APPROVALS",
+  "PTBOT_HIGH_COST_APPROVERS",
+  "PTBOT_DEFAULT_ENDPOINT_TTL",
+  "PTBOT_EXPIRY_NOTICE_MS",
+  "PTBOT_ON_ENDPOINT_EXPIRY",
+  "PTBOT_SMOKE_TEST",
+] as const;
+
+/** With a policy file the approvers are the file's: the environment's are not required (and refused if set). */
+const FileModeEnvSchema = EnvSchema.extend({
+  PTBOT_APPROVERS: list(/^[UWS][A-Z0-9]{2,}$/, "Slack user ids (U…, W…) or user-group ids (S…)"),
+});
+
+export interface LoadConfigOptions {
+  /** Reads the policy file; default `fs.readFileSync`. */
+  readonly readFile?: (path: string) => Buffer;
+}
 
 /**
  * Turns the environment into ptbot's frozen config, or throws one {@link ConfigError} listing every problem.
  * The only place in ptbot that reads the environment; secret values are never echoed.
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const parsed = EnvSchema.safeParse(env);
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions = {},
+): Config {
+  const filePath = (env.PTBOT_CONFIG_FILE ?? "").trim() || undefined;
+  const parsed = (filePath === undefined ? EnvSchema : FileModeEnvSchema).safeParse(env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0])} ${issue.message}`);
   }
   // Cross-field rules read the raw environment so that they are reported even when another variable fails to parse.
-  problems.push(...authProblems(env));
+  if (filePath === undefined) {
+    problems.push(...authProblems(env));
+  } else {
+    const both = FILE_OWNED.filter((name) => (env[name] ?? "").trim() !== "");
+    if (both.length > 0) {
+      problems.push(
+        `${both.join(", ")} ${both.length === 1 ? "is" : "are"} set, and PTBOT_CONFIG_FILE replaces ${both.length === 1 ? "it" : "them"}: set ${both.length === 1 ? "it" : "them"} in the file instead`,
+      );
+    }
+  }
+  if ((env.PTBOT_HIGH_COST_DBU_PER_HOUR ?? "").trim() === "") {
+    for (const name of ["PTBOT_HIGH_COST_REQUIRED_APPROVALS", "PTBOT_HIGH_COST_APPROVERS"]) {
+      if ((env[name] ?? "").trim() !== "") problems.push(`${name} needs PTBOT_HIGH_COST_DBU_PER_HOUR`);
+    }
+  }
+  const databricksConfigFile = env.DATABRICKS_CONFIG_FILE ?? join(env.HOME ?? homedir(), ".databrickscfg");
+  const file =
+    filePath === undefined
+      ? undefined
+      : loadPolicyFile(filePath, {
+          env,
+          readFile: options.readFile ?? ((path) => readFileSync(path)),
+          databricksConfigFile,
+        });
+  if (file !== undefined && !file.ok) problems.push(...file.problems);
   if ((env.PTBOT_DATABASE ?? "").trim() !== "" && (env.PTBOT_DATABASE_URL ?? "").trim() !== "") {
     problems.push(
       "PTBOT_DATABASE and PTBOT_DATABASE_URL are both set: keep one (the SQLite file, or the PostgreSQL URL)",
@@ -206,9 +346,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (max !== undefined && ceiling !== undefined && max > ceiling) {
     problems.push("PTBOT_DEFAULT_MAX_MULTIPLE must not be greater than PTBOT_MAX_MULTIPLE");
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed.success || (file !== undefined && !file.ok))
+    throw new ConfigError(problems);
   const e = parsed.data;
   const apiUrl = e.SLACK_API_URL === undefined ? undefined : e.SLACK_API_URL.replace(/\/?$/, "/");
+  const fromEnv = environmentWorkspace(e, databricksConfigFile);
+  const first = file === undefined ? fromEnv : file.file.workspaces[0];
+  if (first === undefined) throw new ConfigError(["the policy file names no workspace"]);
+  const workspaces = file === undefined ? [fromEnv] : file.file.workspaces;
   return deepFreeze({
     port: e.PORT,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
@@ -218,33 +363,82 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       apiUrl,
       appToken: e.SLACK_APP_TOKEN,
     },
-    databricks: {
-      host: e.DATABRICKS_HOST?.replace(/\/+$/, ""),
-      token: e.DATABRICKS_TOKEN,
-      clientId: e.DATABRICKS_CLIENT_ID,
-      clientSecret: e.DATABRICKS_CLIENT_SECRET,
-      profile: e.DATABRICKS_CONFIG_PROFILE,
-      configFile: e.DATABRICKS_CONFIG_FILE ?? join(e.HOME ?? homedir(), ".databrickscfg"),
-    },
+    databricks: first.databricks,
     database:
       e.PTBOT_DATABASE_URL === undefined
         ? { kind: "sqlite", path: e.PTBOT_DATABASE ?? "./data/ptbot.db" }
         : { kind: "postgres", url: e.PTBOT_DATABASE_URL },
     pollIntervalMs: e.PTBOT_POLL_INTERVAL_MS,
     provisioningLimitMs: e.PTBOT_PROVISIONING_LIMIT_MS,
-    policy: {
-      approverUsers: e.PTBOT_APPROVERS.filter((id) => !id.startsWith("S")),
-      approverGroups: e.PTBOT_APPROVERS.filter((id) => id.startsWith("S")),
-      allowSelfApproval: e.PTBOT_ALLOW_SELF_APPROVAL,
-      requiredApprovals: e.PTBOT_REQUIRED_APPROVALS,
-      allowedChannels: e.PTBOT_ALLOWED_CHANNELS,
-      requestTtlMs: e.PTBOT_REQUEST_TTL_MS,
-      defaultMinMultiple: e.PTBOT_DEFAULT_MIN_MULTIPLE,
-      defaultMaxMultiple: e.PTBOT_DEFAULT_MAX_MULTIPLE,
-      maxMultipleLimit: e.PTBOT_MAX_MULTIPLE,
-    },
+    policy: first.policy.approval,
     instanceId: e.PTBOT_INSTANCE_ID,
+    workspaces,
+    channels: file === undefined ? OPEN_CHANNEL_RULES : file.file.channels,
+    policyFile: filePath,
+    policyChecksum: file === undefined ? environmentChecksum(fromEnv) : file.file.checksum,
   });
+}
+
+type ParsedEnv = z.output<typeof EnvSchema>;
+
+/** The one workspace `default` the environment describes: today's variables, unchanged, plus cost and lifetime. */
+function environmentWorkspace(e: ParsedEnv, configFile: string): WorkspaceConfig {
+  const approvers = e.PTBOT_APPROVERS;
+  const highApprovers = e.PTBOT_HIGH_COST_APPROVERS.length > 0 ? e.PTBOT_HIGH_COST_APPROVERS : approvers;
+  return {
+    name: "default",
+    databricks: {
+      host: e.DATABRICKS_HOST?.replace(/\/+$/, ""),
+      token: e.DATABRICKS_TOKEN,
+      clientId: e.DATABRICKS_CLIENT_ID,
+      clientSecret: e.DATABRICKS_CLIENT_SECRET,
+      profile: e.DATABRICKS_CONFIG_PROFILE,
+      configFile,
+    },
+    policy: {
+      approval: {
+        approverUsers: approvers.filter((id) => !id.startsWith("S")),
+        approverGroups: approvers.filter((id) => id.startsWith("S")),
+        allowSelfApproval: e.PTBOT_ALLOW_SELF_APPROVAL,
+        requiredApprovals: e.PTBOT_REQUIRED_APPROVALS,
+        allowedChannels: e.PTBOT_ALLOWED_CHANNELS,
+        requestTtlMs: e.PTBOT_REQUEST_TTL_MS,
+        defaultMinMultiple: e.PTBOT_DEFAULT_MIN_MULTIPLE,
+        defaultMaxMultiple: e.PTBOT_DEFAULT_MAX_MULTIPLE,
+        maxMultipleLimit: e.PTBOT_MAX_MULTIPLE,
+      },
+      cost: {
+        dbuPerModelUnit: e.PTBOT_DBU_PER_MODEL_UNIT,
+        dbuPrice: e.PTBOT_DBU_PRICE,
+        currency: e.PTBOT_CURRENCY,
+        maxDbuPerHour: e.PTBOT_MAX_DBU_PER_HOUR,
+        highCost:
+          e.PTBOT_HIGH_COST_DBU_PER_HOUR === undefined
+            ? undefined
+            : {
+                dbuPerHour: e.PTBOT_HIGH_COST_DBU_PER_HOUR,
+                requiredApprovals: e.PTBOT_HIGH_COST_REQUIRED_APPROVALS,
+                approverUsers: highApprovers.filter((id) => !id.startsWith("S")),
+                approverGroups: highApprovers.filter((id) => id.startsWith("S")),
+              },
+      },
+      lifetime: {
+        defaultTtlMs: e.PTBOT_DEFAULT_ENDPOINT_TTL,
+        noticeMs: e.PTBOT_EXPIRY_NOTICE_MS,
+        onExpiry: e.PTBOT_ON_ENDPOINT_EXPIRY,
+      },
+      smokeTest: e.PTBOT_SMOKE_TEST,
+      breakGlassQuorum: DEFAULT_BREAK_GLASS_QUORUM,
+      freezes: NO_FREEZES,
+      reminders: DEFAULT_REMINDER_POLICY,
+    },
+  };
+}
+
+/** The environment's policy as a checksum: its workspace's name, host and rules (never a credential). */
+function environmentChecksum(workspace: WorkspaceConfig): string {
+  const described = { name: workspace.name, host: workspace.databricks.host, policy: workspace.policy };
+  return createHash("sha256").update(JSON.stringify(described)).digest("hex");
 }
 
 /** A whole-number variable parsed on its own, or undefined when invalid (its own problem is reported already). */

@@ -54,6 +54,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const owner = options.owner ?? config.instanceId ?? uniqueInstanceId();
+  logPolicy(config, logger);
   const auth = await resolveDatabricksAuth(config.databricks, { logger });
   logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
   const store: Store = await (options.openStore ?? openStore)(config.database, logger);
@@ -161,6 +162,21 @@ async function bounded(part: Promise<void>, ms: number, name: string, logger: Lo
     logger.error({ err: error, part: name }, "shutdown step failed");
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Which policy this start runs (its checksum identifies it in the audit log). Commands do not choose a workspace yet:
+ * a file naming several is served through its first, and says so rather than seeming to serve them all.
+ */
+function logPolicy(config: Config, logger: Logger): void {
+  const names = config.workspaces.map((w) => w.name);
+  logger.info(
+    { policyFile: config.policyFile, policyChecksum: config.policyChecksum, workspaces: names },
+    "policy loaded",
+  );
+  if (names.length > 1) {
+    logger.warn({ served: names[0], notServed: names.slice(1) }, "only the first workspace is served yet");
   }
 }
 

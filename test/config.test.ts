@@ -181,3 +181,108 @@ describe("loadConfig", () => {
     ]);
   });
 });
+
+describe("loadConfig: the environment's one workspace", () => {
+  it("describes one workspace named default with today's variables, unchanged", () => {
+    const config = loadConfig(minimal);
+    expect(config.policyFile).toBeUndefined();
+    expect(config.workspaces).toHaveLength(1);
+    const [ws] = config.workspaces;
+    expect(ws?.name).toBe("default");
+    expect(ws?.databricks).toEqual(config.databricks);
+    expect(ws?.policy.approval).toEqual(config.policy);
+    expect(config.channels).toEqual({ channels: {}, otherChannels: undefined });
+  });
+
+  it("has no cost, lifetime or freeze rules by default, the smoke test on, break-glass at two", () => {
+    const [ws] = loadConfig(minimal).workspaces;
+    expect(ws?.policy).toMatchObject({
+      cost: {
+        dbuPerModelUnit: undefined,
+        dbuPrice: undefined,
+        currency: "USD",
+        maxDbuPerHour: undefined,
+        highCost: undefined,
+      },
+      lifetime: { defaultTtlMs: undefined, noticeMs: 24 * 3_600_000, onExpiry: "notify" },
+      smokeTest: true,
+      breakGlassQuorum: 2,
+      freezes: { weekly: [], periods: [] },
+      reminders: { afterMs: [], escalationGroup: undefined },
+    });
+  });
+
+  it("reads the cost, lifetime and smoke-test variables", () => {
+    const [ws] = loadConfig({
+      ...minimal,
+      PTBOT_DBU_PER_MODEL_UNIT: "0.5",
+      PTBOT_DBU_PRICE: "0.07",
+      PTBOT_CURRENCY: "EUR",
+      PTBOT_MAX_DBU_PER_HOUR: "1000",
+      PTBOT_HIGH_COST_DBU_PER_HOUR: "300",
+      PTBOT_HIGH_COST_REQUIRED_APPROVALS: "3",
+      PTBOT_HIGH_COST_APPROVERS: "U0CFO,S0FINOPS",
+      PTBOT_DEFAULT_ENDPOINT_TTL: "7d",
+      PTBOT_EXPIRY_NOTICE_MS: "3600000",
+      PTBOT_ON_ENDPOINT_EXPIRY: "scale-to-zero",
+      PTBOT_SMOKE_TEST: "false",
+    }).workspaces;
+    expect(ws?.policy).toMatchObject({
+      cost: {
+        dbuPerModelUnit: 0.5,
+        dbuPrice: 0.07,
+        currency: "EUR",
+        maxDbuPerHour: 1000,
+        highCost: {
+          dbuPerHour: 300,
+          requiredApprovals: 3,
+          approverUsers: ["U0CFO"],
+          approverGroups: ["S0FINOPS"],
+        },
+      },
+      lifetime: { defaultTtlMs: 7 * 24 * 3_600_000, noticeMs: 3_600_000, onExpiry: "scale-to-zero" },
+      smokeTest: false,
+    });
+  });
+
+  it("gives the high-cost tier the deploy approvers unless it names its own", () => {
+    const [ws] = loadConfig({ ...minimal, PTBOT_HIGH_COST_DBU_PER_HOUR: "300" }).workspaces;
+    expect(ws?.policy.cost.highCost).toEqual({
+      dbuPerHour: 300,
+      requiredApprovals: 2,
+      approverUsers: ["U0APPROVER"],
+      approverGroups: ["S0MLAPPROVE"],
+    });
+  });
+
+  it("reports every mistake in them at once", () => {
+    expect(
+      problemsOf({
+        ...minimal,
+        PTBOT_DBU_PRICE: "free",
+        PTBOT_MAX_DBU_PER_HOUR: "-1",
+        PTBOT_CURRENCY: "dollars",
+        PTBOT_DEFAULT_ENDPOINT_TTL: "forever",
+        PTBOT_ON_ENDPOINT_EXPIRY: "explode",
+        PTBOT_SMOKE_TEST: "maybe",
+        PTBOT_HIGH_COST_APPROVERS: "U0CFO",
+      }),
+    ).toEqual([
+      "PTBOT_DBU_PRICE must be a number above 0",
+      "PTBOT_CURRENCY must be a currency code such as USD or EUR",
+      "PTBOT_MAX_DBU_PER_HOUR must be a number above 0",
+      "PTBOT_DEFAULT_ENDPOINT_TTL must be a TTL from 10m to 366d (units m, h, d), such as 7d",
+      "PTBOT_ON_ENDPOINT_EXPIRY must be one of notify, scale-to-zero, delete",
+      "PTBOT_SMOKE_TEST must be true or false",
+      "PTBOT_HIGH_COST_APPROVERS needs PTBOT_HIGH_COST_DBU_PER_HOUR",
+    ]);
+  });
+
+  it("has a checksum of its policy that changes with a rule and not with a credential", () => {
+    const sum = loadConfig(minimal).policyChecksum;
+    expect(sum).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig(minimal).policyChecksum).toBe(sum);
+    expect(loadConfig({ ...minimal, PTBOT_REQUIRED_APPROVALS: "2" }).policyChecksum).not.toBe(sum);
+    expect(loadConfig({ ...minimal, DATABRICKS_TOKEN: "dapi-another-token" }).policyChecksum).toBe(sum);
+  });
+});

@@ -28,7 +28,11 @@ describe("default seed", () => {
       [3, "READY"],
       [4, "PENDING_REGISTRATION"],
     ]);
-    expect(model("system.ai.meta_llama_v3_1_8b_instruct")?.optimization.throughput_chunk_size).toBe(19000);
+    // The publicly observed figure for Llama 3.1 8B (issue 13): 106 DBU/h per 19,000 tokens/s chunk.
+    expect(model("system.ai.meta_llama_v3_1_8b_instruct")?.optimization).toMatchObject({
+      throughput_chunk_size: 19000,
+      dbus: 106,
+    });
     expect(model("system.ai.dbrx_instruct")?.optimization.throughput_chunk_size).toBe(1580);
     expect(model("system.ai.gte_large_en_v1_5")?.optimization.model_type).toBe("gte-large");
     expect(model("system.ai.gpt-oss-120b")?.optimization.model_unit_chunk_size).toBe(50);
