@@ -63,7 +63,6 @@ describe("manifest.yml", () => {
       "commands",
       "groups:history",
       "usergroups:read",
-      "users:read",
     ]);
   });
 });
