@@ -276,6 +276,19 @@ export class SlackEmulator {
     this.#state.directory.setMember(channel, user, member);
   }
 
+  /** Archives a channel (or unarchives it): posts answer `is_archived`, edits of its messages `is_inactive`. */
+  archiveChannel(channel: string, archived = true): void {
+    this.#state.directory.setArchived(channel, archived);
+  }
+
+  /**
+   * Opens a DM between two people, or a group DM of three or more, that the bot is not in; returns its id. `/pt`
+   * can be run there (the driver takes the id as `channel`), and the bot's posts there answer `channel_not_found`.
+   */
+  openPeopleConversation(users: readonly string[]): string {
+    return this.#state.directory.openPeopleConversation(users).id;
+  }
+
   /** Replaces a user group's members (e.g. remove an approver from the approvers' group). */
   setUsergroupMembers(groupId: string, users: readonly string[]): void {
     this.#state.directory.setUsergroupMembers(groupId, users);

@@ -67,6 +67,11 @@ export type DeployEvent =
   | { readonly type: "expired" }
   /** The card was posted (or re-posted) here. Allowed in every state; changes nothing else. */
   | { readonly type: "message_posted"; readonly message: MessageRef }
+  /**
+   * Slack answered that the card can never be changed again (`code`, e.g. `is_inactive` for an archived channel).
+   * Allowed in every state; records it once (a second report is `already_reported`) and changes nothing else.
+   */
+  | { readonly type: "card_unreachable"; readonly code: string }
   /** The workflow claims the create: approved → creating. Its effect is the Databricks call. */
   | { readonly type: "create_started" }
   /** Databricks accepted the create or update; `endpoint` is what it answered. */
@@ -108,6 +113,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "superseded",
   "expired",
   "message_posted",
+  "card_unreachable",
   "create_started",
   "create_accepted",
   "create_failed",
