@@ -385,6 +385,20 @@ export function cardPostFailureText(slackError: string, botUserId?: string): str
   }
 }
 
+/**
+ * `/pt deploy` in a DM or a group DM: ptbot cannot post the card there, and approvers would not see it. Nothing was
+ * asked or created; the other subcommands work here.
+ */
+export function directConversationText(botUserId?: string): string {
+  const me = botUserId === undefined ? "ptbot" : mention(botUserId);
+  return (
+    "Deploys are approved in a channel: in a direct message or a group DM I cannot post the deploy card (and approvers " +
+    "would not see it), so I did " +
+    `nothing. Run \`/pt deploy\` in a channel ${me} is a member of (the one your team uses for deploys), where approvers ` +
+    "can see and approve the card. `/pt status`, `/pt list` and `/pt cancel` work here too."
+  );
+}
+
 /** Why `/pt status` or `/pt list` could not ask Databricks (an error code from the client). */
 export function lookupFailureText(errorCode: string): string {
   switch (errorCode) {
