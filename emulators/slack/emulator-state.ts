@@ -40,6 +40,8 @@ export class EmulatorState {
   readonly appToken: string | undefined;
   /** The bot token's scopes; undefined: all (see `SlackEmulatorOptions.scopes`). */
   readonly scopes: ReadonlySet<string> | undefined;
+  /** No user groups on this workspace's plan (see `SlackEmulatorOptions.freePlan`). */
+  readonly freePlan: boolean;
   /** The legacy verification token Slack still puts in payloads (`token`); apps should ignore it. */
   readonly verificationToken = "emulatorVerificationToken0";
   readonly calls: ApiCall[] = [];
@@ -67,6 +69,7 @@ export class EmulatorState {
     this.botToken = options.botToken;
     this.appToken = options.appToken;
     this.scopes = options.scopes === undefined ? undefined : new Set(options.scopes);
+    this.freePlan = options.freePlan === true;
   }
 
   /** Set once the server listens: response_urls and Socket Mode URLs are built from it. */

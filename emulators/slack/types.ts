@@ -65,10 +65,13 @@ export interface SlackEmulatorOptions extends SlackWorkspace {
   /** The `xapp-` token accepted by `apps.connections.open` (Socket Mode). */
   readonly appToken?: string;
   /**
-   * The bot token's scopes, for the methods whose scope the emulator checks (the `*:history` reads); absent: every
+   * The bot token's scopes, for the methods whose scope the emulator checks (the `*:history` reads,
+   * `usergroups.users.list`); absent: every
    * scope ptbot's manifest asks for, so those calls succeed. A missing one is Slack's `missing_scope`.
    */
   readonly scopes?: readonly string[];
+  /** A workspace on Slack's free plan: it has no user groups (`usergroups.*` answer `plan_upgrade_required`). */
+  readonly freePlan?: boolean;
   readonly appId?: string;
   /**
    * The emulator's clock, in epoch milliseconds: message `ts`, trigger expiry (3 s), response_url expiry (30 min).

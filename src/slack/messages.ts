@@ -23,7 +23,7 @@ import {
   slackDate,
   truncate,
 } from "./mrkdwn.js";
-import type { ApproverLookupReason } from "./slack-approver-directory.js";
+import { type ApproverLookupReason, isPermanentLookupFailure } from "./slack-approver-directory.js";
 
 /** What a person tried to do when they were refused. */
 export type UserAction = "deploy" | "approve" | "reject" | "cancel" | "adjust";
@@ -484,7 +484,11 @@ export function cardUnreachableText(slackError: string): string {
 
 /** A click refused because Slack could not say whether the user is in an approvers' group; nothing changed. */
 export function groupLookupFailedText(groupId: string, reason: ApproverLookupReason): string {
-  return `ptbot could not check your membership of <!subteam^${groupId}>: ${groupLookupReasonText(reason)}; try again in a moment. Nothing was changed.`;
+  // A configuration problem does not pass by itself: saying "try again" would only send the approver round again.
+  const next = isPermanentLookupFailure(reason)
+    ? "this will not pass by itself, so ptbot cannot count you as an approver through this group until an admin fixes it"
+    : "try again in a moment";
+  return `ptbot could not check your membership of <!subteam^${groupId}>: ${groupLookupReasonText(reason)}; ${next}. Nothing was changed.`;
 }
 
 function groupLookupReasonText(reason: ApproverLookupReason): string {
@@ -501,6 +505,14 @@ function groupLookupReasonText(reason: ApproverLookupReason): string {
           return "Slack knows no such group (`no_such_subteam`), please tell the ptbot admins";
         case "plan_upgrade_required":
           return "this workspace has no user groups (`plan_upgrade_required`), please tell the ptbot admins";
+        case "invalid_auth":
+        case "not_authed":
+        case "account_inactive":
+        case "token_revoked":
+        case "token_expired":
+        case "not_allowed_token_type":
+        case "team_access_not_granted":
+          return `Slack does not accept ptbot's token for this (\`${reason.error}\`), please tell the ptbot admins`;
         default:
           return `Slack answered \`${reason.error}\``;
       }
