@@ -172,7 +172,12 @@ export class SlackEmulator {
     return this.#state.warnings.filter((w) => w.kind === "missing_text_fallback");
   }
 
-  /** Every non-fatal finding: missing fallbacks, replies to unknown threads, bad view answers. */
+  /** Deliveries the app answered after Slack's 3 s (their answers were dropped): a test's failure. */
+  get lateAcks(): readonly EmulatorWarning[] {
+    return this.#state.warnings.filter((w) => w.kind === "late_ack");
+  }
+
+  /** Every non-fatal finding: missing fallbacks, replies to unknown threads, bad view answers, late answers. */
   warnings(): readonly EmulatorWarning[] {
     return [...this.#state.warnings];
   }

@@ -128,7 +128,8 @@ export interface StoredEphemeral {
   readonly threadTs: string | undefined;
   readonly text: string;
   readonly blocks: readonly SlackBlock[];
-  readonly source: "chat.postEphemeral" | "response_url" | "command_ack";
+  /** `slack`: Slack's own words, such as the `operation_timeout` error after a late ack. */
+  readonly source: "chat.postEphemeral" | "response_url" | "command_ack" | "slack";
   readonly replaced: boolean;
   readonly deleted: boolean;
 }
@@ -199,7 +200,8 @@ export interface ApiCall {
 
 /** A non-fatal finding the real Slack would warn about (e.g. blocks without a `text` fallback). */
 export interface EmulatorWarning {
-  readonly kind: "missing_text_fallback" | "unknown_thread" | "other";
+  /** `late_ack`: the app answered after Slack's 3 s; Slack dropped the answer and showed the user its own error. */
+  readonly kind: "missing_text_fallback" | "unknown_thread" | "late_ack" | "other";
   readonly method: string;
   readonly channel: string | undefined;
   readonly message: string;

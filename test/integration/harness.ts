@@ -233,6 +233,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await running.stop();
       await Promise.all([slack.close(), dbx.close()]);
+      // Slack dropped these answers and showed the user an error: a test in which ptbot was late fails here.
+      const late = slack.lateAcks;
+      if (late.length > 0) {
+        throw new Error(`ptbot answered Slack too late (> 3 s): ${late.map((w) => w.message).join("; ")}`);
+      }
     },
   };
 }
