@@ -70,6 +70,11 @@ export interface SlackEmulatorOptions extends SlackWorkspace {
    * scope ptbot's manifest asks for, so those calls succeed. A missing one is Slack's `missing_scope`.
    */
   readonly scopes?: readonly string[];
+  /**
+   * `chat.postMessage`'s per-channel limit (see `post-rate-limit.ts`): default Slack's 1 a second with a burst of 10;
+   * `"off"` for none (a bench that measures ptbot rather than Slack's limit says so).
+   */
+  readonly postRateLimit?: PostRateLimit | "off";
   /** A workspace on Slack's free plan: it has no user groups (`usergroups.*` answer `plan_upgrade_required`). */
   readonly freePlan?: boolean;
   readonly appId?: string;
@@ -199,6 +204,8 @@ export interface ApiCall {
 }
 
 /** A non-fatal finding the real Slack would warn about (e.g. blocks without a `text` fallback). */
+import type { PostRateLimit } from "./post-rate-limit.js";
+
 export interface EmulatorWarning {
   /** `late_ack`: the app answered after Slack's 3 s; Slack dropped the answer and showed the user its own error. */
   readonly kind: "missing_text_fallback" | "unknown_thread" | "late_ack" | "other";
