@@ -2,8 +2,9 @@
  * The Notifier port on Slack: `card_changed` edits the request's card in place (`chat.update`), other notices post
  * one reply in the card's thread (`chat.postMessage` with `thread_ts`). The WebClient retries rate limits itself,
  * honouring `Retry-After`; any other failure is thrown so the notice dispatcher retries later, except answers no retry
- * can change (the card or the channel is gone), which are logged and dropped so they do not hold back the request's
- * later notices. A thread reply that cannot reach its thread (the bot was removed from the channel, the channel was
+ * can change, which never hold back the request's later notices: a card Slack will never change again (its channel
+ * archived: `is_inactive`; deleted; read-only) is returned as the delivery's outcome, recorded once on the request
+ * (and then not tried again), and anything else permanent (a missing scope, a revoked token) is logged and dropped. A thread reply that cannot reach its thread (the bot was removed from the channel, the channel was
  * archived or deleted) goes to the requester directly instead, in the app's DM with them (`chat.postMessage` to
  * their user id), so that they still learn READY or the failure.
  *
