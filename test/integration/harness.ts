@@ -60,8 +60,8 @@ export interface HarnessOptions {
   readonly databaseUrl?: string;
   /** Wraps the store ptbot opens (e.g. `unpluggable`, to take the database away). */
   readonly wrapStore?: (store: Store) => Store;
-  /** Slack emulator options beyond the workspace: a free plan, the token's scopes. */
-  readonly slack?: Pick<SlackEmulatorOptions, "freePlan" | "scopes">;
+  /** Slack emulator options beyond the workspace: a free plan, the token's scopes, the per-channel post limit. */
+  readonly slack?: Pick<SlackEmulatorOptions, "freePlan" | "scopes" | "postRateLimit">;
   /** Runs on the Slack emulator before ptbot starts (a fault its start-up check should meet). */
   readonly beforeStart?: (slack: SlackEmulator) => void;
 }

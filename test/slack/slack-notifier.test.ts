@@ -24,7 +24,13 @@ let lines: Record<string, unknown>[];
 let notifier: SlackNotifier;
 
 beforeEach(async () => {
-  slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
+  // Long threads are posted here in one go: Slack's per-channel post limit (on by default) would only slow them.
+  slack = await startSlackEmulator({
+    ...defaultWorkspace,
+    ...defaultCredentials,
+    port: 0,
+    postRateLimit: "off",
+  });
   client = new webApi.WebClient(defaultCredentials.botToken, {
     slackApiUrl: slack.apiUrl,
     retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 0 },
