@@ -120,8 +120,9 @@ export async function command(
   driver: SlackDriver,
   name: string,
   timeoutMs = 30_000,
+  channel = CHANNEL,
 ): Promise<{ card: StoredMessage; ackMs: number }> {
-  const result = await driver.slashCommand({ user: REQUESTER, channel: CHANNEL, text: deployText(name) });
+  const result = await driver.slashCommand({ user: REQUESTER, channel, text: deployText(name) });
   if (result.status !== 200) throw new Error(`/pt for ${name} answered HTTP ${result.status}`);
   const { message } = await watcher.card(name, timeoutMs);
   return { card: message, ackMs: result.ackMs };
@@ -130,7 +131,7 @@ export async function command(
 export async function approve(driver: SlackDriver, card: StoredMessage): Promise<number> {
   const result = await driver.clickButton({
     user: APPROVER,
-    channel: CHANNEL,
+    channel: card.channel,
     messageTs: card.ts,
     actionId: ACTIONS.approve,
   });

@@ -13,6 +13,7 @@ import { PtbotError } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { healthRoutes } from "./observability/health-routes.js";
 import { createMetrics } from "./observability/metrics.js";
+import { ApproverGroupReport } from "./slack/approver-group-report.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
 import { createSlackPorts } from "./slack/slack-ports.js";
 import { openStore } from "./store/open-store.js";
@@ -72,6 +73,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   });
   const policy = approvalPolicy(config.policy);
   let draining = false;
+  const approverGroups = new ApproverGroupReport();
   const customRoutes = healthRoutes({
     metrics,
     pingStore: () => store.countByState(),
@@ -79,6 +81,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     now: () => clock.now(),
     freshnessMs: Math.max(60_000, 3 * config.pollIntervalMs),
     draining: () => draining,
+    approverGroups: () => approverGroups.check,
   });
   // What ptbot sends to Slack exists before the core; the app that receives from Slack is built on the core's commands.
   const ports = createSlackPorts({
@@ -114,6 +117,8 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   });
   await slack.start();
   await core.start();
+  // In the background: a slow Slack must not hold the start; the outcome is logged and shown in /readyz.
+  void approverGroups.run(ports.checkApproverGroups, policy.approverGroups, logger);
   logger.info(
     { port: slack.port, socketMode: config.slack.appToken !== undefined, instance: owner },
     "ptbot started",

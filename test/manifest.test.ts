@@ -70,7 +70,6 @@ describe("manifest.yml", () => {
       "commands",
       "groups:history",
       "usergroups:read",
-      "users:read",
     ]);
   });
 });

@@ -14,6 +14,10 @@ export interface DirectoryChannel {
   readonly members: Set<string>;
   readonly isPrivate: boolean;
   readonly isIm: boolean;
+  /** A group DM (`mpim`): a private conversation of several people, named `mpdm-a--b--c-1`. */
+  readonly isMpim?: boolean;
+  /** Archived channels keep their history but take no posts (`is_archived`) and no edits (`is_inactive`). */
+  archived: boolean;
 }
 
 /**
@@ -43,6 +47,7 @@ export class Directory {
         members: new Set(c.members),
         isPrivate: c.isPrivate ?? false,
         isIm: false,
+        archived: false,
       });
     }
     for (const g of workspace.usergroups) this.#usergroups.set(g.id, g);
@@ -78,7 +83,14 @@ export class Directory {
     const id = `D${userId.slice(1)}`;
     let dm = this.#channels.get(id);
     if (dm === undefined) {
-      dm = { id, name: userId, members: new Set([userId, this.bot.userId]), isPrivate: true, isIm: true };
+      dm = {
+        id,
+        name: userId,
+        members: new Set([userId, this.bot.userId]),
+        isPrivate: true,
+        isIm: true,
+        archived: false,
+      };
       this.#channels.set(id, dm);
     }
     return dm;
@@ -93,6 +105,45 @@ export class Directory {
     if (channel === undefined) return undefined;
     if (channel.isPrivate && !channel.members.has(this.bot.userId)) return undefined;
     return channel;
+  }
+
+  /**
+   * A conversation between people that the bot is not part of: a DM of two users (`D…`) or a group DM of three or
+   * more (`G…`, named `mpdm-…`). People can run `/pt` there; the bot cannot post there (`channel_not_found`).
+   */
+  openPeopleConversation(users: readonly string[]): DirectoryChannel {
+    for (const u of users) {
+      if (this.#users.get(u) === undefined) throw new SlackEmulatorError("unknown_user", `no user ${u}`);
+    }
+    const mpim = users.length > 2;
+    const tail = [...users]
+      .sort()
+      .map((u) => u.slice(1))
+      .join("")
+      .slice(0, 9)
+      .toUpperCase();
+    const id = `${mpim ? "G" : "D"}P${tail}`;
+    const existing = this.#channels.get(id);
+    if (existing !== undefined) return existing;
+    const names = users.map((u) => this.#users.get(u)?.name ?? u);
+    const channel: DirectoryChannel = {
+      id,
+      name: mpim ? `mpdm-${names.join("--")}-1` : (users[0] ?? ""),
+      members: new Set(users),
+      isPrivate: true,
+      isIm: !mpim,
+      isMpim: mpim,
+      archived: false,
+    };
+    this.#channels.set(id, channel);
+    return channel;
+  }
+
+  /** Archives a channel (or brings it back), as a member of the workspace would. */
+  setArchived(channelId: string, archived: boolean): void {
+    const channel = this.#channels.get(channelId);
+    if (channel === undefined) throw new SlackEmulatorError("unknown_channel", `no channel ${channelId}`);
+    channel.archived = archived;
   }
 
   setMember(channelId: string, userId: string, member: boolean): void {
@@ -165,7 +216,7 @@ export class Directory {
       is_mpim: false,
       is_private: channel.isPrivate,
       created: 1_700_000_000,
-      is_archived: false,
+      is_archived: channel.archived,
       is_general: false,
       unlinked: 0,
       name_normalized: channel.name,

@@ -108,6 +108,15 @@ export class SlackDriver {
     options: SendOptions,
   ): Promise<Delivery> {
     const delivery = await this.transport.deliver(outgoing, options);
+    if (delivery.late) {
+      // Slack stops waiting at 3 s: whatever the app answers later is dropped, and the user sees Slack's error.
+      this.state.warn({
+        kind: "late_ack",
+        method: kind,
+        channel: who.channel,
+        message: `the app answered after ${Math.round(delivery.ackMs)} ms (Slack waits 3000 ms); the answer was dropped`,
+      });
+    }
     this.state.log.record({
       type: "delivered",
       delivery: {
@@ -147,8 +156,21 @@ export class SlackDriver {
       },
       options,
     );
-    if (delivery.status === 200) this.#applyCommandAck(origin, delivery.body);
+    if (delivery.late) this.#operationTimeout(origin, input.command ?? "/pt");
+    else if (delivery.status === 200) this.#applyCommandAck(origin, delivery.body);
     return { ...delivery, triggerId, responseUrl, payload: fields };
+  }
+
+  /** What Slack shows the user, privately, when a slash command was not acknowledged within 3 s. */
+  #operationTimeout(origin: { channel: string; user: string }, command: string): void {
+    this.state.messages.postEphemeral({
+      channel: origin.channel,
+      user: origin.user,
+      text: `${command} failed with the error "operation_timeout"`,
+      blocks: [],
+      threadTs: undefined,
+      source: "slack",
+    });
   }
 
   /** A command's ack may carry a message (`ack("text")` or `ack({ text, blocks, response_type })`). */
@@ -282,7 +304,8 @@ export class SlackDriver {
       true,
       options,
     );
-    if (delivery.status === 200) this.#applyViewAnswer(submitted, delivery.body);
+    // A late answer is dropped: the modal stays open (Slack shows "We had some trouble connecting").
+    if (delivery.status === 200 && !delivery.late) this.#applyViewAnswer(submitted, delivery.body);
     return {
       ...delivery,
       triggerId,

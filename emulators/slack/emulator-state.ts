@@ -1,6 +1,7 @@
 import { Directory } from "./directory.js";
 import { EventLog } from "./event-log.js";
 import { MessageStore } from "./message-store.js";
+import { ChannelPostLimiter, SLACK_POST_RATE_LIMIT } from "./post-rate-limit.js";
 import { ResponseUrls } from "./response-urls.js";
 import { createTsIssuer } from "./slack-ts.js";
 import type { ApiCall, EmulatorWarning, SlackEmulatorOptions, WorkspaceBot, WorkspaceTeam } from "./types.js";
@@ -40,6 +41,10 @@ export class EmulatorState {
   readonly appToken: string | undefined;
   /** The bot token's scopes; undefined: all (see `SlackEmulatorOptions.scopes`). */
   readonly scopes: ReadonlySet<string> | undefined;
+  /** No user groups on this workspace's plan (see `SlackEmulatorOptions.freePlan`). */
+  readonly freePlan: boolean;
+  /** `chat.postMessage`'s per-channel limit; undefined when off. */
+  readonly postLimiter: ChannelPostLimiter | undefined;
   /** The legacy verification token Slack still puts in payloads (`token`); apps should ignore it. */
   readonly verificationToken = "emulatorVerificationToken0";
   readonly calls: ApiCall[] = [];
@@ -67,6 +72,9 @@ export class EmulatorState {
     this.botToken = options.botToken;
     this.appToken = options.appToken;
     this.scopes = options.scopes === undefined ? undefined : new Set(options.scopes);
+    this.freePlan = options.freePlan === true;
+    const limit = options.postRateLimit ?? SLACK_POST_RATE_LIMIT;
+    this.postLimiter = limit === "off" ? undefined : new ChannelPostLimiter(limit, this.now);
   }
 
   /** Set once the server listens: response_urls and Socket Mode URLs are built from it. */

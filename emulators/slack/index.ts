@@ -17,6 +17,7 @@ export { DEFAULT_APP_ID, DEFAULT_BOT, DEFAULT_TEAM } from "./emulator-state.js";
 export { SlackEmulatorError } from "./errors.js";
 export { describeEvent, describeEvents, type EventListener, type WaitForOptions } from "./event-log.js";
 export type { MessageQuery } from "./message-store.js";
+export { type PostRateLimit, SLACK_POST_RATE_LIMIT } from "./post-rate-limit.js";
 export { signSlackRequest, slackSignatureHeaders } from "./signing.js";
 export { type DriverTarget, SlackEmulator, startSlackEmulator } from "./slack-emulator.js";
 export { formatSlackTs } from "./slack-ts.js";

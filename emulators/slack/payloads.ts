@@ -10,6 +10,7 @@ import type { SlackBlock, WireView, WorkspaceUser } from "./types.js";
 
 export function channelName(channel: DirectoryChannel): string {
   if (channel.isIm) return "directmessage";
+  if (channel.isMpim === true) return channel.name;
   return channel.isPrivate ? "privategroup" : channel.name;
 }
 

@@ -172,7 +172,12 @@ export class SlackEmulator {
     return this.#state.warnings.filter((w) => w.kind === "missing_text_fallback");
   }
 
-  /** Every non-fatal finding: missing fallbacks, replies to unknown threads, bad view answers. */
+  /** Deliveries the app answered after Slack's 3 s (their answers were dropped): a test's failure. */
+  get lateAcks(): readonly EmulatorWarning[] {
+    return this.#state.warnings.filter((w) => w.kind === "late_ack");
+  }
+
+  /** Every non-fatal finding: missing fallbacks, replies to unknown threads, bad view answers, late answers. */
   warnings(): readonly EmulatorWarning[] {
     return [...this.#state.warnings];
   }
@@ -274,6 +279,19 @@ export class SlackEmulator {
   /** Adds or removes a member (e.g. remove the bot to provoke `not_in_channel`). */
   setChannelMember(channel: string, user: string, member: boolean): void {
     this.#state.directory.setMember(channel, user, member);
+  }
+
+  /** Archives a channel (or unarchives it): posts answer `is_archived`, edits of its messages `is_inactive`. */
+  archiveChannel(channel: string, archived = true): void {
+    this.#state.directory.setArchived(channel, archived);
+  }
+
+  /**
+   * Opens a DM between two people, or a group DM of three or more, that the bot is not in; returns its id. `/pt`
+   * can be run there (the driver takes the id as `channel`), and the bot's posts there answer `channel_not_found`.
+   */
+  openPeopleConversation(users: readonly string[]): string {
+    return this.#state.directory.openPeopleConversation(users).id;
   }
 
   /** Replaces a user group's members (e.g. remove an approver from the approvers' group). */

@@ -65,10 +65,18 @@ export interface SlackEmulatorOptions extends SlackWorkspace {
   /** The `xapp-` token accepted by `apps.connections.open` (Socket Mode). */
   readonly appToken?: string;
   /**
-   * The bot token's scopes, for the methods whose scope the emulator checks (the `*:history` reads); absent: every
+   * The bot token's scopes, for the methods whose scope the emulator checks (the `*:history` reads,
+   * `usergroups.users.list`); absent: every
    * scope ptbot's manifest asks for, so those calls succeed. A missing one is Slack's `missing_scope`.
    */
   readonly scopes?: readonly string[];
+  /**
+   * `chat.postMessage`'s per-channel limit (see `post-rate-limit.ts`): default Slack's 1 a second with a burst of 10;
+   * `"off"` for none (a bench that measures ptbot rather than Slack's limit says so).
+   */
+  readonly postRateLimit?: PostRateLimit | "off";
+  /** A workspace on Slack's free plan: it has no user groups (`usergroups.*` answer `plan_upgrade_required`). */
+  readonly freePlan?: boolean;
   readonly appId?: string;
   /**
    * The emulator's clock, in epoch milliseconds: message `ts`, trigger expiry (3 s), response_url expiry (30 min).
@@ -125,7 +133,8 @@ export interface StoredEphemeral {
   readonly threadTs: string | undefined;
   readonly text: string;
   readonly blocks: readonly SlackBlock[];
-  readonly source: "chat.postEphemeral" | "response_url" | "command_ack";
+  /** `slack`: Slack's own words, such as the `operation_timeout` error after a late ack. */
+  readonly source: "chat.postEphemeral" | "response_url" | "command_ack" | "slack";
   readonly replaced: boolean;
   readonly deleted: boolean;
 }
@@ -195,8 +204,11 @@ export interface ApiCall {
 }
 
 /** A non-fatal finding the real Slack would warn about (e.g. blocks without a `text` fallback). */
+import type { PostRateLimit } from "./post-rate-limit.js";
+
 export interface EmulatorWarning {
-  readonly kind: "missing_text_fallback" | "unknown_thread" | "other";
+  /** `late_ack`: the app answered after Slack's 3 s; Slack dropped the answer and showed the user its own error. */
+  readonly kind: "missing_text_fallback" | "unknown_thread" | "late_ack" | "other";
   readonly method: string;
   readonly channel: string | undefined;
   readonly message: string;

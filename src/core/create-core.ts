@@ -98,6 +98,8 @@ export function createCore(o: CoreOptions): Core {
     owner,
     outage,
     ...(o.noticeIntervalMs === undefined ? {} : { idleIntervalMs: o.noticeIntervalMs }),
+    // Called only once the dispatcher runs, after the workflow below exists.
+    onCardUnreachable: (id, code) => workflow.cardUnreachable(id, code),
   });
   const expiry = new Expiry({ store, clock, policy, logger, onNotices: () => dispatcher.kick() });
   const tracker = new Tracker({

@@ -76,8 +76,11 @@ export type DeployEvent =
   /** The card was posted (or re-posted) here. Allowed in every state; changes nothing else. */
   | { readonly type: "message_posted"; readonly message: MessageRef }
   /**
-   * The workflow claims the create: approved → creating (deleting, for a delete). Its effect is the Databricks call.
+   * Slack answered that the card can never be changed again (`code`, e.g. `is_inactive` for an archived channel).
+   * Allowed in every state; records it once (a second report is `already_reported`) and changes nothing else.
    */
+  | { readonly type: "card_unreachable"; readonly code: string }
+  /** The workflow claims the create: approved → creating (deleting, for a delete). Its effect is the Databricks call. */
   | { readonly type: "create_started" }
   /** Databricks accepted the create or update; `endpoint` is what it answered. */
   | { readonly type: "create_accepted"; readonly endpoint: EndpointObservation }
@@ -125,6 +128,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "superseded",
   "expired",
   "message_posted",
+  "card_unreachable",
   "create_started",
   "create_accepted",
   "create_failed",

@@ -312,6 +312,11 @@ export interface DeployRequest {
   readonly createRetry?: CreateRetry;
   /** Set once the request was reported stuck, so it is reported only once. */
   readonly stuckReportedAt?: number;
+  /**
+   * Set once Slack answered that the card can never be changed again (its channel archived, read-only, the bot
+   * removed: `code` is Slack's answer): the request carries on without card updates, and this is said once.
+   */
+  readonly cardUnreachable?: { readonly code: string; readonly at: number };
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Undecided requests expire here. */

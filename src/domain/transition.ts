@@ -239,6 +239,20 @@ export function transition(
       return { ok: true, request: posted, effects: stale ? [notice({ type: "card_changed" })] : [] };
     }
 
+    case "card_unreachable": {
+      if (request.cardUnreachable !== undefined) {
+        return reject(
+          "already_reported",
+          `the card was reported unreachable (${request.cardUnreachable.code}) at ${iso(request.cardUnreachable.at)}`,
+        );
+      }
+      return {
+        ok: true,
+        request: bump(request, now, { cardUnreachable: { code: event.code, at: now } }),
+        effects: [],
+      };
+    }
+
     case "create_started": {
       if (request.state !== "approved" || !isResolved(request)) {
         return wrongState(request, event.type, ["approved"]);

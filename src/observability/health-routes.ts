@@ -25,15 +25,23 @@ export interface HealthDeps {
   readonly freshnessMs: number;
   /** True once shutdown started: not ready for new work, though still alive. */
   readonly draining: () => boolean;
+  /**
+   * The start-up check of the configured approver groups, shown under `checks.approverGroups`. Reported only: it
+   * does not make ptbot unready (the README says why).
+   */
+  readonly approverGroups?: () => HealthCheck;
 }
 
 const DEFAULT_PING_TIMEOUT_MS = 2_000;
 const TIMED_OUT = Symbol("timed out");
 
-interface Check {
+/** One line of `/readyz`'s `checks`. */
+export interface HealthCheck {
   readonly ok: boolean;
   readonly detail?: string;
 }
+
+type Check = HealthCheck;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
@@ -83,7 +91,8 @@ export function healthRoutes(deps: HealthDeps): HttpRoute[] {
           ]);
           const draining = deps.draining();
           const ready = store.ok && databricks.ok && !draining;
-          send(res, ready ? 200 : 503, { ready, draining, checks: { store, databricks } });
+          const groups = deps.approverGroups === undefined ? {} : { approverGroups: deps.approverGroups() };
+          send(res, ready ? 200 : 503, { ready, draining, checks: { store, databricks, ...groups } });
         })();
       },
     },

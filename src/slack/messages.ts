@@ -23,7 +23,7 @@ import {
   slackDate,
   truncate,
 } from "./mrkdwn.js";
-import type { ApproverLookupReason } from "./slack-approver-directory.js";
+import { type ApproverLookupReason, isPermanentLookupFailure } from "./slack-approver-directory.js";
 
 /** What a person tried to do when they were refused. */
 export type UserAction = "deploy" | "approve" | "reject" | "cancel" | "adjust";
@@ -392,13 +392,42 @@ export function cardPostFailureText(slackError: string, botUserId?: string): str
     case "channel_not_found":
       return `I am not in this channel, so I cannot post the deploy card here. Invite ${me} to this channel (\`/invite @ptbot\`) and try again.`;
     case "is_archived":
+    case "is_inactive":
       return "This channel is archived, so I cannot post the deploy card here. Ask again in an active channel.";
     case "restricted_action":
     case "ekm_access_denied":
       return "This workspace does not let me post in this channel. Ask again in another channel, or ask an admin.";
+    case "restricted_action_read_only_channel":
+      return "This channel is read-only for me, so I cannot post the deploy card here. Ask again in a channel I can post in.";
+    case "restricted_action_thread_only_channel":
+      return "This channel takes thread replies only, so I cannot post the deploy card here. Ask again in another channel.";
+    case "missing_scope":
+    case "no_permission":
+    case "not_allowed_token_type":
+    case "invalid_auth":
+    case "not_authed":
+    case "account_inactive":
+    case "token_revoked":
+    case "token_expired":
+    case "team_access_not_granted":
+      return `Slack does not let ptbot post messages (\`${slackError}\`): a problem with the app's installation that retrying will not fix, so I cancelled the request. Please tell the ptbot admins.`;
     default:
       return `Slack did not let me post the deploy card (${code(slackError)}), so I cancelled the request. Try again in a moment.`;
   }
+}
+
+/**
+ * `/pt deploy` in a DM or a group DM: ptbot cannot post the card there, and approvers would not see it. Nothing was
+ * asked or created; the other subcommands work here.
+ */
+export function directConversationText(botUserId?: string): string {
+  const me = botUserId === undefined ? "ptbot" : mention(botUserId);
+  return (
+    "Deploys are approved in a channel: in a direct message or a group DM I cannot post the deploy card (and approvers " +
+    "would not see it), so I did " +
+    `nothing. Run \`/pt deploy\` in a channel ${me} is a member of (the one your team uses for deploys), where approvers ` +
+    "can see and approve the card. `/pt status`, `/pt list` and `/pt cancel` work here too."
+  );
 }
 
 /** Why `/pt status` or `/pt list` could not ask Databricks (an error code from the client). */
@@ -451,12 +480,46 @@ export const STORE_UNAVAILABLE_TEXT = "ptbot cannot reach its database, try agai
 
 /** The first line of a thread notice sent to the requester's DM because the card's thread cannot be reached. */
 export function threadUnreachableText(channelId: string, slackError: string): string {
-  return `I cannot post in the thread of your deploy request in <#${channelId}> any more (Slack answered \`${slackError}\`: I may have been removed from the channel), so I am telling you here:`;
+  return `I cannot post in the thread of your deploy request in <#${channelId}> any more (Slack answered \`${slackError}\`: ${closedConversationText(slackError)}), so I am telling you here:`;
+}
+
+/** Why Slack will never take a post or an edit in a conversation, from its answer; each is permanent. */
+export function closedConversationText(slackError: string): string {
+  switch (slackError) {
+    case "is_archived":
+    case "is_inactive":
+      return "the channel is archived";
+    case "restricted_action_read_only_channel":
+      return "the channel is read-only";
+    case "restricted_action_thread_only_channel":
+      return "the channel takes thread replies only";
+    case "restricted_action_non_threadable_channel":
+      return "the channel does not take thread replies";
+    case "thread_locked":
+      return "the thread is locked";
+    case "thread_not_found":
+    case "message_not_found":
+      return "the card was deleted";
+    case "restricted_action":
+    case "ekm_access_denied":
+      return "the workspace's settings do not let me post there";
+    default:
+      return "I may have been removed from the channel";
+  }
+}
+
+/** `/pt status`: the request goes on, but its card no longer follows it (Slack's answer `slackError`). */
+export function cardUnreachableText(slackError: string): string {
+  return `The request's card can no longer be updated (${closedConversationText(slackError)}: Slack answered \`${slackError}\`), so it does not show how the request went on; this status does.`;
 }
 
 /** A click refused because Slack could not say whether the user is in an approvers' group; nothing changed. */
 export function groupLookupFailedText(groupId: string, reason: ApproverLookupReason): string {
-  return `ptbot could not check your membership of <!subteam^${groupId}>: ${groupLookupReasonText(reason)}; try again in a moment. Nothing was changed.`;
+  // A configuration problem does not pass by itself: saying "try again" would only send the approver round again.
+  const next = isPermanentLookupFailure(reason)
+    ? "this will not pass by itself, so ptbot cannot count you as an approver through this group until an admin fixes it"
+    : "try again in a moment";
+  return `ptbot could not check your membership of <!subteam^${groupId}>: ${groupLookupReasonText(reason)}; ${next}. Nothing was changed.`;
 }
 
 function groupLookupReasonText(reason: ApproverLookupReason): string {
@@ -473,6 +536,14 @@ function groupLookupReasonText(reason: ApproverLookupReason): string {
           return "Slack knows no such group (`no_such_subteam`), please tell the ptbot admins";
         case "plan_upgrade_required":
           return "this workspace has no user groups (`plan_upgrade_required`), please tell the ptbot admins";
+        case "invalid_auth":
+        case "not_authed":
+        case "account_inactive":
+        case "token_revoked":
+        case "token_expired":
+        case "not_allowed_token_type":
+        case "team_access_not_granted":
+          return `Slack does not accept ptbot's token for this (\`${reason.error}\`), please tell the ptbot admins`;
         default:
           return `Slack answered \`${reason.error}\``;
       }

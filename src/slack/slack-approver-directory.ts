@@ -18,6 +18,39 @@ export type ApproverLookupReason =
   | { readonly kind: "rate_limited" }
   | { readonly kind: "no_answer" };
 
+/**
+ * Answers no retry changes: the workspace has no user groups (free plan), the group id is wrong, or the app lacks
+ * the `usergroups:read` scope or a valid token. A configuration problem for the admins, not "try again".
+ */
+const PERMANENT_LOOKUP_ERRORS = new Set([
+  "plan_upgrade_required",
+  "no_such_subteam",
+  "missing_scope",
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+  "not_allowed_token_type",
+  "team_access_not_granted",
+]);
+
+/** Whether a failed lookup is a configuration problem that will not pass by itself. */
+export function isPermanentLookupFailure(reason: ApproverLookupReason): boolean {
+  return reason.kind === "slack_error" && PERMANENT_LOOKUP_ERRORS.has(reason.error);
+}
+
+/** How one configured approver group answered the start-up check. */
+export type ApproverGroupCheck =
+  | { readonly groupId: string; readonly ok: true; readonly members: number }
+  | {
+      readonly groupId: string;
+      readonly ok: false;
+      readonly reason: ApproverLookupReason;
+      /** True when no retry can fix it (see {@link isPermanentLookupFailure}). */
+      readonly permanent: boolean;
+    };
+
 /** Slack could not tell who is in a group, and nothing cached is recent enough to answer instead. */
 export class ApproverLookupError extends PtbotError {
   readonly groupId: string;
@@ -60,6 +93,24 @@ export class SlackApproverDirectory implements ApproverDirectory {
   async groupsOf(userId: string, groups: readonly string[]): Promise<readonly string[]> {
     const entries = await Promise.all(groups.map(async (g) => [g, await this.#members(g)] as const));
     return entries.filter(([, entry]) => entry.members.has(userId)).map(([g]) => g);
+  }
+
+  /**
+   * Reads each group once (filling the cache), for the check at start: which configured groups Slack can answer
+   * for, and why not the others. Never throws.
+   */
+  async checkGroups(groups: readonly string[]): Promise<readonly ApproverGroupCheck[]> {
+    return Promise.all(
+      groups.map(async (groupId): Promise<ApproverGroupCheck> => {
+        try {
+          const entry = await this.#members(groupId);
+          return { groupId, ok: true, members: entry.members.size };
+        } catch (error) {
+          const reason = error instanceof ApproverLookupError ? error.reason : lookupReason(error);
+          return { groupId, ok: false, reason, permanent: isPermanentLookupFailure(reason) };
+        }
+      }),
+    );
   }
 
   async #members(groupId: string): Promise<Entry> {

@@ -2,8 +2,9 @@
  * The Notifier port on Slack: `card_changed` edits the request's card in place (`chat.update`), other notices post
  * one reply in the card's thread (`chat.postMessage` with `thread_ts`). The WebClient retries rate limits itself,
  * honouring `Retry-After`; any other failure is thrown so the notice dispatcher retries later, except answers no retry
- * can change (the card or the channel is gone), which are logged and dropped so they do not hold back the request's
- * later notices. A thread reply that cannot reach its thread (the bot was removed from the channel, the channel was
+ * can change, which never hold back the request's later notices: a card Slack will never change again (its channel
+ * archived: `is_inactive`; deleted; read-only) is returned as the delivery's outcome, recorded once on the request
+ * (and then not tried again), and anything else permanent (a missing scope, a revoked token) is logged and dropped. A thread reply that cannot reach its thread (the bot was removed from the channel, the channel was
  * archived or deleted) goes to the requester directly instead, in the app's DM with them (`chat.postMessage` to
  * their user id), so that they still learn READY or the failure.
  *
@@ -13,9 +14,9 @@
  * that check (reading the DM needs `im:history` and the DM's id; a repeat there needs a kill in that rare path).
  */
 import type { webApi } from "@slack/bolt";
-import type { DeployRequest, Notice } from "../domain/index.js";
+import type { DeployRequest, MessageRef, Notice } from "../domain/index.js";
 import type { Logger } from "../logger.js";
-import type { NoticeDelivery, Notifier } from "../workflow/ports.js";
+import type { DeliveryOutcome, NoticeDelivery, Notifier } from "../workflow/ports.js";
 import { type CardContext, deployCard } from "./blocks/deploy-card.js";
 import { message, section } from "./blocks/limits.js";
 import { threadNotice } from "./blocks/thread-notice.js";
@@ -28,9 +29,21 @@ const THREAD_UNREACHABLE = new Set([
   "not_in_channel",
   "channel_not_found",
   "is_archived",
+  "is_inactive",
   "thread_not_found",
+  "thread_locked",
   "restricted_action",
+  "restricted_action_read_only_channel",
+  "restricted_action_non_threadable_channel",
   "ekm_access_denied",
+]);
+
+/** Answers to a card edit that mean the card can never be changed again (`is_inactive`: the channel is archived). */
+const CARD_UNREACHABLE = new Set([
+  ...THREAD_UNREACHABLE,
+  "message_not_found",
+  "cant_update_message",
+  "edit_window_closed",
 ]);
 
 export interface SlackNotifierOptions {
@@ -47,25 +60,24 @@ export class SlackNotifier implements Notifier {
     this.#o = options;
   }
 
-  async deliver(request: DeployRequest, notice: Notice, delivery?: NoticeDelivery): Promise<void> {
+  async deliver(
+    request: DeployRequest,
+    notice: Notice,
+    delivery?: NoticeDelivery,
+  ): Promise<DeliveryOutcome | undefined> {
     const card = request.message;
     // No card yet: the requester heard the outcome ephemerally, and the card will be posted from the saved request.
-    if (card === undefined || notice.type === "approval_needed") return;
+    if (card === undefined || notice.type === "approval_needed") return undefined;
     const log = this.#o.logger.child({ requestId: request.id, notice: notice.type });
     try {
-      if (notice.type === "card_changed") {
-        const rendered = deployCard(request, this.#o.context);
-        await this.#o.client.chat.update({ channel: card.channelId, ts: card.ts, ...rendered });
-        log.debug({ state: request.state }, "card updated");
-        return;
-      }
+      if (notice.type === "card_changed") return await this.#updateCard(request, card, log);
       const reply = threadNotice(request, notice, this.#o.context);
-      if (reply === undefined) return;
+      if (reply === undefined) return undefined;
       const metadata =
         delivery === undefined ? {} : { metadata: noticeMetadata(request.id, delivery.outboxId) };
       if (delivery?.claimedBefore === true && (await this.#inThread(request, delivery, log))) {
         log.info({ outboxId: delivery.outboxId }, "notice already in the thread; not posted again");
-        return;
+        return undefined;
       }
       try {
         await this.#o.client.chat.postMessage({
@@ -87,17 +99,44 @@ export class SlackNotifier implements Notifier {
           { slackError: code, channel: card.channelId },
           "thread unreachable; notice sent to the requester",
         );
-        return;
+        return { cardUnreachable: code };
       }
       log.debug({}, "thread notice posted");
+      return undefined;
     } catch (error) {
       const code = slackErrorCode(error);
       if (isPermanentSlackError(code)) {
         log.warn({ slackError: code, channel: card.channelId }, "notice dropped: slack will never accept it");
-        return;
+        return undefined;
       }
       throw error;
     }
+  }
+
+  /**
+   * Re-renders the card in place. A card Slack will never change again (archived channel: `is_inactive`) is not
+   * retried: the answer comes back as the outcome, recorded once on the request, and later edits are not even tried.
+   */
+  async #updateCard(
+    request: DeployRequest,
+    card: MessageRef,
+    log: Logger,
+  ): Promise<DeliveryOutcome | undefined> {
+    if (request.cardUnreachable !== undefined) {
+      log.debug({ slackError: request.cardUnreachable.code }, "card unreachable; update skipped");
+      return undefined;
+    }
+    const rendered = deployCard(request, this.#o.context);
+    try {
+      await this.#o.client.chat.update({ channel: card.channelId, ts: card.ts, ...rendered });
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code === undefined || !CARD_UNREACHABLE.has(code)) throw error;
+      log.debug({ slackError: code, channel: card.channelId }, "card update refused for good");
+      return { cardUnreachable: code };
+    }
+    log.debug({ state: request.state }, "card updated");
+    return undefined;
   }
 
   /**

@@ -10,7 +10,7 @@ import type { Logger } from "../logger.js";
 import type { Clock, Notifier } from "../workflow/ports.js";
 import type { CardContext } from "./blocks/deploy-card.js";
 import { boltLogger } from "./bolt-logger.js";
-import { SlackApproverDirectory } from "./slack-approver-directory.js";
+import { type ApproverGroupCheck, SlackApproverDirectory } from "./slack-approver-directory.js";
 import { SlackNotifier } from "./slack-notifier.js";
 import { type WebClientSettings, webClientOptions } from "./web-client-options.js";
 
@@ -31,6 +31,8 @@ export interface SlackPorts {
   readonly client: webApi.WebClient;
   readonly notifier: Notifier;
   readonly directory: ApproverDirectory;
+  /** Reads each configured approver group once (the check at start); never throws. */
+  readonly checkApproverGroups: (groups: readonly string[]) => Promise<readonly ApproverGroupCheck[]>;
 }
 
 export function createSlackPorts(options: SlackPortsOptions): SlackPorts {
@@ -50,5 +52,5 @@ export function createSlackPorts(options: SlackPortsOptions): SlackPorts {
     logger,
     ...(options.directoryTtlMs === undefined ? {} : { ttlMs: options.directoryTtlMs }),
   });
-  return { client, notifier, directory };
+  return { client, notifier, directory, checkApproverGroups: (groups) => directory.checkGroups(groups) };
 }

@@ -201,6 +201,17 @@ export class DeployWorkflow {
   }
 
   /**
+   * Records that Slack will never accept a change of the request's card (`code`: its answer, e.g. `is_inactive`).
+   * Logged once, when first recorded; later reports change nothing. The request carries on without card updates.
+   */
+  async cardUnreachable(id: string, code: string): Promise<void> {
+    const applied = await this.#apply(id, { type: "card_unreachable", code });
+    if (applied.ok) {
+      this.#deps.logger.warn({ requestId: id, slackError: code }, "card unreachable; card updates stopped");
+    }
+  }
+
+  /**
    * Records `message` as the card of a request that has none recorded (Slack stored the card, ptbot was stopped
    * before recording it; a click on it tells where it is). `true` when adopted; a request with a card keeps it.
    */

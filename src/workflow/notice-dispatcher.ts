@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.js";
 import type { Outbox, OutboxItem } from "../store/outbox.js";
-import type { Clock, Notifier } from "./ports.js";
+import type { Clock, DeliveryOutcome, Notifier } from "./ports.js";
 import { Rounds } from "./rounds.js";
 import { StoreOutage } from "./store-outage.js";
 
@@ -16,6 +16,8 @@ export interface NoticeDispatcherOptions {
   readonly maxAttempts?: number;
   /** How long a claimed notice stays claimed. Default 2 min. */
   readonly leaseMs?: number;
+  /** Records that a request's card can never be changed again (the workflow's `cardUnreachable`). */
+  readonly onCardUnreachable?: (requestId: string, slackError: string) => Promise<void>;
   /** Where an unreachable database is told, once per outage (the core shares one among its workers). */
   readonly outage?: StoreOutage;
   /** How long a notice stays in the outbox once delivered or given up. Default 7 days. */
@@ -111,11 +113,13 @@ export class NoticeDispatcher {
   async #deliver(item: OutboxItem): Promise<boolean> {
     const { store, notifier, clock, logger, owner } = this.#o;
     const fields = { requestId: item.requestId, notice: item.notice.type, attempt: item.attempts + 1 };
+    let outcome: DeliveryOutcome | undefined;
     try {
-      await notifier.deliver(item.request, item.notice, {
-        outboxId: item.id,
-        claimedBefore: item.claimedBefore,
-      });
+      outcome =
+        (await notifier.deliver(item.request, item.notice, {
+          outboxId: item.id,
+          claimedBefore: item.claimedBefore,
+        })) ?? undefined;
     } catch (error) {
       const attempts = item.attempts + 1;
       if (attempts >= (this.#o.maxAttempts ?? 8)) {
@@ -131,6 +135,15 @@ export class NoticeDispatcher {
     }
     // Delivered: from here on a failure is the outbox's, never a reason to deliver again.
     await this.#record(item, () => store.completeNotice(item.id, owner));
+    const unreachable = outcome?.cardUnreachable;
+    if (unreachable !== undefined && this.#o.onCardUnreachable !== undefined) {
+      await this.#o.onCardUnreachable(item.requestId, unreachable).catch((error: unknown) => {
+        // Only the record is lost: the next notice that meets the closed card reports it again.
+        if (!this.#outage.failed(error, "dispatcher")) {
+          logger.error({ ...fields, err: error }, "unreachable card not recorded");
+        }
+      });
+    }
     return true;
   }
 

@@ -23,10 +23,19 @@ export type DatabricksApi = Pick<
 /**
  * Tells a request's audience what happened: re-render its card (`card_changed`) or post in its thread. Called by the
  * notice dispatcher with the request as it was saved with the notice; a request without a card yet is the
- * notifier's to skip. Throwing means "not delivered": the dispatcher retries later.
+ * notifier's to skip. Throwing means "not delivered": the dispatcher retries later. An answer that says the card can
+ * never be changed again (an archived channel) is not thrown: it comes back as {@link DeliveryOutcome}, recorded on
+ * the request, and the notice counts as done.
  */
 export interface Notifier {
-  deliver(request: DeployRequest, notice: Notice, delivery?: NoticeDelivery): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: most deliveries have nothing to report.
+  deliver(request: DeployRequest, notice: Notice, delivery?: NoticeDelivery): Promise<DeliveryOutcome | void>;
+}
+
+/** What a delivery found out about the request's card, beyond "delivered". */
+export interface DeliveryOutcome {
+  /** Slack's answer that the card can never be changed again (`is_inactive`, `is_archived`, …). */
+  readonly cardUnreachable?: string;
 }
 
 /** Which outbox entry a delivery is, so that a post can be recognised in the thread later. */

@@ -69,7 +69,15 @@ export interface BotFleet {
 
 export async function startBotFleet(options: FleetOptions): Promise<BotFleet> {
   const dbx = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs });
-  const slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
+  // Dozens of conversations in one channel at once: Slack's ~1 post a second per channel would make this a test of
+  // that limit (ptbot meets it by waiting out Retry-After; test/emulators/slack/post-rate-limit.test.ts, the
+  // throughput bench's spread row). These suites are about kills and restarts, so the limit is off.
+  const slack = await startSlackEmulator({
+    ...defaultWorkspace,
+    ...defaultCredentials,
+    port: 0,
+    postRateLimit: "off",
+  });
   const socketMode = options.socketMode === true;
   const shared = {
     LOG_LEVEL: "info",

@@ -42,7 +42,15 @@ export interface BotWorldOptions {
 
 export async function startBotWorld(options: BotWorldOptions): Promise<BotWorld> {
   const dbx = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs });
-  const slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
+  // Dozens of conversations in one channel at once: Slack's ~1 post a second per channel would make this a test of
+  // that limit (ptbot meets it by waiting out Retry-After; test/emulators/slack/post-rate-limit.test.ts, the
+  // throughput bench's spread row). These suites are about kills and restarts, so the limit is off.
+  const slack = await startSlackEmulator({
+    ...defaultWorkspace,
+    ...defaultCredentials,
+    port: 0,
+    postRateLimit: "off",
+  });
   const dir = mkdtempSync(join(tmpdir(), "ptbot-chaos-"));
   const port = await freePort();
   const dbPath = join(dir, "ptbot.db");

@@ -51,6 +51,7 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     event: { type: "message_posted", message: { channelId: "C_DEPLOYS", ts: "1.2" } },
     now: NOW,
   },
+  card_unreachable: { event: { type: "card_unreachable", code: "is_inactive" }, now: NOW },
   create_started: { event: { type: "create_started" }, now: NOW },
   create_accepted: { event: { type: "create_accepted", endpoint: observation() }, now: NOW },
   create_failed: {
@@ -135,6 +136,8 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   message_posted: DEPLOY_STATES.map((s) =>
     s === "resolving" || s === "awaiting_approval" ? to(s) : to(s, CARD),
   ),
+  // Recorded in any state, without a notice: nothing can show it on the card.
+  card_unreachable: DEPLOY_STATES.map((s) => to(s)),
   create_started: [I, I, to("creating", CARD, "notify:creating"), I, I, I, I, I, I, I, I, I, I],
   create_accepted: [I, I, I, to("provisioning", CARD, "notify:provisioning"), I, I, I, I, I, I, I, I, I],
   create_failed: [

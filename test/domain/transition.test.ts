@@ -561,6 +561,21 @@ describe("transition", () => {
     });
   });
 
+  it("card_unreachable records Slack's answer once; a second report is already_reported", () => {
+    const request = requestIn("provisioning");
+    const event = { type: "card_unreachable", code: "is_inactive" } as const;
+    const first = success(transition(request, event, { now: NOW, policy }));
+    expect(first.request).toEqual({
+      ...request,
+      cardUnreachable: { code: "is_inactive", at: NOW },
+      version: request.version + 1,
+      updatedAt: NOW,
+    });
+    expect(first.effects).toEqual([]);
+    const again = transition(first.request, event, { now: NOW + 1, policy });
+    expect(!again.ok && again.rejection.code).toBe("already_reported");
+  });
+
   it("message_posted only records the card's place", () => {
     const request = requestIn("awaiting_approval");
     const result = success(

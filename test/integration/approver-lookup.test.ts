@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultWorkspace } from "../../emulators/slack/index.js";
 import { ACTIONS } from "../../src/slack/ids.js";
-import { APPROVER, APPROVER_GROUP, CHANNEL, type Harness, LLAMA, startHarness } from "./harness.js";
+import { APPROVER, APPROVER_GROUP, CHANNEL, type Harness, LLAMA, readyz, startHarness } from "./harness.js";
 
 /** Approves only through the group (not listed in PTBOT_APPROVERS). */
 const MEMBER = "U0MEMBER";
@@ -72,15 +72,54 @@ describe("approver group lookups", () => {
   });
 
   it("refuses with the reason when Slack fails and nothing is cached", async () => {
-    h = await startHarness({ workspace, env: { PTBOT_APPROVERS: APPROVER_GROUP } });
+    // Failing from before the start, so that the start-up check of the groups caches nothing either.
+    h = await startHarness({
+      workspace,
+      env: { PTBOT_APPROVERS: APPROVER_GROUP },
+      beforeStart: (slack) => slack.failNext("usergroups.users.list", { error: "ratelimited", times: 1_000 }),
+    });
     const card = await h.deploy(`deploy ${LLAMA} 3 --name never-looked-up`);
-    h.slack.failNext("usergroups.users.list", { error: "ratelimited", times: 1_000 });
     const since = h.slack.lastSeq;
     await approve(h, card.ts);
     const answer = await h.waitForEphemeral(MEMBER, (t) => t.includes("could not check"), since);
     expect(answer).toContain(`<!subteam^${APPROVER_GROUP}>`);
     expect(h.latest(card).edits).toHaveLength(0);
     expect(h.dbx.requestsTo("POST", CREATE)).toHaveLength(0);
+  });
+
+  it.each([
+    ["a free workspace (no user groups)", { freePlan: true }, "plan_upgrade_required"],
+    ["a token without usergroups:read", { scopes: ["chat:write", "commands"] }, "usergroups:read"],
+  ] as const)(
+    "tells the approver the real reason, not 'try again', on %s",
+    async (_what, slackOptions, why) => {
+      h = await startHarness({ workspace, env: { PTBOT_APPROVERS: APPROVER_GROUP }, slack: slackOptions });
+      const card = await h.deploy(`deploy ${LLAMA} 3 --name lookup-never`);
+      const since = h.slack.lastSeq;
+      await approve(h, card.ts);
+      const answer = await h.waitForEphemeral(MEMBER, (t) => t.includes("could not check"), since);
+      expect(answer).toContain(why);
+      expect(answer).toContain("will not pass by itself");
+      expect(answer).not.toContain("try again");
+      expect(h.dbx.requestsTo("POST", CREATE)).toHaveLength(0);
+    },
+  );
+
+  it("checks the configured groups at start: a mistyped group is logged and shown in /readyz, which stays ready", async () => {
+    h = await startHarness({ workspace, env: { PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP},S0TYPOED` } });
+    const body = await readyz(h.running.port);
+    expect(body.ready).toBe(true);
+    expect(body.checks?.approverGroups).toEqual({ ok: false, detail: "S0TYPOED: no_such_subteam" });
+    const logged = h.logs.filter((l) => String(l.msg).startsWith("approver group unusable"));
+    expect(logged).toEqual([
+      expect.objectContaining({ group: "S0TYPOED", reason: "no_such_subteam", level: 50 }),
+    ]);
+  });
+
+  it("reports every configured group fine at start when Slack answers for each", async () => {
+    h = await startHarness({ workspace, env: { PTBOT_APPROVERS: APPROVER_GROUP } });
+    expect((await readyz(h.running.port)).checks?.approverGroups).toEqual({ ok: true });
+    expect(h.logs.some((l) => l.msg === "approver groups checked")).toBe(true);
   });
 
   it("lets an approver listed by id approve while Slack cannot say who is in the groups", async () => {

@@ -17,6 +17,7 @@ import {
   type SlackDriver,
   type SlackEmulator,
   type SlackEmulatorEvent,
+  type SlackEmulatorOptions,
   type SlackWorkspace,
   type StoredMessage,
   startSlackEmulator,
@@ -27,6 +28,7 @@ import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import type { Clock } from "../../src/workflow/ports.js";
+import { waitUntil } from "../chaos/wait-until.js";
 import { memoryLogger } from "../fakes/memory-logger.js";
 
 export const REQUESTER = "U0REQUESTER";
@@ -64,6 +66,10 @@ export interface HarnessOptions {
   readonly databaseUrl?: string;
   /** Wraps the store ptbot opens (e.g. `unpluggable`, to take the database away). */
   readonly wrapStore?: (store: Store) => Store;
+  /** Slack emulator options beyond the workspace: a free plan, the token's scopes, the per-channel post limit. */
+  readonly slack?: Pick<SlackEmulatorOptions, "freePlan" | "scopes" | "postRateLimit">;
+  /** Runs on the Slack emulator before ptbot starts (a fault its start-up check should meet). */
+  readonly beforeStart?: (slack: SlackEmulator) => void;
 }
 
 export interface Harness {
@@ -116,6 +122,15 @@ export function blockText(m: Pick<StoredMessage, "blocks">): string {
   return JSON.stringify(m.blocks);
 }
 
+/** ptbot's `/readyz` answer. */
+export async function readyz(port: number | undefined): Promise<{
+  ready?: boolean;
+  checks?: Record<string, { ok: boolean; detail?: string } | undefined>;
+}> {
+  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+  return (await res.json()) as { ready?: boolean };
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = new ShiftedClock();
   const dbx = await startDatabricksEmulator({
@@ -126,9 +141,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = await startSlackEmulator({
     ...defaultWorkspace,
     ...options.workspace,
+    ...options.slack,
     ...defaultCredentials,
     port: 0,
   });
+  options.beforeStart?.(slack);
   const { logger, lines } = memoryLogger("info");
   let running: RunningPtbot;
   try {
@@ -161,6 +178,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     throw error;
   }
   const appUrl = `http://127.0.0.1:${running.port}/slack/events`;
+  // The approver-group check runs in the background after the start: wait for it, so that what it read (and
+  // cached) is the same in every run.
+  await waitUntil(async () => (await readyz(running.port)).checks?.approverGroups?.detail !== "pending", {
+    timeoutMs: 5_000,
+    description: "the approver-group check at start",
+  });
   const driver = options.socketMode === true ? slack.driver({ socket: true }) : slack.driver({ appUrl });
 
   const waitForEphemeral: Harness["waitForEphemeral"] = async (user, test, since = 0) => {
@@ -220,6 +243,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await running.stop();
       await Promise.all([slack.close(), dbx.close()]);
+      // Slack dropped these answers and showed the user an error: a test in which ptbot was late fails here.
+      const late = slack.lateAcks;
+      if (late.length > 0) {
+        throw new Error(`ptbot answered Slack too late (> 3 s): ${late.map((w) => w.message).join("; ")}`);
+      }
     },
   };
 }

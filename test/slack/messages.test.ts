@@ -4,6 +4,8 @@ import type { ParseProblem } from "../../src/slack/command-parser.js";
 import {
   approversText,
   cardPostFailureText,
+  closedConversationText,
+  groupLookupFailedText,
   lookupFailureText,
   modalErrorText,
   parseProblemText,
@@ -179,6 +181,35 @@ describe("other answers", () => {
     );
     expect(cardPostFailureText("channel_not_found")).toContain("/invite @ptbot");
     expect(cardPostFailureText("<!channel>")).not.toContain("<!channel>");
+  });
+
+  it.each([
+    "is_archived",
+    "is_inactive",
+    "restricted_action",
+    "restricted_action_read_only_channel",
+    "restricted_action_thread_only_channel",
+    "missing_scope",
+    "invalid_auth",
+    "token_revoked",
+  ])("words a card refused with %s as permanent, without 'try again'", (slackError) => {
+    const text = cardPostFailureText(slackError);
+    expect(text).not.toMatch(/try again in a moment/i);
+    expect(text).not.toContain("/invite");
+  });
+
+  it("says why a conversation is closed to ptbot, for each permanent answer", () => {
+    expect(closedConversationText("is_inactive")).toBe("the channel is archived");
+    expect(closedConversationText("restricted_action_read_only_channel")).toBe("the channel is read-only");
+    expect(closedConversationText("thread_locked")).toBe("the thread is locked");
+    expect(closedConversationText("not_in_channel")).toContain("removed from the channel");
+  });
+
+  it("tells an approver a group lookup that cannot pass by itself without 'try again'", () => {
+    const permanent = groupLookupFailedText("S0TYPO", { kind: "slack_error", error: "no_such_subteam" });
+    expect(permanent).toContain("no_such_subteam");
+    expect(permanent).not.toContain("try again");
+    expect(groupLookupFailedText("S0OK", { kind: "no_answer" })).toContain("try again in a moment");
   });
 
   it("explains lookups that could not reach Databricks", () => {

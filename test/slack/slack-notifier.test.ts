@@ -24,7 +24,13 @@ let lines: Record<string, unknown>[];
 let notifier: SlackNotifier;
 
 beforeEach(async () => {
-  slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
+  // Long threads are posted here in one go: Slack's per-channel post limit (on by default) would only slow them.
+  slack = await startSlackEmulator({
+    ...defaultWorkspace,
+    ...defaultCredentials,
+    port: 0,
+    postRateLimit: "off",
+  });
   client = new webApi.WebClient(defaultCredentials.botToken, {
     slackApiUrl: slack.apiUrl,
     retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 0 },
@@ -92,13 +98,34 @@ describe("SlackNotifier", () => {
     await expect(notifier.deliver(request, { type: "creating" })).rejects.toThrow(/internal_error/);
   });
 
-  it("drops, with a warning, what Slack will never accept: the card was deleted", async () => {
+  // Before the card could be reported unreachable, this warned on every edit; now the outcome is recorded on the
+  // request (and logged once there, by the workflow), and the notice counts as done.
+  it("reports, instead of retrying, a card Slack will never change again: the card was deleted", async () => {
     const request = await withCard("ready");
     await client.chat.delete({ channel: CHANNEL, ts: request.message?.ts ?? "" });
-    await notifier.deliver(request, { type: "card_changed" });
+    await expect(notifier.deliver(request, { type: "card_changed" })).resolves.toEqual({
+      cardUnreachable: "message_not_found",
+    });
+  });
+
+  it("reports a card in an archived channel (is_inactive) once, and does not try a card already reported", async () => {
+    const request = await withCard("ready");
+    slack.archiveChannel(CHANNEL);
+    await expect(notifier.deliver(request, { type: "card_changed" })).resolves.toEqual({
+      cardUnreachable: "is_inactive",
+    });
+    const reported = { ...request, cardUnreachable: { code: "is_inactive", at: 1 } };
+    await expect(notifier.deliver(reported, { type: "card_changed" })).resolves.toBeUndefined();
+    expect(slack.calls("chat.update")).toHaveLength(1);
+  });
+
+  it("drops, with a warning, a post Slack refuses for the app's configuration (missing_scope)", async () => {
+    const request = await withCard("ready");
+    slack.failNext("chat.postMessage", { error: "missing_scope" });
+    await expect(notifier.deliver(request, { type: "ready" })).resolves.toBeUndefined();
     expect(
       lines.some(
-        (l) => l.msg === "notice dropped: slack will never accept it" && l.slackError === "message_not_found",
+        (l) => l.msg === "notice dropped: slack will never accept it" && l.slackError === "missing_scope",
       ),
     ).toBe(true);
   });

@@ -12,6 +12,7 @@ function postableChannel(state: EmulatorState, args: ApiArgs): DirectoryChannel 
   const channel = state.directory.resolveChannel(args.string("channel"));
   if (channel === undefined) throw new ApiFailure("channel_not_found");
   if (!channel.members.has(state.directory.bot.userId)) throw new ApiFailure("not_in_channel");
+  if (channel.archived) throw new ApiFailure("is_archived");
   return channel;
 }
 
@@ -73,6 +74,8 @@ function ownMessage(state: EmulatorState, args: ApiArgs, notOwned: string): Stor
   const message = state.messages.get(channel.id, args.string("ts"));
   if (message === undefined || message.deleted) throw new ApiFailure("message_not_found");
   if (message.botId !== state.directory.bot.botId) throw new ApiFailure(notOwned);
+  // "The message cannot be edited within a frozen, archived or deleted channel."
+  if (channel.archived) throw new ApiFailure("is_inactive");
   return message;
 }
 

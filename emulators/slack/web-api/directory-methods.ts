@@ -30,6 +30,14 @@ const conversationsInfo: MethodHandler = (state, args) => {
 };
 
 const usergroupUsers: MethodHandler = (state, args) => {
+  // Free workspaces have no user groups at all; the scope is checked first, as Slack does.
+  if (state.scopes !== undefined && !state.scopes.has("usergroups:read")) {
+    throw new ApiFailure("missing_scope", [], {
+      needed: "usergroups:read",
+      provided: [...state.scopes].join(","),
+    });
+  }
+  if (state.freePlan) throw new ApiFailure("plan_upgrade_required");
   const group = state.directory.usergroup(args.string("usergroup"));
   if (group === undefined) throw new ApiFailure("no_such_subteam");
   return { users: [...group.users] };

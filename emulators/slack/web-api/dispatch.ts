@@ -65,6 +65,14 @@ export function dispatchApiCall(state: EmulatorState, request: ApiRequest): ApiR
   return response;
 }
 
+/** `chat.postMessage` over its channel's limit: the seconds to wait; undefined when it may go. */
+function postRateLimited(state: EmulatorState, request: ApiRequest): number | undefined {
+  if (request.method !== "chat.postMessage" || state.postLimiter === undefined) return undefined;
+  const raw = typeof request.args.channel === "string" ? request.args.channel : "";
+  const channel = state.directory.resolveChannel(raw)?.id ?? raw;
+  return state.postLimiter.take(channel);
+}
+
 function answer(state: EmulatorState, request: ApiRequest, kind: ApiCall["tokenKind"]): ApiResponse {
   const ok = (body: Record<string, unknown>): ApiResponse => ({ status: 200, headers: {}, body });
   const handler = METHODS[request.method];
@@ -82,6 +90,10 @@ function answer(state: EmulatorState, request: ApiRequest, kind: ApiCall["tokenK
     };
   }
   if (scenario?.kind === "fail") return ok(failure(scenario.error));
+  const wait = postRateLimited(state, request);
+  if (wait !== undefined) {
+    return { status: 429, headers: { "retry-after": String(wait) }, body: failure("ratelimited") };
+  }
   const delay = scenario?.kind === "stall" ? { delayMs: scenario.ms } : {};
   try {
     return { ...ok({ ok: true, ...handler(state, new ApiArgs(request.args)) }), ...delay };

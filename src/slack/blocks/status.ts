@@ -6,7 +6,7 @@
 import type { ServedEntity } from "../../databricks/index.js";
 import { ACTIVE_STATES, type DeployRequest, requestKind } from "../../domain/index.js";
 import type { AuditEntry } from "../../store/audit-log.js";
-import { lookupFailureText, stateText } from "../messages.js";
+import { cardUnreachableText, lookupFailureText, stateText } from "../messages.js";
 import { code, escapeMrkdwn, joinWords, link, mention, slackDate, truncate } from "../mrkdwn.js";
 import type { EndpointStatus } from "../queries/endpoint-status.js";
 import { endpointStateText } from "./endpoint-state.js";
@@ -53,6 +53,11 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
   const latest = status.requests[0];
   if (latest !== undefined && latest !== active && latest !== lastReady) {
     blocks.push(context([requestLine("Latest request", latest)]));
+  }
+  // The card of the request shown last may be frozen (its channel archived): say so, since the card will not.
+  const followed = active ?? latest;
+  if (followed?.cardUnreachable !== undefined) {
+    blocks.push(context([`⚠️ ${cardUnreachableText(followed.cardUnreachable.code)}`]));
   }
   const summary =
     endpoint === undefined

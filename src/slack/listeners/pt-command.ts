@@ -18,10 +18,12 @@ import { helpMessage } from "../blocks/help.js";
 import { listMessage } from "../blocks/list.js";
 import { statusMessage } from "../blocks/status.js";
 import { type ParsedCommand, parseCommand } from "../command-parser.js";
+import { isDirectConversation } from "../conversation-kind.js";
 import { COMMAND } from "../ids.js";
 import {
   cancelledText,
   cardPostFailureText,
+  directConversationText,
   nothingHeldText,
   reasonText,
   rejectionText,
@@ -44,6 +46,7 @@ export interface CommandArgs {
     readonly user_id: string;
     readonly user_name?: string | undefined;
     readonly channel_id: string;
+    readonly channel_name?: string | undefined;
   };
   readonly ack: (answer?: RespondArguments) => Promise<void>;
   readonly respond: Respond;
@@ -188,6 +191,13 @@ async function deploy(
   log: Logger,
   reply: (answer: RespondArguments) => Promise<void>,
 ): Promise<void> {
+  if (isDirectConversation(args.command.channel_id, args.command.channel_name)) {
+    // Nothing to look up: the card could not be posted here, and no approver would see it.
+    await args.ack();
+    log.info({}, "deploy asked in a direct conversation");
+    await reply({ text: directConversationText(args.context.botUserId) });
+    return;
+  }
   await args.ack({
     response_type: "ephemeral",
     text: `Looking up ${code(parsed.model)} (${versionAskText(parsed.version)}) in Unity Catalog…`,

@@ -51,6 +51,12 @@ function register(app: App): void {
       await ack({ text: "Usage: /pt deploy <model>" });
       return;
     }
+    if (command.text === "late help") {
+      // An app that misses Slack's 3 s: the lateness is what is tested, so this wait is the app's, not the test's.
+      await new Promise((resolve) => setTimeout(resolve, 3_100));
+      await ack({ text: "Usage, too late" });
+      return;
+    }
     await ack();
     await client.chat.postMessage({
       channel: command.channel_id,
@@ -150,6 +156,20 @@ describe("slash commands over signed HTTP", () => {
       text: "Usage: /pt deploy <model>",
       source: "command_ack",
     });
+  });
+});
+
+describe("an answer later than Slack's 3 s", () => {
+  it("is dropped: the user sees Slack's operation_timeout instead, and the emulator warns", async () => {
+    const before = emulator.warnings().length;
+    const result = await driver.slashCommand({ user: GRACE, channel: CHANNEL, text: "late help" });
+    expect(result.late).toBe(true);
+    const shown = emulator.ephemerals({ user: GRACE, channel: CHANNEL }).at(-1);
+    expect(shown).toMatchObject({ text: '/pt failed with the error "operation_timeout"', source: "slack" });
+    expect(emulator.ephemerals({ user: GRACE }).some((e) => e.text === "Usage, too late")).toBe(false);
+    expect(emulator.warnings().slice(before)).toEqual([
+      expect.objectContaining({ kind: "late_ack", method: "slash_command", channel: CHANNEL }),
+    ]);
   });
 });
 
