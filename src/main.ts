@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createCore } from "./core/create-core.js";
 import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
-import { approvalPolicy } from "./domain/index.js";
+import { approvalPolicy, policiesOf } from "./domain/index.js";
 import { PtbotError } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { healthRoutes } from "./observability/health-routes.js";
@@ -97,6 +97,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     notifier: ports.notifier,
     clock,
     policy,
+    policyOf: policiesOf(config.workspaces),
     logger,
     owner,
     newId: randomUUID,

@@ -3,7 +3,12 @@
  * the notice dispatcher, the expiry) on the dependencies the caller passes. `src/main.ts`, the sandbox (through
  * `startPtbot`), the tests and the bench all build it here, so they all run the same wiring.
  */
-import type { ApprovalPolicy, ApproverDirectory } from "../domain/index.js";
+import {
+  type ApprovalPolicy,
+  type ApproverDirectory,
+  defaultWorkspacePolicy,
+  type PolicyOf,
+} from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { Outbox } from "../store/outbox.js";
 import type { PollLeases } from "../store/poll-leases.js";
@@ -32,6 +37,11 @@ export interface CoreOptions {
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /**
+   * Each workspace's rules (cost, lifetime, freezes, reminders, smoke test), by the request's `workspace`. Default:
+   * every workspace has {@link policy}'s approval rules and nothing else configured. Approvals still read `policy`.
+   */
+  readonly policyOf?: PolicyOf;
   readonly logger: Logger;
   /** Who holds this instance's leases (requests and notices); stable across restarts of one replica. */
   readonly owner: string;
@@ -71,6 +81,8 @@ export interface Core {
   readonly dispatcher: NoticeDispatcher;
   /** Ends the requests nobody decided in time. */
   readonly expiry: Expiry;
+  /** Each workspace's rules, as passed in (or the default): for the Slack layer and the workers alike. */
+  readonly policyOf: PolicyOf;
   /** Starts the workers' loops: the tracker (taking back this owner's leases), then the dispatcher. */
   start(): Promise<void>;
   /**
@@ -88,6 +100,8 @@ export interface Core {
  */
 export function createCore(o: CoreOptions): Core {
   const { store, databricks, clock, policy, logger, owner } = o;
+  const onlyApproval = defaultWorkspacePolicy(policy);
+  const policyOf: PolicyOf = o.policyOf ?? (() => onlyApproval);
   // One outage, whichever worker notices it first: logged once when the database goes away, once when it is back.
   const outage = new StoreOutage({ logger, clock });
   const dispatcher = new NoticeDispatcher({
@@ -150,6 +164,7 @@ export function createCore(o: CoreOptions): Core {
     tracker,
     dispatcher,
     expiry,
+    policyOf,
     async start() {
       await tracker.start();
       await dispatcher.start();
