@@ -57,8 +57,11 @@ const modelSchema = z
     comment: z.string().optional(),
     created_at: z.int().nonnegative().optional(),
     created_by: z.string().optional(),
-    /** What invocations answer with; by default embeddings for embedding model types, chat otherwise. */
-    task: z.enum(SERVING_TASKS).optional(),
+    /**
+     * What invocations answer with; by default embeddings for embedding model types, chat otherwise. `null`: a model
+     * whose task Databricks does not say (a custom pyfunc model): its endpoint shows no `task`, and it answers chat.
+     */
+    task: z.enum(SERVING_TASKS).nullable().optional(),
     embedding_dimensions: z.int().positive().max(8192).optional(),
     optimization: optimizationSchema,
     /** Listed in this order: the version list API promises no order, so seeds should not sort them. */

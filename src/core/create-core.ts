@@ -14,6 +14,7 @@ import type { WorkSignal } from "../workflow/apply-event.js";
 import { DeployWorkflow } from "../workflow/deploy-workflow.js";
 import { NoticeDispatcher } from "../workflow/notice-dispatcher.js";
 import type { Clock, DatabricksApi, Notifier } from "../workflow/ports.js";
+import { SmokeTester, withSmokeTests } from "../workflow/smoke-test.js";
 import { StoreOutage } from "../workflow/store-outage.js";
 import { WakeupBus, type Wakeups } from "../workflow/wakeups.js";
 import { Expiry } from "./expiry.js";
@@ -57,6 +58,11 @@ export interface CoreOptions {
    * bus). The caller closes it.
    */
   readonly wakeups?: Wakeups;
+  /**
+   * The query sent to each endpoint that becomes READY (`PTBOT_SMOKE_TEST`): off unless `enabled`, bounded by
+   * `timeoutMs` (default 60 s).
+   */
+  readonly smokeTest?: { readonly enabled: boolean; readonly timeoutMs?: number };
 }
 
 /** A part of the core that {@link Core.stop} stops, by name (for bounds and logs). */
@@ -90,9 +96,19 @@ export function createCore(o: CoreOptions): Core {
   const { store, databricks, clock, policy, logger, owner } = o;
   // One outage, whichever worker notices it first: logged once when the database goes away, once when it is back.
   const outage = new StoreOutage({ logger, clock });
+  const smokeTester = new SmokeTester({
+    store,
+    databricks,
+    clock,
+    policy,
+    logger,
+    enabled: o.smokeTest?.enabled ?? false,
+    ...(o.smokeTest?.timeoutMs === undefined ? {} : { timeoutMs: o.smokeTest.timeoutMs }),
+  });
   const dispatcher = new NoticeDispatcher({
     store,
-    notifier: o.notifier,
+    // `smoke_test` notices are work for the smoke tester; the rest go to the caller's notifier.
+    notifier: withSmokeTests(o.notifier, smokeTester),
     clock,
     logger,
     owner,

@@ -6,6 +6,7 @@
 import type { DeployMode } from "./create-or-update.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
+import type { SmokeTestStep } from "./smoke-test.js";
 import type { PlanViolation } from "./violation.js";
 
 export type DeployState =
@@ -263,6 +264,8 @@ export interface DeployRequest {
   readonly createRetry?: CreateRetry;
   /** Set once the request was reported stuck, so it is reported only once. */
   readonly stuckReportedAt?: number;
+  /** The query sent once the endpoint is READY (absent until it is claimed, and when smoke tests are off). */
+  readonly smokeTest?: SmokeTestStep;
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Undecided requests expire here. */

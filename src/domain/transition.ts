@@ -267,7 +267,11 @@ export function transition(
 
     case "provisioning_succeeded": {
       if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
-      return ok(request, now, { state: "ready", endpoint: event.endpoint }, [notice({ type: "ready" })]);
+      // The smoke test follows the READY notice in the outbox, whatever kind of request became ready.
+      return ok(request, now, { state: "ready", endpoint: event.endpoint }, [
+        notice({ type: "ready" }),
+        notice({ type: "smoke_test" }),
+      ]);
     }
 
     case "provisioning_failed": {
@@ -297,6 +301,34 @@ export function transition(
         );
       }
       return ok(request, now, { stuckReportedAt: now }, [notice({ type: "stuck", forMs })]);
+    }
+
+    case "smoke_test_started": {
+      if (request.state !== "ready") return wrongState(request, event.type, ["ready"]);
+      if (request.smokeTest !== undefined) {
+        return reject(
+          "already_reported",
+          `the smoke test was claimed at ${iso(request.smokeTest.startedAt)}`,
+        );
+      }
+      // Bookkeeping: the card does not change.
+      return { ok: true, request: bump(request, now, { smokeTest: { startedAt: now } }), effects: [] };
+    }
+
+    case "smoke_test_finished": {
+      if (request.state !== "ready") return wrongState(request, event.type, ["ready"]);
+      const step = request.smokeTest;
+      if (step === undefined) {
+        return reject("invalid_transition", `the smoke test of request ${request.id} was never started`);
+      }
+      if (step.result !== undefined) {
+        return reject("already_reported", `the smoke test ended at ${iso(request.updatedAt)} already`);
+      }
+      return {
+        ok: true,
+        request: bump(request, now, { smokeTest: { ...step, result: event.result } }),
+        effects: [notice({ type: "smoke_tested", result: event.result })],
+      };
     }
   }
 }

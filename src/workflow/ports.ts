@@ -17,6 +17,9 @@ export type DatabricksApi = Pick<
   | "patchServingEndpointTags"
   | "getBuildLogs"
   | "endpointUrl"
+  | "queryChat"
+  | "queryCompletions"
+  | "queryEmbeddings"
 >;
 
 /**

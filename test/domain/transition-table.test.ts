@@ -80,6 +80,11 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     now: NOW,
   },
   provisioning_stuck: { event: { type: "provisioning_stuck", limitMs: 30 * MINUTE }, now: NOW },
+  smoke_test_started: { event: { type: "smoke_test_started" }, now: NOW },
+  smoke_test_finished: {
+    event: { type: "smoke_test_finished", result: { outcome: "skipped" } },
+    now: NOW,
+  },
 };
 
 type Cell = string | { to: DeployState; effects: string[] };
@@ -134,9 +139,26 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   create_failed: [I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I],
   create_retrying: [I, I, I, to("creating", "notify:create_slow"), I, I, I, I, I, I, I],
   provisioning_progress: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I],
-  provisioning_succeeded: [I, I, I, I, to("ready", CARD, "notify:ready"), I, I, I, I, I, I],
+  // The smoke test rides the outbox behind the READY notice.
+  provisioning_succeeded: [
+    I,
+    I,
+    I,
+    I,
+    to("ready", CARD, "notify:ready", "notify:smoke_test"),
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+  ],
   provisioning_failed: [I, I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I],
   provisioning_stuck: [I, I, I, I, to("provisioning", CARD, "notify:stuck"), I, I, I, I, I, I],
+  // Bookkeeping only: the card does not change.
+  smoke_test_started: [I, I, I, I, I, to("ready"), I, I, I, I, I],
+  // Only after smoke_test_started (see transition.test.ts): a fresh ready request was never started.
+  smoke_test_finished: [I, I, I, I, I, I, I, I, I, I, I],
 };
 
 function summarize(effects: readonly Effect[]): string[] {

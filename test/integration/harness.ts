@@ -6,7 +6,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DatabricksEmulator, startDatabricksEmulator } from "../../emulators/databricks/index.js";
+import {
+  type DatabricksEmulator,
+  type Seed,
+  startDatabricksEmulator,
+} from "../../emulators/databricks/index.js";
 import {
   defaultCredentials,
   defaultWorkspace,
@@ -58,6 +62,10 @@ export interface HarnessOptions {
   readonly databaseUrl?: string;
   /** Wraps the store ptbot opens (e.g. `unpluggable`, to take the database away). */
   readonly wrapStore?: (store: Store) => Store;
+  /** The Databricks emulator's seed (models, endpoints); default its own. */
+  readonly seed?: Seed;
+  /** Real time each Databricks invocation takes; default 0. */
+  readonly invocationLatencyMs?: number;
 }
 
 export interface Harness {
@@ -112,7 +120,14 @@ export function blockText(m: Pick<StoredMessage, "blocks">): string {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = new ShiftedClock();
-  const dbx = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs ?? 300 });
+  const dbx = await startDatabricksEmulator({
+    port: 0,
+    provisioningMs: options.provisioningMs ?? 300,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.invocationLatencyMs === undefined
+      ? {}
+      : { invocationLatencyMs: options.invocationLatencyMs }),
+  });
   const slack = await startSlackEmulator({
     ...defaultWorkspace,
     ...options.workspace,

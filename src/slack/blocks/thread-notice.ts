@@ -17,6 +17,7 @@ import {
 } from "../mrkdwn.js";
 import type { CardContext } from "./deploy-card.js";
 import { type Block, LIMITS, message, type SlackMessage, section } from "./limits.js";
+import { smokeLine } from "./smoke-line.js";
 import { planBand, planValues } from "./throughput.js";
 
 /**
@@ -33,7 +34,11 @@ export function threadNotice(
   switch (notice.type) {
     case "card_changed":
     case "approval_needed":
+    // Work for the smoke tester, not words.
+    case "smoke_test":
       return undefined;
+    case "smoke_tested":
+      return text(smokeLine(endpoint, notice.result));
     case "approval_recorded": {
       const remaining = notice.required - notice.given;
       return text(
