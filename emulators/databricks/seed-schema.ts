@@ -100,7 +100,13 @@ const endpointSchema = z.object({
   tags: z.array(tagSchema).optional(),
   /** READY (default): deployed before the emulator started; IN_PROGRESS: its creation starts at startup. */
   state: z.enum(["READY", "IN_PROGRESS", "FAILED"]).optional(),
-  failure: z.object({ message: z.string().optional(), build_logs: z.string().optional() }).optional(),
+  failure: z
+    .object({
+      kind: z.enum(["capacity", "entitlement", "permissions", "artifact"]).optional(),
+      message: z.string().optional(),
+      build_logs: z.string().optional(),
+    })
+    .optional(),
   creator: z.string().optional(),
 });
 

@@ -321,6 +321,7 @@ function seedEndpoints(
       const state = e.state ?? "READY";
       if (state === "FAILED") {
         store.failProvisioning(e.name, {
+          ...(e.failure?.kind === undefined ? {} : { kind: e.failure.kind }),
           ...(e.failure?.message === undefined ? {} : { message: e.failure.message }),
           ...(e.failure?.build_logs === undefined ? {} : { buildLogs: e.failure.build_logs }),
         });

@@ -3,6 +3,7 @@ export * from "./create-or-update.js";
 export * from "./effects.js";
 export * from "./endpoint-name.js";
 export * from "./events.js";
+export * from "./failure-kind.js";
 export * from "./model.js";
 export * from "./no-op.js";
 export * from "./open-request.js";

@@ -4,6 +4,7 @@
  * Only {@link transition} (and {@link openRequest}) produce new versions of it.
  */
 import type { DeployMode } from "./create-or-update.js";
+import type { FailureKind } from "./failure-kind.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
 import type { SmokeTestStep } from "./smoke-test.js";
@@ -200,6 +201,8 @@ export interface Reason {
   readonly endpointName?: string;
   /** The other request that holds the endpoint name (`endpoint_in_use`, `duplicate_request`, `superseded`). */
   readonly holder?: NameHolder;
+  /** For `deployment_failed`: what kind of failure the message and build log show (see `classifyFailure`). */
+  readonly failureKind?: FailureKind;
 }
 
 /** The request that holds an endpoint name, as a refusal names it. */

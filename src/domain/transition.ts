@@ -13,6 +13,7 @@
 import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
+import { classifyFailure } from "./failure-kind.js";
 import { changesNothing } from "./no-op.js";
 import { askViolations, normalizePlan, samePlan, validateDeploySettings } from "./plan.js";
 import {
@@ -276,12 +277,19 @@ export function transition(
 
     case "provisioning_failed": {
       if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      const code = event.code ?? "deployment_failed";
       const reason: Reason = {
-        code: event.code ?? "deployment_failed",
+        code,
         message:
           event.message ??
           event.endpoint.deploymentMessage ??
           `the endpoint update ended ${event.endpoint.configUpdate} without a message`,
+        // Databricks' own failure: sorted into a kind ptbot can advise on.
+        ...(code === "deployment_failed"
+          ? {
+              failureKind: classifyFailure(event.endpoint.deploymentMessage, event.endpoint.buildLogTail),
+            }
+          : {}),
       };
       return ok(request, now, { state: "failed", reason, endpoint: event.endpoint }, [
         notice({ type: "failed", reason }),

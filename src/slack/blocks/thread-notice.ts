@@ -4,7 +4,7 @@
  */
 import type { DeployRequest, Notice } from "../../domain/index.js";
 import { isResolved } from "../../domain/index.js";
-import { reasonText } from "../messages.js";
+import { failureAdviceText, reasonText } from "../messages.js";
 import {
   code,
   codeBlock,
@@ -121,7 +121,8 @@ function failed(
   reason: Parameters<typeof reasonText>[0],
   requester: string,
 ): SlackMessage {
-  const line = `❌ ${requester}: ${reasonText(reason, request)}`;
+  const advice = reason.failureKind === undefined ? "" : `\n💡 ${failureAdviceText(reason.failureKind)}`;
+  const line = `❌ ${requester}: ${reasonText(reason, request)}${advice}`;
   const blocks: Block[] = [section(line)];
   const tail = request.endpoint?.buildLogTail;
   if (tail !== undefined && tail.trim() !== "") {
