@@ -11,6 +11,7 @@ export * from "./plan.js";
 export * from "./policy.js";
 export * from "./rejection.js";
 export * from "./request.js";
+export * from "./retry-ask.js";
 export * from "./smoke-test.js";
 export * from "./supersede.js";
 export * from "./transition.js";

@@ -22,6 +22,7 @@ import * as cancelAction from "./listeners/cancel-action.js";
 import type { AckKind, ListenerDeps } from "./listeners/deps.js";
 import * as ptCommand from "./listeners/pt-command.js";
 import * as rejectAction from "./listeners/reject-action.js";
+import * as retryAction from "./listeners/retry-action.js";
 import { type RouteServer, startRouteServer } from "./route-server.js";
 import { type WebClientSettings, webClientOptions } from "./web-client-options.js";
 
@@ -126,7 +127,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.onAck === undefined ? {} : { onAck: options.onAck }),
     afterAck: pLimit(options.afterAckConcurrency ?? 4),
   };
-  for (const listener of [ptCommand, approveAction, rejectAction, cancelAction, adjustAction, adjustSubmit]) {
+  for (const listener of [
+    ptCommand,
+    approveAction,
+    rejectAction,
+    cancelAction,
+    adjustAction,
+    adjustSubmit,
+    retryAction,
+  ]) {
     listener.register(app, deps);
   }
 

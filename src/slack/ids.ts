@@ -15,6 +15,8 @@ export const ACTIONS = {
   adjust: "ptbot_adjust",
   reject: "ptbot_reject",
   cancel: "ptbot_cancel",
+  /** On a failure notice in the thread: a new request with the same settings. */
+  retry: "ptbot_retry",
 } as const;
 
 /** A card button's value: `<request id>`, or on the Approve button `<request id>@<revision>`. */
@@ -29,6 +31,12 @@ export function approveButtonValue(requestId: string, revision: number): string 
 export const CARD_BLOCKS = {
   actions: "ptbot_card_actions",
   status: "ptbot_card_status",
+} as const;
+
+/** `block_id`s of thread replies' blocks that a listener or a test looks for. */
+export const THREAD_BLOCKS = {
+  /** The Try again button of a failure notice. */
+  retry: "ptbot_thread_retry",
 } as const;
 
 /** The adjust modal's `callback_id`; its `private_metadata` is the request id. */

@@ -487,3 +487,8 @@ export function failureAdviceText(kind: FailureKind): string {
       return "ptbot cannot tell the cause from Databricks' message: read the build log below, or open the endpoint in Databricks.";
   }
 }
+
+/** Try again on something that is not a failed request with settings to repeat (or no longer exists). */
+export function retryRefusedText(): string {
+  return "Only a failed request can be tried again, and this one is not (or no longer exists). Run `/pt deploy` to ask anew.";
+}

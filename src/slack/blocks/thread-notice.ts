@@ -3,7 +3,8 @@
  * hear about it. The card itself is re-rendered separately (`card_changed`).
  */
 import type { DeployRequest, Notice } from "../../domain/index.js";
-import { isResolved } from "../../domain/index.js";
+import { isResolved, retryAsk } from "../../domain/index.js";
+import { ACTIONS, THREAD_BLOCKS } from "../ids.js";
 import { failureAdviceText, reasonText } from "../messages.js";
 import {
   code,
@@ -16,7 +17,7 @@ import {
   slackDate,
 } from "../mrkdwn.js";
 import type { CardContext } from "./deploy-card.js";
-import { type Block, LIMITS, message, type SlackMessage, section } from "./limits.js";
+import { type Block, LIMITS, message, plain, type SlackMessage, section } from "./limits.js";
 import { smokeLine } from "./smoke-line.js";
 import { planBand, planValues } from "./throughput.js";
 
@@ -128,5 +129,22 @@ function failed(
   if (tail !== undefined && tail.trim() !== "") {
     blocks.push(section(`*End of the build log*\n${codeBlock(tail, LIMITS.sectionText - 30)}`));
   }
+  if (retryAsk(request) !== undefined) blocks.push(tryAgain(request));
   return message(line, blocks);
+}
+
+/** A new request with the same settings (its own card and approval): see the `retry` listener. */
+function tryAgain(request: DeployRequest): Block {
+  return {
+    type: "actions",
+    block_id: THREAD_BLOCKS.retry,
+    elements: [
+      {
+        type: "button",
+        action_id: ACTIONS.retry,
+        text: plain("Try again", LIMITS.buttonText),
+        value: request.id.slice(0, LIMITS.buttonValue),
+      },
+    ],
+  };
 }

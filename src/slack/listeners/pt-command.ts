@@ -4,7 +4,12 @@
  * deploy that awaits approval gets its card posted in the channel, where everyone can see and act on it.
  */
 import type { App, RespondArguments } from "@slack/bolt";
-import { type DeployAsk, type DeployRequest, validateEndpointName } from "../../domain/index.js";
+import {
+  type DeployAsk,
+  type DeployRequest,
+  type Requester,
+  validateEndpointName,
+} from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import { StoreUnavailableError } from "../../store/store-unavailable.js";
 import { deployCard } from "../blocks/deploy-card.js";
@@ -138,7 +143,7 @@ async function cancel(target: string, user: string, deps: ListenerDeps, log: Log
 }
 
 /** Queued behind a bound: in a burst, the acks still to come go before the work of the commands already acked. */
-function afterAck(deps: ListenerDeps, work: () => Promise<void>): Promise<void> {
+export function afterAck(deps: ListenerDeps, work: () => Promise<void>): Promise<void> {
   return deps.afterAck === undefined ? work() : deps.afterAck(work);
 }
 
@@ -166,7 +171,6 @@ async function propose(
   log: Logger,
   reply: (answer: RespondArguments) => Promise<void>,
 ): Promise<void> {
-  const { command } = args;
   const ask: DeployAsk = {
     model: parsed.model,
     version: parsed.version,
@@ -175,11 +179,26 @@ async function propose(
     ...(parsed.max === undefined ? {} : { max: parsed.max }),
     ...(parsed.scaleToZero ? { scaleToZero: true } : {}),
   };
+  const { command } = args;
   const requester = {
     id: command.user_id,
     ...(command.user_name === undefined || command.user_name === "" ? {} : { name: command.user_name }),
   };
-  const applied = await deps.workflow.request({ ask, requester, channelId: command.channel_id });
+  await proposeDeploy({ ask, requester, channelId: command.channel_id }, args, deps, log, reply);
+}
+
+/**
+ * Opens a deploy request and posts its card, or tells the requester why not: the one path of `/pt deploy` and of
+ * the Try again button.
+ */
+export async function proposeDeploy(
+  input: { readonly ask: DeployAsk; readonly requester: Requester; readonly channelId: string },
+  args: Pick<CommandArgs, "client" | "context">,
+  deps: ListenerDeps,
+  log: Logger,
+  reply: (answer: RespondArguments) => Promise<void>,
+): Promise<void> {
+  const applied = await deps.workflow.request(input);
   if (!applied.ok) {
     log.info({ code: applied.rejection.code }, "deploy refused");
     await reply({ text: rejectionText(applied.rejection, { action: "deploy", policy: deps.policy }) });
