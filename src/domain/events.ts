@@ -95,6 +95,11 @@ export type DeployEvent =
     }
   /** Still provisioning after `limitMs`: reported once, and still followed. */
   | { readonly type: "provisioning_stuck"; readonly limitMs: number }
+  /**
+   * Still provisioning past `typicalMs`: the card shows the elapsed time, refreshed at most every `everyMs` (a card
+   * edit only, no thread message).
+   */
+  | { readonly type: "provisioning_elapsed"; readonly typicalMs: number; readonly everyMs: number }
   /** The smoke test of a ready request is claimed, before its query is sent: once per request. */
   | { readonly type: "smoke_test_started" }
   /** The smoke test ended (answered, failed, skipped, or found interrupted). */
@@ -121,6 +126,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "provisioning_succeeded",
   "provisioning_failed",
   "provisioning_stuck",
+  "provisioning_elapsed",
   "smoke_test_started",
   "smoke_test_finished",
 ];

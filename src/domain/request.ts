@@ -267,6 +267,11 @@ export interface DeployRequest {
   readonly createRetry?: CreateRetry;
   /** Set once the request was reported stuck, so it is reported only once. */
   readonly stuckReportedAt?: number;
+  /**
+   * When the card last showed how long provisioning has run ("provisioning for 34 min"), past the typical time: the
+   * card shows the time from `provisioningStartedAt` to here, and is refreshed at most every few minutes.
+   */
+  readonly elapsedShownAt?: number;
   /** The query sent once the endpoint is READY (absent until it is claimed, and when smoke tests are off). */
   readonly smokeTest?: SmokeTestStep;
   readonly createdAt: number;

@@ -311,6 +311,19 @@ export function transition(
       return ok(request, now, { stuckReportedAt: now }, [notice({ type: "stuck", forMs })]);
     }
 
+    case "provisioning_elapsed": {
+      if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      if (!isElapsedDue(request, now, event.typicalMs, event.everyMs)) {
+        return reject(
+          request.elapsedShownAt === undefined ? "not_stuck" : "already_reported",
+          `request has been provisioning for ${now - provisioningSince(request)} ms; the card shows it past ` +
+            `${event.typicalMs} ms, at most every ${event.everyMs} ms`,
+        );
+      }
+      // The card only: `ok` re-renders it, and nothing is posted in the thread.
+      return ok(request, now, { elapsedShownAt: now }, []);
+    }
+
     case "smoke_test_started": {
       if (request.state !== "ready") return wrongState(request, event.type, ["ready"]);
       if (request.smokeTest !== undefined) {
@@ -376,6 +389,29 @@ export function isStuck(request: DeployRequest, now: number, limitMs: number): b
     request.stuckReportedAt === undefined &&
     now - provisioningSince(request) >= limitMs
   );
+}
+
+/**
+ * Whether the card should show (again) how long `request` has been provisioning: still provisioning, for at least
+ * `typicalMs`, and not shown in the last `everyMs`.
+ */
+export function isElapsedDue(
+  request: DeployRequest,
+  now: number,
+  typicalMs: number,
+  everyMs: number,
+): boolean {
+  return (
+    request.state === "provisioning" &&
+    now - provisioningSince(request) >= typicalMs &&
+    (request.elapsedShownAt === undefined || now - request.elapsedShownAt >= everyMs)
+  );
+}
+
+/** How long the card says `request` had been provisioning when it last showed it, if it did. */
+export function shownProvisioningMs(request: DeployRequest): number | undefined {
+  if (request.state !== "provisioning" || request.elapsedShownAt === undefined) return undefined;
+  return request.elapsedShownAt - provisioningSince(request);
 }
 
 /**

@@ -80,6 +80,10 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     now: NOW,
   },
   provisioning_stuck: { event: { type: "provisioning_stuck", limitMs: 30 * MINUTE }, now: NOW },
+  provisioning_elapsed: {
+    event: { type: "provisioning_elapsed", typicalMs: 15 * MINUTE, everyMs: 5 * MINUTE },
+    now: NOW,
+  },
   smoke_test_started: { event: { type: "smoke_test_started" }, now: NOW },
   smoke_test_finished: {
     event: { type: "smoke_test_finished", result: { outcome: "skipped" } },
@@ -155,6 +159,8 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   ],
   provisioning_failed: [I, I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I],
   provisioning_stuck: [I, I, I, I, to("provisioning", CARD, "notify:stuck"), I, I, I, I, I, I],
+  // The card alone shows the elapsed time (no thread message).
+  provisioning_elapsed: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I],
   // Bookkeeping only: the card does not change.
   smoke_test_started: [I, I, I, I, I, to("ready"), I, I, I, I, I],
   // Only after smoke_test_started (see transition.test.ts): a fresh ready request was never started.
