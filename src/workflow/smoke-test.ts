@@ -6,7 +6,6 @@
  * and across replicas.
  */
 import type { DeployRequest, SmokeResult, SmokeTask } from "../domain/index.js";
-import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { type ApplyDeps, applyEvent } from "./apply-event.js";
 import type { DatabricksApi, NoticeDelivery, Notifier } from "./ports.js";
@@ -55,9 +54,10 @@ export class SmokeTester {
 
   /**
    * Runs the smoke test of `request` (as saved with its `smoke_test` notice), once. A step already started without
-   * a result, longer ago than the query's bound, means an earlier attempt stopped mid-way: it is recorded as
-   * interrupted, not sent again. One started more recently may still be running elsewhere: this throws
-   * (`smoke_test_running`), so the notice is tried again later.
+   * a result means an earlier attempt stopped mid-way: it is recorded as interrupted, not sent again. Nobody can
+   * still be running it: the dispatcher hands a notice to one deliverer at a time, under a lease (2 min) longer
+   * than the query's bound (at most 90 s), and a restarted process takes back only its own leases, whose work died
+   * with it.
    */
   async run(request: DeployRequest): Promise<void> {
     const { logger } = this.#o;
@@ -70,11 +70,7 @@ export class SmokeTester {
     if (!started.ok) {
       const step = started.request?.smokeTest;
       if (step === undefined || step.result !== undefined) return;
-      // Started within its bound: someone may be running it now. Tried again later (the notice's retry), when it
-      // has either ended or run past its bound.
-      if (this.#o.clock.now() - step.startedAt < this.#timeoutMs) {
-        throw new PtbotError("smoke_test_running", `the smoke test of request ${request.id} is running`);
-      }
+      // Claimed before and never finished: whoever claimed it stopped mid-way (see the class comment).
       await this.#finish(request.id, { outcome: "interrupted" });
       logger.warn({ requestId: request.id }, "smoke test interrupted earlier; not sent again");
       return;
@@ -84,21 +80,19 @@ export class SmokeTester {
     await this.#finish(request.id, result);
   }
 
-  get #timeoutMs(): number {
-    return this.#o.timeoutMs ?? DEFAULT_SMOKE_TIMEOUT_MS;
-  }
-
   async #finish(id: string, result: SmokeResult): Promise<void> {
     await applyEvent(this.#o, id, { type: "smoke_test_finished", result });
   }
 
   async #query(name: string): Promise<SmokeResult> {
-    const timeoutMs = this.#timeoutMs;
+    const timeoutMs = this.#o.timeoutMs ?? DEFAULT_SMOKE_TIMEOUT_MS;
     const stopwatch = this.#o.stopwatch ?? (() => performance.now());
+    // One bound for the read and the query together: the whole step must end well inside the notice's lease.
+    const start = stopwatch();
     let task: SmokeTask | undefined;
     let said: string | undefined;
     try {
-      said = (await this.#o.databricks.getServingEndpoint(name)).task;
+      said = (await withDeadline(this.#o.databricks.getServingEndpoint(name), timeoutMs)).task;
       task = smokeTaskOf(said);
     } catch (error) {
       return { outcome: "skipped", detail: `the endpoint could not be read: ${errorText(error)}` };
@@ -107,9 +101,10 @@ export class SmokeTester {
       return said === undefined ? { outcome: "skipped" } : { outcome: "skipped", detail: `task ${said}` };
     }
     const begun = stopwatch();
-    const options = { timeoutMs, retry: false };
+    const left = Math.max(1, Math.round(timeoutMs - (begun - start)));
+    const options = { timeoutMs: left, retry: false };
     try {
-      const answer = await withDeadline(this.#send(name, task, options), timeoutMs);
+      const answer = await withDeadline(this.#send(name, task, options), left);
       return { ...answer, latencyMs: Math.max(0, Math.round(stopwatch() - begun)) };
     } catch (error) {
       return {
@@ -169,8 +164,8 @@ export class SmokeTester {
 
 /**
  * The Notifier the dispatcher delivers to: `smoke_test` notices go to the smoke tester, every other notice to
- * `inner` (Slack). A smoke test that throws (the database out of reach) is retried like any notice, and finds its
- * step started: it is then recorded as interrupted, never sent twice.
+ * `inner` (Slack). A smoke test that throws after its claim (the database out of reach) is retried like any notice,
+ * and finds its step started: it is then recorded as interrupted, never sent twice.
  */
 export function withSmokeTests(inner: Notifier, tester: SmokeTester): Notifier {
   return {
