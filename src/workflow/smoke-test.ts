@@ -61,16 +61,17 @@ export class SmokeTester {
    */
   async run(request: DeployRequest): Promise<void> {
     const { logger } = this.#o;
-    if (!this.#o.enabled || request.endpointName === undefined) {
+    if (!this.#o.enabled) {
       logger.info({ requestId: request.id }, "smoke test off; not sent");
       return;
     }
     const name = request.endpointName;
+    if (name === undefined) return;
     const started = await applyEvent(this.#o, request.id, { type: "smoke_test_started" });
     if (!started.ok) {
       const step = started.request?.smokeTest;
       if (step === undefined || step.result !== undefined) return;
-      // Claimed before and never finished: whoever claimed it stopped mid-way (see the class comment).
+      // Claimed before and never finished: whoever claimed it stopped mid-way (see above).
       await this.#finish(request.id, { outcome: "interrupted" });
       logger.warn({ requestId: request.id }, "smoke test interrupted earlier; not sent again");
       return;
