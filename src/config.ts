@@ -28,6 +28,11 @@ export interface Config {
   readonly pollIntervalMs: number;
   /** A request still provisioning after this long is reported as stuck (and still followed). */
   readonly provisioningLimitMs: number;
+  /**
+   * The query sent to an endpoint once it is READY (`PTBOT_SMOKE_TEST`, on by default; `false` turns it off), and
+   * how long it may take in all (`PTBOT_SMOKE_TEST_TIMEOUT_MS`, default 60 s, at most 90 s).
+   */
+  readonly smokeTest: { readonly enabled: boolean; readonly timeoutMs: number };
   readonly policy: ApprovalPolicy;
   /**
    * `PTBOT_INSTANCE_ID`: this instance's lease owner, to be kept across its restarts (a restarted instance takes its
@@ -203,6 +208,9 @@ const EnvSchema = z.object({
     ),
   PTBOT_POLL_INTERVAL_MS: int(15_000, 100, 3_600_000),
   PTBOT_PROVISIONING_LIMIT_MS: int(60 * 60_000, 1_000),
+  PTBOT_SMOKE_TEST: bool(true),
+  // At most 90 s: well inside the 2 min a notice stays claimed, so no second deliverer finds it running.
+  PTBOT_SMOKE_TEST_TIMEOUT_MS: int(60_000, 100, 90_000),
   PTBOT_APPROVERS: list(
     /^[UWS][A-Z0-9]{2,}$/,
     "Slack user ids (U…, W…) or user-group ids (S…)",
@@ -254,7 +262,6 @@ const EnvSchema = z.object({
   PTBOT_ON_ENDPOINT_EXPIRY: z
     .enum(EXPIRY_ACTIONS, `must be one of ${EXPIRY_ACTIONS.join(", ")}`)
     .default("notify"),
-  PTBOT_SMOKE_TEST: bool(true),
 });
 
 /** The variables a policy file replaces: set beside one, they are refused rather than silently ignored. */
@@ -370,6 +377,7 @@ export function loadConfig(
         : { kind: "postgres", url: e.PTBOT_DATABASE_URL },
     pollIntervalMs: e.PTBOT_POLL_INTERVAL_MS,
     provisioningLimitMs: e.PTBOT_PROVISIONING_LIMIT_MS,
+    smokeTest: { enabled: e.PTBOT_SMOKE_TEST, timeoutMs: e.PTBOT_SMOKE_TEST_TIMEOUT_MS },
     policy: first.policy.approval,
     instanceId: e.PTBOT_INSTANCE_ID,
     workspaces,

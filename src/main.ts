@@ -103,6 +103,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     newId: randomUUID,
     pollIntervalMs: config.pollIntervalMs,
     provisioningLimitMs: config.provisioningLimitMs,
+    smokeTest: config.smokeTest,
     onTrackerTick: (stats) => metrics.trackerTick(clock.now(), stats.durationMs),
     ...(wakeups === undefined ? {} : { wakeups }),
   });

@@ -26,6 +26,7 @@ describe("loadConfig", () => {
     expect(config.port).toBe(3000);
     expect(config.database).toEqual({ kind: "sqlite", path: "./data/ptbot.db" });
     expect(config.pollIntervalMs).toBe(15_000);
+    expect(config.smokeTest).toEqual({ enabled: true, timeoutMs: 60_000 });
     expect(config.databricks.host).toBe("https://adb-123.azuredatabricks.net");
     expect(config.databricks.configFile).toBe("/home/ptbot/.databrickscfg");
     expect(config.slack.apiUrl).toBeUndefined();
@@ -39,6 +40,12 @@ describe("loadConfig", () => {
       defaultMinMultiple: 2,
       defaultMaxMultiple: 3,
     });
+  });
+
+  it("turns the smoke test off with PTBOT_SMOKE_TEST=false and refuses a value that is not a boolean", () => {
+    expect(loadConfig({ ...minimal, PTBOT_SMOKE_TEST: "false" }).smokeTest.enabled).toBe(false);
+    expect(loadConfig({ ...minimal, PTBOT_SMOKE_TEST_TIMEOUT_MS: "5000" }).smokeTest.timeoutMs).toBe(5000);
+    expect(() => loadConfig({ ...minimal, PTBOT_SMOKE_TEST: "maybe" })).toThrow(/PTBOT_SMOKE_TEST/);
   });
 
   it("selects PostgreSQL with PTBOT_DATABASE_URL and the SQLite file with PTBOT_DATABASE", () => {

@@ -1,4 +1,5 @@
 import type { Deployment } from "./endpoint-store.js";
+import { FAILURE_PRESETS } from "./failure-kinds.js";
 import { type DeploymentPhase, deploymentEnd, phaseOf } from "./life-cycle.js";
 import type { ServedEntity } from "./served-entities.js";
 
@@ -8,7 +9,8 @@ export const DEFAULT_FAILURE_MESSAGE =
   "provisioned throughput. Try again later or request less throughput.";
 
 export function failureMessage(d: Deployment): string {
-  return d.failure?.message ?? DEFAULT_FAILURE_MESSAGE;
+  const kind = d.failure?.kind;
+  return d.failure?.message ?? (kind === undefined ? DEFAULT_FAILURE_MESSAGE : FAILURE_PRESETS[kind].message);
 }
 
 /**
@@ -36,6 +38,9 @@ export function buildLogs(d: Deployment, entity: ServedEntity, now: number): str
   const end = deploymentEnd(d);
   if (phase === "SUCCEEDED") lines.push(line(end, "INFO", "Build succeeded; served entity is ready"));
   if (phase === "FAILED") {
+    const kind = d.failure?.kind;
+    for (const text of kind === undefined ? [] : FAILURE_PRESETS[kind].logLines)
+      lines.push(line(end, "ERROR", text));
     lines.push(line(end, "ERROR", failureMessage(d)));
     lines.push(line(end, "ERROR", "Build failed"));
   }

@@ -56,8 +56,9 @@ export class Catalog {
     return found.version.optimization ?? found.model.optimization;
   }
 
-  /** What invocations of this model answer with. */
-  task(model: SeedModel): ServingTask {
+  /** What invocations of this model answer with; undefined when the endpoint does not say (chat, then). */
+  task(model: SeedModel): ServingTask | undefined {
+    if (model.task === null) return undefined;
     if (model.task !== undefined) return model.task;
     return EMBEDDING_MODEL_TYPES.test(model.optimization.model_type ?? "")
       ? "llm/v1/embeddings"

@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
+import { FAILURE_KINDS, type FailureKind } from "./failure-kinds.js";
 import { loadSeed } from "./seed-schema.js";
 import { startDatabricksEmulator } from "./server.js";
 
 const USAGE = `Usage: npm run emulator:databricks -- [--port 8790] [--host 127.0.0.1] [--seed FILE]
-         [--provisioning-ms N] [--fail ENDPOINT_NAME]... [--auth token|oauth] [--token dapi...] [--client-id ID]
+         [--provisioning-ms N] [--fail ENDPOINT_NAME[:KIND]]... [--auth token|oauth] [--token dapi...] [--client-id ID]
          [--client-secret SECRET] [--quiet]
+  --fail   fail that endpoint's next deployment; KIND words it: capacity, entitlement, permissions or artifact
   --auth   which credentials to print (the emulator accepts both; ptbot takes one): token (default) or oauth`;
 
 /**
@@ -59,7 +61,13 @@ async function main(argv: readonly string[]): Promise<void> {
           },
         }),
   });
-  for (const name of values.fail) emulator.failProvisioning(name);
+  for (const spec of values.fail) {
+    const [name = "", kind] = spec.split(":");
+    if (kind !== undefined && !FAILURE_KINDS.some((k) => k === kind)) {
+      throw new Error(`--fail ${spec}: the kind must be one of ${FAILURE_KINDS.join(", ")}`);
+    }
+    emulator.failProvisioning(name, kind === undefined ? {} : { kind: kind as FailureKind });
+  }
   const credentials =
     auth === "token"
       ? [`DATABRICKS_TOKEN=${emulator.token}`]

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ApiError, invalidParameter, notFound } from "./errors.js";
+import type { FailureKind } from "./failure-kinds.js";
 import type { ForeignEndpoint } from "./foreign-endpoints.js";
 import type { CoreConfig } from "./served-entities.js";
 
@@ -10,6 +11,11 @@ export interface EndpointTag {
 
 /** How a deployment ends when it fails: what `deployment_state_message` and the build logs say. */
 export interface ProvisioningFailure {
+  /**
+   * A failure of this kind, worded as a workspace words it (see `failure-kinds.ts`): its message and build-log
+   * lines, unless `message`/`buildLogs` say otherwise.
+   */
+  readonly kind?: FailureKind;
   readonly message?: string;
   readonly buildLogs?: string;
 }

@@ -8,6 +8,10 @@ import { isObject, type ServedEntity } from "./served-entities.js";
 export interface InvocationDeps {
   readonly store: EndpointStore;
   readonly now: () => number;
+  /** Real time each answer takes (a model generating), read per query so a test can change it. Default 0. */
+  readonly latencyMs?: () => number;
+  /** Waits real time (the server's timers, cleared on close). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const DEFAULT_MAX_TOKENS = 256;
@@ -21,14 +25,16 @@ function badRequest(message: string): ApiError {
  * entity that takes most traffic in the endpoint's READY config. Embedding models answer `{ input }` with
  * embeddings; other models answer `{ messages }` with `chat.completion` and `{ prompt }` with `text_completion`.
  */
-export function invocationRoutes({ store, now }: InvocationDeps): Route[] {
+export function invocationRoutes({ store, now, latencyMs, sleep }: InvocationDeps): Route[] {
   return [
     {
       method: "POST",
       pattern: "/serving-endpoints/{name}/invocations",
       body: "json",
       authenticated: true,
-      handler: ({ params, body }) => {
+      handler: async ({ params, body }) => {
+        const wait = latencyMs?.() ?? 0;
+        if (wait > 0 && sleep !== undefined) await sleep(wait);
         const name = params.name ?? "";
         const record = store.find(name);
         if (record === undefined) {

@@ -57,8 +57,11 @@ const modelSchema = z
     comment: z.string().optional(),
     created_at: z.int().nonnegative().optional(),
     created_by: z.string().optional(),
-    /** What invocations answer with; by default embeddings for embedding model types, chat otherwise. */
-    task: z.enum(SERVING_TASKS).optional(),
+    /**
+     * What invocations answer with; by default embeddings for embedding model types, chat otherwise. `null`: a model
+     * whose task Databricks does not say (a custom pyfunc model): its endpoint shows no `task`, and it answers chat.
+     */
+    task: z.enum(SERVING_TASKS).nullable().optional(),
     embedding_dimensions: z.int().positive().max(8192).optional(),
     optimization: optimizationSchema,
     /** Listed in this order: the version list API promises no order, so seeds should not sort them. */
@@ -101,7 +104,13 @@ const endpointSchema = z.object({
   tags: z.array(tagSchema).optional(),
   /** READY (default): deployed before the emulator started; IN_PROGRESS: its creation starts at startup. */
   state: z.enum(["READY", "IN_PROGRESS", "FAILED"]).optional(),
-  failure: z.object({ message: z.string().optional(), build_logs: z.string().optional() }).optional(),
+  failure: z
+    .object({
+      kind: z.enum(["capacity", "entitlement", "permissions", "artifact"]).optional(),
+      message: z.string().optional(),
+      build_logs: z.string().optional(),
+    })
+    .optional(),
   creator: z.string().optional(),
 });
 

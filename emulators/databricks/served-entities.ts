@@ -23,7 +23,8 @@ export interface ServedEntity {
   /** A string on the wire, always. */
   readonly entityVersion: string;
   readonly modelType: string;
-  readonly task: ServingTask;
+  /** Undefined: Databricks does not say (the endpoint shows no `task`). */
+  readonly task: ServingTask | undefined;
   readonly embeddingDimensions: number | undefined;
   readonly capacity: Capacity;
   /** Echoed by GET as given (secret references `{{secrets/scope/key}}` included). */

@@ -34,6 +34,8 @@ export interface DatabricksEmulatorOptions {
   readonly provisioningMs?: number;
   /** The emulator's clock (ms); all life-cycle timing, token expiry and request times read it. Default `Date.now`. */
   readonly now?: () => number;
+  /** Real time each invocation takes to answer (a model generating); default 0. */
+  readonly invocationLatencyMs?: number;
   /** Lifetime of issued OAuth tokens; default 3600. */
   readonly tokenTtlSeconds?: number;
   /** Called once per request when it is answered (or dropped); the CLI prints them. */
@@ -53,6 +55,8 @@ export interface DatabricksEmulator {
   clearRequests(): void;
   /** Applies to deployments that start from now on. */
   setProvisioningMs(ms: number): void;
+  /** Real time each invocation takes from now on. */
+  setInvocationLatencyMs(ms: number): void;
   /** Fails the endpoint's deployment in progress, or else the next one that starts under that name. */
   failProvisioning(endpointName: string, failure?: ProvisioningFailure): void;
   injectFault(fault: FaultSpec): void;
@@ -100,12 +104,7 @@ export async function startDatabricksEmulator(
   });
   const faults = new FaultQueue();
   const log = new RequestLog(options.onRequest);
-  const router = createRouter([
-    ...auth.routes(),
-    ...unityCatalogRoutes(catalog),
-    ...servingRoutes({ catalog, store, now }),
-    ...invocationRoutes({ store, now }),
-  ]);
+  let invocationLatencyMs = checkedMs(options.invocationLatencyMs ?? 0);
   const timers = new Set<NodeJS.Timeout>();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -115,6 +114,12 @@ export async function startDatabricksEmulator(
       }, ms);
       timers.add(timer);
     });
+  const router = createRouter([
+    ...auth.routes(),
+    ...unityCatalogRoutes(catalog),
+    ...servingRoutes({ catalog, store, now }),
+    ...invocationRoutes({ store, now, latencyMs: () => invocationLatencyMs, sleep }),
+  ]);
 
   const server = createServer((req, res) => {
     void handle({ req, res, router, auth, faults, log, now, sleep, workspaceId });
@@ -143,6 +148,9 @@ export async function startDatabricksEmulator(
     requestsTo: (method, pathPattern) => log.matching(method, pathPattern),
     clearRequests: () => log.clear(),
     setProvisioningMs: (ms) => store.setProvisioningMs(checkedMs(ms)),
+    setInvocationLatencyMs: (ms) => {
+      invocationLatencyMs = checkedMs(ms);
+    },
     failProvisioning: (name, failure = {}) => store.failProvisioning(name, failure),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
@@ -317,6 +325,7 @@ function seedEndpoints(
       const state = e.state ?? "READY";
       if (state === "FAILED") {
         store.failProvisioning(e.name, {
+          ...(e.failure?.kind === undefined ? {} : { kind: e.failure.kind }),
           ...(e.failure?.message === undefined ? {} : { message: e.failure.message }),
           ...(e.failure?.build_logs === undefined ? {} : { buildLogs: e.failure.build_logs }),
         });

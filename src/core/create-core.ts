@@ -19,6 +19,7 @@ import type { WorkSignal } from "../workflow/apply-event.js";
 import { DeployWorkflow } from "../workflow/deploy-workflow.js";
 import { NoticeDispatcher } from "../workflow/notice-dispatcher.js";
 import type { Clock, DatabricksApi, Notifier } from "../workflow/ports.js";
+import { SmokeTester, withSmokeTests } from "../workflow/smoke-test.js";
 import { StoreOutage } from "../workflow/store-outage.js";
 import { WakeupBus, type Wakeups } from "../workflow/wakeups.js";
 import { Expiry } from "./expiry.js";
@@ -67,6 +68,11 @@ export interface CoreOptions {
    * bus). The caller closes it.
    */
   readonly wakeups?: Wakeups;
+  /**
+   * The query sent to each endpoint that becomes READY (`PTBOT_SMOKE_TEST`): off unless `enabled`, bounded by
+   * `timeoutMs` (default 60 s).
+   */
+  readonly smokeTest?: { readonly enabled: boolean; readonly timeoutMs?: number };
 }
 
 /** A part of the core that {@link Core.stop} stops, by name (for bounds and logs). */
@@ -104,9 +110,20 @@ export function createCore(o: CoreOptions): Core {
   const policyOf: PolicyOf = o.policyOf ?? (() => onlyApproval);
   // One outage, whichever worker notices it first: logged once when the database goes away, once when it is back.
   const outage = new StoreOutage({ logger, clock });
+  const smokeTester = new SmokeTester({
+    store,
+    databricks,
+    clock,
+    policy,
+    logger,
+    // On for the core (`PTBOT_SMOKE_TEST`) and for the request's workspace (its policy's `smoke_test`).
+    enabled: (workspace) => (o.smokeTest?.enabled ?? false) && policyOf(workspace).smokeTest,
+    ...(o.smokeTest?.timeoutMs === undefined ? {} : { timeoutMs: o.smokeTest.timeoutMs }),
+  });
   const dispatcher = new NoticeDispatcher({
     store,
-    notifier: o.notifier,
+    // `smoke_test` notices are work for the smoke tester; the rest go to the caller's notifier.
+    notifier: withSmokeTests(o.notifier, smokeTester),
     clock,
     logger,
     owner,

@@ -35,6 +35,11 @@ export interface EmbeddingsRequest {
 export interface QueryOptions {
   /** Generation can be slow: override the client's per-request timeout for this query. */
   readonly timeoutMs?: number;
+  /**
+   * Whether a lost answer (a timeout, a dropped connection) is asked again. Default true: a query changes nothing.
+   * A probe that must run once (the smoke test) says false.
+   */
+  readonly retry?: boolean;
 }
 
 // Queries change nothing, so a lost answer is simply asked again (the core's usual retries).
@@ -50,7 +55,7 @@ function invoke<S extends z.ZodType>(
     path: `/serving-endpoints/${encodeURIComponent(name)}/invocations`,
     body,
     schema,
-    idempotent: true,
+    idempotent: options.retry ?? true,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
 }

@@ -209,6 +209,11 @@ export const ServingEndpointSchema = EndpointSummarySchema.extend({
   /** Present while a config is being deployed. */
   pending_config: PendingConfigSchema.optional(),
   permission_level: z.string().optional(),
+  /**
+   * What the endpoint answers, as Databricks says: `llm/v1/chat`, `llm/v1/completions`, `llm/v1/embeddings` (also
+   * `agent/v1/chat`, …). Absent on models whose task Databricks cannot tell (custom pyfunc models, say).
+   */
+  task: z.string().optional().catch(undefined),
 });
 export type ServingEndpoint = z.output<typeof ServingEndpointSchema>;
 

@@ -11,6 +11,11 @@ export interface ExistingEndpoint {
   readonly servedEntities: readonly ExistingServedEntity[];
   /** A configuration update is in progress (`config_update: IN_PROGRESS`): Databricks refuses another one. */
   readonly busy: boolean;
+  /**
+   * The endpoint is not READY: its config never came up (a create that failed), so deploying that same config again
+   * is a change, not a no-op.
+   */
+  readonly notReady?: true;
 }
 
 export interface ExistingServedEntity {
@@ -41,6 +46,8 @@ export interface CurrentServing {
   readonly minThroughput?: number;
   readonly maxThroughput?: number;
   readonly modelUnits?: number;
+  /** The endpoint was not READY on it (see `ExistingEndpoint.notReady`). */
+  readonly notReady?: true;
 }
 
 /** How the deploy reaches Databricks: a new endpoint, or a new config for an endpoint serving the same model. */
@@ -95,7 +102,8 @@ export function decideCreateOrUpdate(
       `endpoint ${name} serves ${servedEntities.length} versions of ${model.fullName}; ptbot only updates endpoints serving one`,
     );
   }
-  return { kind: "update", current: currentServing(model, entity) };
+  const current = currentServing(model, entity);
+  return { kind: "update", current: existing.notReady === true ? { ...current, notReady: true } : current };
 }
 
 /** Unity Catalog names are case-insensitive. */

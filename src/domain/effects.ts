@@ -4,6 +4,7 @@
  * tracker reads from the store.
  */
 import type { Reason } from "./request.js";
+import type { SmokeResult } from "./smoke-test.js";
 
 export type Effect =
   /** Tell the request's audience what happened (the outbox delivers it). */
@@ -45,4 +46,11 @@ export type Notice =
   /** Databricks has not taken the create (or update) for `forMs`; ptbot keeps trying. */
   | { readonly type: "create_slow"; readonly forMs: number }
   /** Provisioning for `forMs` already; still followed. */
-  | { readonly type: "stuck"; readonly forMs: number };
+  | { readonly type: "stuck"; readonly forMs: number }
+  /**
+   * The endpoint is READY: send it its smoke test. Work rather than words: the core hands it to the smoke tester
+   * instead of the Notifier, so it rides the outbox (durable, one deliverer at a time, after the READY notice).
+   */
+  | { readonly type: "smoke_test" }
+  /** How the smoke test went. */
+  | { readonly type: "smoke_tested"; readonly result: SmokeResult };

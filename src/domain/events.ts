@@ -7,6 +7,7 @@ import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
 import type { Actor } from "./policy.js";
 import type { EndpointObservation, MessageRef, NameHolder, ReasonCode } from "./request.js";
+import type { SmokeResult } from "./smoke-test.js";
 
 export type DeployEvent =
   /**
@@ -113,7 +114,16 @@ export type DeployEvent =
       readonly message?: string;
     }
   /** Still provisioning after `limitMs`: reported once, and still followed. */
-  | { readonly type: "provisioning_stuck"; readonly limitMs: number };
+  | { readonly type: "provisioning_stuck"; readonly limitMs: number }
+  /**
+   * Still provisioning past `typicalMs`: the card shows the elapsed time, refreshed at most every `everyMs` (a card
+   * edit only, no thread message).
+   */
+  | { readonly type: "provisioning_elapsed"; readonly typicalMs: number; readonly everyMs: number }
+  /** The smoke test of a ready request is claimed, before its query is sent: once per request. */
+  | { readonly type: "smoke_test_started" }
+  /** The smoke test ended (answered, failed, skipped, or found interrupted). */
+  | { readonly type: "smoke_test_finished"; readonly result: SmokeResult };
 
 export type DeployEventType = DeployEvent["type"];
 
@@ -138,6 +148,9 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "provisioning_succeeded",
   "provisioning_failed",
   "provisioning_stuck",
+  "provisioning_elapsed",
+  "smoke_test_started",
+  "smoke_test_finished",
 ];
 
 /** Who caused the event, for the audit log: the person's id, or `"system"`. */

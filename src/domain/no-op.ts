@@ -9,6 +9,8 @@ import type { Plan } from "./plan.js";
 export function changesNothing(mode: DeployMode, model: ModelInfo, plan: Plan): boolean {
   if (mode.kind !== "update") return false;
   const { current } = mode;
+  // A config that never came up (a failed create) is worth deploying again.
+  if (current.notReady === true) return false;
   if (current.entityVersion !== model.version) return false;
   const chunk = model.chunkSize;
   if (model.unit === "model_units") {

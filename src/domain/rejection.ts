@@ -34,7 +34,7 @@ export type RejectionCode =
   | "nothing_changed"
   /** The request has not been provisioning long enough to be called stuck. */
   | "not_stuck"
-  /** The request was reported stuck already (it is reported once). */
+  /** The request was reported stuck already (it is reported once), or its smoke test was claimed already. */
   | "already_reported"
   /** Any other event that does not apply in the request's state. */
   | "invalid_transition";

@@ -4,8 +4,10 @@
  * Only {@link transition} (and {@link openRequest}) produce new versions of it.
  */
 import type { DeployMode } from "./create-or-update.js";
+import type { FailureKind } from "./failure-kind.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
+import type { SmokeTestStep } from "./smoke-test.js";
 import type { PlanViolation } from "./violation.js";
 
 export type DeployState =
@@ -239,6 +241,8 @@ export interface Reason {
   readonly endpointName?: string;
   /** The other request that holds the endpoint name (`endpoint_in_use`, `duplicate_request`, `superseded`). */
   readonly holder?: NameHolder;
+  /** For `deployment_failed`: what kind of failure the message and build log show (see `classifyFailure`). */
+  readonly failureKind?: FailureKind;
 }
 
 /** The request that holds an endpoint name, as a refusal names it. */
@@ -317,6 +321,13 @@ export interface DeployRequest {
    * removed: `code` is Slack's answer): the request carries on without card updates, and this is said once.
    */
   readonly cardUnreachable?: { readonly code: string; readonly at: number };
+  /**
+   * When the card last showed how long provisioning has run ("provisioning for 34 min"), past the typical time: the
+   * card shows the time from `provisioningStartedAt` to here, and is refreshed at most every few minutes.
+   */
+  readonly elapsedShownAt?: number;
+  /** The query sent once the endpoint is READY (absent until it is claimed, and when smoke tests are off). */
+  readonly smokeTest?: SmokeTestStep;
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Undecided requests expire here. */

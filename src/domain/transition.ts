@@ -13,6 +13,7 @@
 import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
+import { classifyFailure } from "./failure-kind.js";
 import { changesNothing } from "./no-op.js";
 import { askViolations, normalizePlan, samePlan, validateDeploySettings } from "./plan.js";
 import {
@@ -324,17 +325,28 @@ export function transition(
 
     case "provisioning_succeeded": {
       if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
-      return ok(request, now, { state: "ready", endpoint: event.endpoint }, [notice({ type: "ready" })]);
+      // The smoke test follows the READY notice in the outbox, whatever kind of request became ready.
+      return ok(request, now, { state: "ready", endpoint: event.endpoint }, [
+        notice({ type: "ready" }),
+        notice({ type: "smoke_test" }),
+      ]);
     }
 
     case "provisioning_failed": {
       if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      const code = event.code ?? "deployment_failed";
       const reason: Reason = {
-        code: event.code ?? "deployment_failed",
+        code,
         message:
           event.message ??
           event.endpoint.deploymentMessage ??
           `the endpoint update ended ${event.endpoint.configUpdate} without a message`,
+        // Databricks' own failure: sorted into a kind ptbot can advise on.
+        ...(code === "deployment_failed"
+          ? {
+              failureKind: classifyFailure(event.endpoint.deploymentMessage, event.endpoint.buildLogTail),
+            }
+          : {}),
       };
       return ok(request, now, { state: "failed", reason, endpoint: event.endpoint }, [
         notice({ type: "failed", reason }),
@@ -354,6 +366,47 @@ export function transition(
         );
       }
       return ok(request, now, { stuckReportedAt: now }, [notice({ type: "stuck", forMs })]);
+    }
+
+    case "provisioning_elapsed": {
+      if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      if (!isElapsedDue(request, now, event.typicalMs, event.everyMs)) {
+        return reject(
+          request.elapsedShownAt === undefined ? "not_stuck" : "already_reported",
+          `request has been provisioning for ${now - provisioningSince(request)} ms; the card shows it past ` +
+            `${event.typicalMs} ms, at most every ${event.everyMs} ms`,
+        );
+      }
+      // The card only: `ok` re-renders it, and nothing is posted in the thread.
+      return ok(request, now, { elapsedShownAt: now }, []);
+    }
+
+    case "smoke_test_started": {
+      if (request.state !== "ready") return wrongState(request, event.type, ["ready"]);
+      if (request.smokeTest !== undefined) {
+        return reject(
+          "already_reported",
+          `the smoke test was claimed at ${iso(request.smokeTest.startedAt)}`,
+        );
+      }
+      // Bookkeeping: the card does not change.
+      return { ok: true, request: bump(request, now, { smokeTest: { startedAt: now } }), effects: [] };
+    }
+
+    case "smoke_test_finished": {
+      if (request.state !== "ready") return wrongState(request, event.type, ["ready"]);
+      const step = request.smokeTest;
+      if (step === undefined) {
+        return reject("invalid_transition", `the smoke test of request ${request.id} was never started`);
+      }
+      if (step.result !== undefined) {
+        return reject("already_reported", `the smoke test ended at ${iso(request.updatedAt)} already`);
+      }
+      return {
+        ok: true,
+        request: bump(request, now, { smokeTest: { ...step, result: event.result } }),
+        effects: [notice({ type: "smoke_tested", result: event.result })],
+      };
     }
   }
 }
@@ -411,6 +464,29 @@ export function isStuck(request: DeployRequest, now: number, limitMs: number): b
     request.stuckReportedAt === undefined &&
     now - provisioningSince(request) >= limitMs
   );
+}
+
+/**
+ * Whether the card should show (again) how long `request` has been provisioning: still provisioning, for at least
+ * `typicalMs`, and not shown in the last `everyMs`.
+ */
+export function isElapsedDue(
+  request: DeployRequest,
+  now: number,
+  typicalMs: number,
+  everyMs: number,
+): boolean {
+  return (
+    request.state === "provisioning" &&
+    now - provisioningSince(request) >= typicalMs &&
+    (request.elapsedShownAt === undefined || now - request.elapsedShownAt >= everyMs)
+  );
+}
+
+/** How long the card says `request` had been provisioning when it last showed it, if it did. */
+export function shownProvisioningMs(request: DeployRequest): number | undefined {
+  if (request.state !== "provisioning" || request.elapsedShownAt === undefined) return undefined;
+  return request.elapsedShownAt - provisioningSince(request);
 }
 
 /**

@@ -25,6 +25,7 @@ import type { AckKind, ListenerDeps } from "./listeners/deps.js";
 import * as exportAction from "./listeners/export-action.js";
 import * as ptCommand from "./listeners/pt-command.js";
 import * as rejectAction from "./listeners/reject-action.js";
+import * as retryAction from "./listeners/retry-action.js";
 import { type RouteServer, startRouteServer } from "./route-server.js";
 import { type WebClientSettings, webClientOptions } from "./web-client-options.js";
 
@@ -139,6 +140,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     deleteAction,
     deleteSubmit,
     exportAction,
+    retryAction,
   ]) {
     listener.register(app, deps);
   }

@@ -19,6 +19,8 @@ export const ACTIONS = {
   delete: "ptbot_delete",
   /** On the READY thread notice; its value is the endpoint name, not a request id. */
   export: "ptbot_export",
+  /** On a failure notice in the thread: a new request with the same settings. */
+  retry: "ptbot_retry",
 } as const;
 
 /** A card button's value: `<request id>`, or on the Approve button `<request id>@<revision>`. */
@@ -33,6 +35,12 @@ export function approveButtonValue(requestId: string, revision: number): string 
 export const CARD_BLOCKS = {
   actions: "ptbot_card_actions",
   status: "ptbot_card_status",
+} as const;
+
+/** `block_id`s of thread replies' blocks that a listener or a test looks for. */
+export const THREAD_BLOCKS = {
+  /** The Try again button of a failure notice. */
+  retry: "ptbot_thread_retry",
 } as const;
 
 /** The adjust modal's `callback_id`; its `private_metadata` is the request id. */

@@ -7,6 +7,7 @@ import type {
   ApprovalPolicy,
   DeployRequest,
   DeployState,
+  FailureKind,
   PlanViolation,
   Reason,
   Rejection,
@@ -571,4 +572,25 @@ export function cancelledText(request: DeployRequest): string {
 /** `/pt cancel` matched several requests by name: ask for the id. */
 export function severalHeldText(target: string, ids: readonly string[]): string {
   return `Several requests hold ${code(target)}; cancel one by its id: ${joinWords(ids.map(code), "or")}.`;
+}
+
+/** What to do about a failed deployment of this kind: one sentence beside Databricks' message and the log tail. */
+export function failureAdviceText(kind: FailureKind): string {
+  switch (kind) {
+    case "gpu_capacity":
+      return "Databricks had no GPU capacity for this band in the region: try again later, ask for a smaller band, or deploy in a workspace in another region.";
+    case "entitlement":
+      return "The workspace may not do this yet (provisioned throughput not enabled, or a quota reached): ask a workspace admin to enable it or raise the quota, then try again.";
+    case "permissions":
+      return "The identity ptbot deploys with lacks a privilege: ask a workspace admin to grant it USE CATALOG, USE SCHEMA and EXECUTE on the model, then try again.";
+    case "model_artifact":
+      return "The model version's files could not be loaded: check it was logged for provisioned throughput (MLflow, a supported architecture, complete weights), register a fixed version and deploy that.";
+    case "unknown":
+      return "ptbot cannot tell the cause from Databricks' message: read the build log below, or open the endpoint in Databricks.";
+  }
+}
+
+/** Try again on something that is not a failed request with settings to repeat (or no longer exists). */
+export function retryRefusedText(): string {
+  return "Only a failed request can be tried again, and this one is not (or no longer exists). Run `/pt deploy` to ask anew.";
 }

@@ -1,5 +1,11 @@
 import type { EndpointSummary, ServedEntity } from "../databricks/index.js";
-import { type DeployRequest, type EndpointObservation, endpointTarget, isStuck } from "../domain/index.js";
+import {
+  type DeployRequest,
+  type EndpointObservation,
+  endpointTarget,
+  isElapsedDue,
+  isStuck,
+} from "../domain/index.js";
 import { applyEvent } from "../workflow/apply-event.js";
 import {
   describeEntities,
@@ -17,6 +23,9 @@ import type { CreateDeps } from "./start-create.js";
 
 export interface FollowDeps extends CreateDeps {
   readonly provisioningLimitMs: number;
+  /** Past this the card shows how long provisioning has run, refreshed at most every `elapsedEveryMs`. */
+  readonly elapsedAfterMs: number;
+  readonly elapsedEveryMs: number;
   /** Last list fingerprint seen per request: details are read only when it changes. In memory by design. */
   readonly fingerprints: Map<string, string>;
 }
@@ -131,7 +140,16 @@ async function changedElsewhere(
 }
 
 async function reportIfStuck(deps: FollowDeps, request: DeployRequest): Promise<void> {
-  if (!isStuck(request, deps.clock.now(), deps.provisioningLimitMs)) return;
+  const now = deps.clock.now();
+  // The card shows the elapsed time (a card edit, no message), before the one "stuck" message if that is due too.
+  if (isElapsedDue(request, now, deps.elapsedAfterMs, deps.elapsedEveryMs)) {
+    await applyEvent(deps, request.id, {
+      type: "provisioning_elapsed",
+      typicalMs: deps.elapsedAfterMs,
+      everyMs: deps.elapsedEveryMs,
+    });
+  }
+  if (!isStuck(request, now, deps.provisioningLimitMs)) return;
   await applyEvent(deps, request.id, { type: "provisioning_stuck", limitMs: deps.provisioningLimitMs });
 }
 

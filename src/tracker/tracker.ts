@@ -36,6 +36,10 @@ export interface TrackerOptions {
   readonly owner: string;
   readonly pollIntervalMs: number;
   readonly provisioningLimitMs: number;
+  /** Past this the card shows how long provisioning has run ("provisioning for 34 min"). Default 15 min. */
+  readonly elapsedAfterMs?: number;
+  /** How often at most that card line is refreshed. Default 5 min. */
+  readonly elapsedEveryMs?: number;
   /**
    * How long a claim lasts without renewal. Work in hand renews its lease every third of this, so it can be short:
    * a dead replica's work is taken over once it runs out. Default 45 s.
@@ -75,6 +79,9 @@ const POLLED = ["provisioning"] as const;
 export const DEFAULT_LEASE_MS = 45_000;
 export const DEFAULT_CREATE_NOTICE_AFTER_MS = 5 * 60_000;
 export const DEFAULT_CREATE_FAIL_AFTER_MS = 30 * 60_000;
+/** Past the typical provisioning time (a few minutes to a quarter of an hour), the card shows the elapsed time. */
+export const DEFAULT_ELAPSED_AFTER_MS = 15 * 60_000;
+export const DEFAULT_ELAPSED_EVERY_MS = 5 * 60_000;
 
 interface InFlight {
   readonly done: Promise<void>;
@@ -238,6 +245,8 @@ export class Tracker {
       fingerprints: this.#fingerprints,
       createNoticeAfterMs: this.#createNoticeAfterMs,
       createFailAfterMs: this.#o.createFailAfterMs ?? DEFAULT_CREATE_FAIL_AFTER_MS,
+      elapsedAfterMs: this.#o.elapsedAfterMs ?? DEFAULT_ELAPSED_AFTER_MS,
+      elapsedEveryMs: this.#o.elapsedEveryMs ?? DEFAULT_ELAPSED_EVERY_MS,
     };
     // A request whose work is still in hand (its lease re-taken by this owner after a jump of the clock) is skipped.
     const fresh = claimed.filter((request) => !this.#inFlight.has(request.id));

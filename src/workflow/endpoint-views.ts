@@ -41,6 +41,7 @@ export function toExistingEndpoint(endpoint: ServingEndpoint): ExistingEndpoint 
   return {
     name: endpoint.name,
     busy: endpoint.state.config_update === "IN_PROGRESS",
+    ...(endpoint.state.ready === "READY" ? {} : { notReady: true }),
     servedEntities: currentEntities(endpoint).map((e) => ({
       entityName: entityLabel(e),
       ...(e.entity_version === undefined ? {} : { entityVersion: e.entity_version }),

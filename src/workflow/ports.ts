@@ -18,6 +18,9 @@ export type DatabricksApi = Pick<
   | "deleteServingEndpoint"
   | "getBuildLogs"
   | "endpointUrl"
+  | "queryChat"
+  | "queryCompletions"
+  | "queryEmbeddings"
 >;
 
 /**

@@ -4,13 +4,13 @@
  * for the others); mrkdwn injection in every field a person can type; and a seeded fuzz of `/pt` texts.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { approve, ConversationWatcher, command, deployText, isReadyText } from "../../bench/conversation.js";
+import { approve, ConversationWatcher, command, deployText } from "../../bench/conversation.js";
 import { ACTIONS, ADJUST_INPUTS } from "../../src/slack/ids.js";
 import { APPROVER, CHANNEL, type Harness, LLAMA, REQUESTER, startHarness } from "../integration/harness.js";
 import { assertNothingLost } from "./assert-nothing-lost.js";
 import { unescapedInjections } from "./mrkdwn-scan.js";
 import { requestIdOf } from "./slack-cards.js";
-import { noticeOf, READY_THREAD } from "./thread-notices.js";
+import { isSmokeText, noticeOf, READY_THREAD } from "./thread-notices.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -61,7 +61,7 @@ describe("forged, stale, replayed and oversized requests among genuine conversat
           harness.driver.clickButton(click),
           harness.driver.clickButton(click),
         ]);
-        await watcher.reply(card, isReadyText, 20_000);
+        await watcher.reply(card, isSmokeText, 20_000);
         return { name, card, replays: replays.map((r) => r.status) };
       }),
     );

@@ -24,6 +24,7 @@ import {
   startBotFleet,
 } from "./bot-fleet.js";
 import { stillAsksForApproval } from "./slack-cards.js";
+import { isSmokeText } from "./thread-notices.js";
 import { waitUntil } from "./wait-until.js";
 
 const REPLICAS = 3;
@@ -166,7 +167,7 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
         { timeout: 30_000, interval: 500 },
       )
       .toBe(0);
-    await Promise.all(cards.map((card) => watcher.reply(card, isReadyText, 30_000)));
+    await Promise.all(cards.map((card) => watcher.reply(card, isSmokeText, 30_000)));
     const chaosMs = performance.now() - chaosStarted;
     const listCallTimes = listCalls(f)
       .slice(listCallsBefore)

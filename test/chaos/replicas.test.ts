@@ -4,12 +4,12 @@
  * payload goes to one of them. Either way every conversation ends READY with one card and each notice once.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { approve, ConversationWatcher, command, isReadyText } from "../../bench/conversation.js";
+import { approve, ConversationWatcher, command } from "../../bench/conversation.js";
 import type { SlackEmulator, SlackEmulatorEvent, StoredMessage } from "../../emulators/slack/index.js";
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import { createTestDatabase, type TestDatabase } from "../postgres/database.js";
 import { type BotFleet, startBotFleet } from "./bot-fleet.js";
-import { noticeOf, READY_THREAD } from "./thread-notices.js";
+import { isSmokeText, noticeOf, READY_THREAD } from "./thread-notices.js";
 
 const REPLICAS = 3;
 const CONVERSATIONS = 9;
@@ -47,7 +47,7 @@ async function converse(f: BotFleet, prefix: string): Promise<void> {
     const cards: StoredMessage[] = [];
     for (const name of names) cards.push((await command(watcher, driver, name)).card);
     for (const card of cards) await approve(driver, card);
-    await Promise.all(cards.map((card) => watcher.reply(card, isReadyText, 30_000)));
+    await Promise.all(cards.map((card) => watcher.reply(card, isSmokeText, 30_000)));
     for (const [i, name] of names.entries()) {
       expect(cardsFor(f.slack, name), `cards for ${name}`).toHaveLength(1);
       const thread = watcher.replies(cards[i] as StoredMessage).map((s) => noticeOf(s.message));

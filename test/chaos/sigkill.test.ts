@@ -17,6 +17,7 @@ import { SqliteStore } from "../../src/store/sqlite-store.js";
 import { assertAllReady } from "./assert-nothing-lost.js";
 import { type BotWorld, startBotWorld } from "./bot-world.js";
 import { stillAsksForApproval } from "./slack-cards.js";
+import { isSmokeText } from "./thread-notices.js";
 import { waitUntil } from "./wait-until.js";
 
 const CONVERSATIONS = 50;
@@ -80,7 +81,7 @@ describe("SIGKILL at random moments of 50 concurrent conversations", () => {
         { timeout: 20_000, interval: 500 },
       )
       .toBe(0);
-    await Promise.all(cards.map((card) => watcher.reply(card, isReadyText, 20_000)));
+    await Promise.all(cards.map((card) => watcher.reply(card, isSmokeText, 20_000)));
 
     // Stop gracefully so the database can be read; then the last word: nothing lost.
     const stopped = w.bot.exited;

@@ -3,11 +3,11 @@
  * deploys are under way: every notice still arrives, once and in order, and every card ends up showing READY.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { approve, ConversationWatcher, command, isReadyText } from "../../bench/conversation.js";
+import { approve, ConversationWatcher, command } from "../../bench/conversation.js";
 import { blockText, type Harness, startHarness } from "../integration/harness.js";
 import { assertNothingLost } from "./assert-nothing-lost.js";
 import { requestIdOf } from "./slack-cards.js";
-import { noticeOf, READY_THREAD } from "./thread-notices.js";
+import { isSmokeText, noticeOf, READY_THREAD } from "./thread-notices.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -30,7 +30,7 @@ describe("Slack rate-limiting chat.postMessage and chat.update", () => {
     harness.slack.rateLimit("chat.postMessage", { times: 3, retryAfterSeconds: 1 });
     harness.slack.rateLimit("chat.update", { times: 3, retryAfterSeconds: 1 });
     await Promise.all(cards.map((card) => approve(harness.driver, card)));
-    await Promise.all(cards.map((card) => watcher.reply(card, isReadyText, 20_000)));
+    await Promise.all(cards.map((card) => watcher.reply(card, isSmokeText, 20_000)));
     await Promise.all(
       cards.map((card) => harness.waitForCard(card, (m) => blockText(m).includes("*Ready*"), 20_000)),
     );

@@ -10,6 +10,9 @@ const BY_PREFIX: readonly (readonly [string, string])[] = [
   ["🔧", "provisioning"],
   ["🟢", "ready"],
   ["❌", "failed"],
+  // The smoke test's line after READY: answered (🧪), or failed or interrupted (⚠️, before the other ⚠️).
+  ["🧪", "smoke_tested"],
+  ["⚠️ Smoke test", "smoke_tested"],
   ["🐢", "stuck"],
   ["👍", "approval_recorded"],
   ["✏️", "adjusted"],
@@ -26,5 +29,13 @@ export function noticeOf(reply: Pick<StoredMessage, "text">): string {
   );
 }
 
-/** What a thread should show for a deploy that ended READY (the card, not the thread, asks for approval). */
-export const READY_THREAD = ["approved", "creating", "provisioning", "ready"] as const;
+/**
+ * What a thread should show for a deploy that ended READY (the card, not the thread, asks for approval): since
+ * issue 15, the smoke test's line follows READY.
+ */
+export const READY_THREAD = ["approved", "creating", "provisioning", "ready", "smoke_tested"] as const;
+
+/** The smoke test's line: the last a READY thread hears, so what a case waits for before it reads the thread. */
+export function isSmokeText(text: string): boolean {
+  return noticeOf({ text }) === "smoke_tested";
+}

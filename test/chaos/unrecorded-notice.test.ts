@@ -5,9 +5,9 @@
  * thread by its metadata and not post it again, and the conversation must go on to READY with each notice once.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { approve, ConversationWatcher, command, isReadyText } from "../../bench/conversation.js";
+import { approve, ConversationWatcher, command } from "../../bench/conversation.js";
 import { type BotWorld, startBotWorld } from "./bot-world.js";
-import { noticeOf, READY_THREAD } from "./thread-notices.js";
+import { isSmokeText, noticeOf, READY_THREAD } from "./thread-notices.js";
 
 let world: BotWorld | undefined;
 afterEach(async () => {
@@ -32,7 +32,7 @@ describe("SIGKILL between Slack storing a thread reply and the outbox recording 
       const readsBefore = w.slack.calls("conversations.replies").length;
       await w.restart();
 
-      await watcher.reply(card, isReadyText, 20_000);
+      await watcher.reply(card, isSmokeText, 20_000);
       expect(watcher.replies(card).map((r) => noticeOf(r.message))).toEqual([...READY_THREAD]);
       // The restarted process read the thread once, for the notice it claimed again, and for nothing else.
       const reads = w.slack.calls("conversations.replies").slice(readsBefore);

@@ -36,6 +36,14 @@ describe("changesNothing", () => {
     expect(changesNothing(serving(3, { min: 1960, max: 2940 }), llama, band(2, 3))).toBe(true);
   });
 
+  it("is false for the same config on an endpoint that is not READY on it (a create that failed)", () => {
+    const failed = serving(3, { min: 1960, max: 2940 });
+    if (failed.kind !== "update") throw new Error("fixture");
+    expect(
+      changesNothing({ kind: "update", current: { ...failed.current, notReady: true } }, llama, band(2, 3)),
+    ).toBe(false);
+  });
+
   it("is false for a create, another version, another band or another scale to zero", () => {
     expect(changesNothing({ kind: "create" }, llama, band(2, 3))).toBe(false);
     expect(changesNothing(serving(2, { min: 1960, max: 2940 }), llama, band(2, 3))).toBe(false);

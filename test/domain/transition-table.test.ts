@@ -82,6 +82,15 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
   },
   provisioning_stuck: { event: { type: "provisioning_stuck", limitMs: 30 * MINUTE }, now: NOW },
   deleted: { event: { type: "deleted" }, now: NOW },
+  provisioning_elapsed: {
+    event: { type: "provisioning_elapsed", typicalMs: 15 * MINUTE, everyMs: 5 * MINUTE },
+    now: NOW,
+  },
+  smoke_test_started: { event: { type: "smoke_test_started" }, now: NOW },
+  smoke_test_finished: {
+    event: { type: "smoke_test_finished", result: { outcome: "skipped" } },
+    now: NOW,
+  },
 };
 
 type Cell = string | { to: DeployState; effects: string[] };
@@ -171,9 +180,30 @@ const TABLE: Record<DeployEventType, Cell[]> = {
     I,
   ],
   provisioning_progress: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I, I, I],
-  provisioning_succeeded: [I, I, I, I, to("ready", CARD, "notify:ready"), I, I, I, I, I, I, I, I],
+  // The smoke test rides the outbox behind the READY notice.
+  provisioning_succeeded: [
+    I,
+    I,
+    I,
+    I,
+    to("ready", CARD, "notify:ready", "notify:smoke_test"),
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+  ],
   provisioning_failed: [I, I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I, I],
   provisioning_stuck: [I, I, I, I, to("provisioning", CARD, "notify:stuck"), I, I, I, I, I, I, I, I],
+  // The card alone shows the elapsed time (no thread message).
+  provisioning_elapsed: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I, I, I],
+  // Bookkeeping only: the card does not change.
+  smoke_test_started: [I, I, I, I, I, to("ready"), I, I, I, I, I, I, I],
+  // Only after smoke_test_started (see transition.test.ts): a fresh ready request was never started.
+  smoke_test_finished: [I, I, I, I, I, I, I, I, I, I, I, I, I],
   deleted: [I, I, I, I, I, I, I, I, I, I, I, to("deleted", CARD, "notify:deleted"), I],
 };
 

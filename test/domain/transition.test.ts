@@ -677,7 +677,12 @@ describe("transition", () => {
           { now: NOW, policy },
         ),
       ).request;
-      expect(r.reason).toEqual({ code: "deployment_failed", message: "insufficient capacity" });
+      // The reason also says which kind of failure it is (issue 15), so the notice can advise.
+      expect(r.reason).toEqual({
+        code: "deployment_failed",
+        message: "insufficient capacity",
+        failureKind: "gpu_capacity",
+      });
       expect(r.endpoint?.buildLogTail).toBe("OOM");
     });
 

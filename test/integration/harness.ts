@@ -70,6 +70,8 @@ export interface HarnessOptions {
   readonly slack?: Pick<SlackEmulatorOptions, "freePlan" | "scopes" | "postRateLimit">;
   /** Runs on the Slack emulator before ptbot starts (a fault its start-up check should meet). */
   readonly beforeStart?: (slack: SlackEmulator) => void;
+  /** Real time each Databricks invocation takes; default 0. */
+  readonly invocationLatencyMs?: number;
 }
 
 export interface Harness {
@@ -137,6 +139,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     port: 0,
     provisioningMs: options.provisioningMs ?? 300,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.invocationLatencyMs === undefined
+      ? {}
+      : { invocationLatencyMs: options.invocationLatencyMs }),
   });
   const slack = await startSlackEmulator({
     ...defaultWorkspace,

@@ -69,6 +69,8 @@ describe("the sandbox reading a script", () => {
       "Creating endpoint",
       "Provisioning",
       "READY",
+      // The smoke test's line follows READY in the thread.
+      "🧪 Smoke test: `llama-13b-3` answered a chat query in",
     ];
     let at = 0;
     for (const expected of order) {

@@ -12,10 +12,20 @@ import {
   isResolved,
   requestKind,
   requestRevision,
+  shownProvisioningMs,
 } from "../../domain/index.js";
 import { ACTIONS, approveButtonValue, CARD_BLOCKS } from "../ids.js";
 import { approversText, reasonText, versionAskText } from "../messages.js";
-import { code, escapeMrkdwn, formatNumber, joinWords, link, mention, slackDate } from "../mrkdwn.js";
+import {
+  code,
+  escapeMrkdwn,
+  formatDuration,
+  formatNumber,
+  joinWords,
+  link,
+  mention,
+  slackDate,
+} from "../mrkdwn.js";
 import {
   type Block,
   context,
@@ -103,8 +113,13 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
       return `${approvedHeadline(request)}. ${nextStep(request)} the endpoint next.`;
     case "creating":
       return `${approvedHeadline(request)}. ⏳ Sending the config to Databricks…`;
-    case "provisioning":
-      return `${approvedHeadline(request)}. 🔧 Provisioning (this can take from a few minutes to over half an hour).`;
+    case "provisioning": {
+      // Past the typical time the card says how long it has run, as of its last refresh (a few minutes apart).
+      const shown = shownProvisioningMs(request);
+      return shown === undefined
+        ? `${approvedHeadline(request)}. 🔧 Provisioning (this can take from a few minutes to over half an hour).`
+        : `${approvedHeadline(request)}. 🔧 Provisioning for ${formatDuration(shown)} (it can take over half an hour).`;
+    }
     case "deleting":
       return `${approvedHeadline(request)}. 🗑️ Deleting the endpoint…`;
     case "deleted":

@@ -4,9 +4,9 @@
  */
 import type { types } from "@slack/bolt";
 import type { DeployRequest, Notice } from "../../domain/index.js";
-import { isResolved, requestKind } from "../../domain/index.js";
-import { ACTIONS } from "../ids.js";
-import { reasonText } from "../messages.js";
+import { isResolved, requestKind, retryAsk } from "../../domain/index.js";
+import { ACTIONS, THREAD_BLOCKS } from "../ids.js";
+import { failureAdviceText, reasonText } from "../messages.js";
 import {
   code,
   codeBlock,
@@ -19,6 +19,7 @@ import {
 } from "../mrkdwn.js";
 import type { CardContext } from "./deploy-card.js";
 import { type Block, LIMITS, message, plain, type SlackMessage, section } from "./limits.js";
+import { smokeLine } from "./smoke-line.js";
 import { currentBand, planBand, planValues } from "./throughput.js";
 
 /**
@@ -35,7 +36,11 @@ export function threadNotice(
   switch (notice.type) {
     case "card_changed":
     case "approval_needed":
+    // Work for the smoke tester, not words.
+    case "smoke_test":
       return undefined;
+    case "smoke_tested":
+      return text(smokeLine(endpoint, notice.result));
     case "approval_recorded": {
       const remaining = notice.required - notice.given;
       return text(
@@ -167,11 +172,29 @@ function failed(
   reason: Parameters<typeof reasonText>[0],
   requester: string,
 ): SlackMessage {
-  const line = `❌ ${requester}: ${reasonText(reason, request)}${stillServing(request)}`;
+  const advice = reason.failureKind === undefined ? "" : `\n💡 ${failureAdviceText(reason.failureKind)}`;
+  const line = `❌ ${requester}: ${reasonText(reason, request)}${stillServing(request)}${advice}`;
   const blocks: Block[] = [section(line)];
   const tail = request.endpoint?.buildLogTail;
   if (tail !== undefined && tail.trim() !== "") {
     blocks.push(section(`*End of the build log*\n${codeBlock(tail, LIMITS.sectionText - 30)}`));
   }
+  if (retryAsk(request) !== undefined) blocks.push(tryAgain(request));
   return message(line, blocks);
+}
+
+/** A new request with the same settings (its own card and approval): see the `retry` listener. */
+function tryAgain(request: DeployRequest): Block {
+  return {
+    type: "actions",
+    block_id: THREAD_BLOCKS.retry,
+    elements: [
+      {
+        type: "button",
+        action_id: ACTIONS.retry,
+        text: plain("Try again", LIMITS.buttonText),
+        value: request.id.slice(0, LIMITS.buttonValue),
+      },
+    ],
+  };
 }

@@ -7,6 +7,7 @@ import type { App, RespondArguments } from "@slack/bolt";
 import {
   type DeployAsk,
   type DeployRequest,
+  type Requester,
   type RequestKind,
   validateEndpointName,
 } from "../../domain/index.js";
@@ -178,7 +179,7 @@ async function cancel(target: string, user: string, deps: ListenerDeps, log: Log
 }
 
 /** Queued behind a bound: in a burst, the acks still to come go before the work of the commands already acked. */
-function afterAck(deps: ListenerDeps, work: () => Promise<void>): Promise<void> {
+export function afterAck(deps: ListenerDeps, work: () => Promise<void>): Promise<void> {
   return deps.afterAck === undefined ? work() : deps.afterAck(work);
 }
 
@@ -248,12 +249,32 @@ async function propose(
     id: command.user_id,
     ...(command.user_name === undefined || command.user_name === "" ? {} : { name: command.user_name }),
   };
-  const applied = await deps.workflow.request({
-    ask,
-    requester,
-    channelId: command.channel_id,
-    ...(kind === "deploy" ? {} : { kind }),
-  });
+  await proposeDeploy(
+    { ask, requester, channelId: command.channel_id, ...(kind === "deploy" ? {} : { kind }) },
+    args,
+    deps,
+    log,
+    reply,
+  );
+}
+
+/**
+ * Opens a request and posts its card, or tells the requester why not: the one path of `/pt deploy`, `/pt scale`,
+ * `/pt rollback`, `/pt delete` and of the Try again button.
+ */
+export async function proposeDeploy(
+  input: {
+    readonly ask: DeployAsk;
+    readonly requester: Requester;
+    readonly channelId: string;
+    readonly kind?: RequestKind;
+  },
+  args: Pick<CommandArgs, "client" | "context">,
+  deps: ListenerDeps,
+  log: Logger,
+  reply: (answer: RespondArguments) => Promise<void>,
+): Promise<void> {
+  const applied = await deps.workflow.request(input);
   if (!applied.ok) {
     log.info({ code: applied.rejection.code }, "deploy refused");
     await reply({ text: rejectionText(applied.rejection, { action: "deploy", policy: deps.policy }) });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FAILURE_KINDS, FAILURE_PRESETS } from "../../../emulators/databricks/index.js";
 import {
   at,
   expectErrorBody,
@@ -174,5 +175,34 @@ describe("endpoint state", () => {
     h.clock.advance(PROVISIONING_MS);
     const after = await h.call("POST", invoke("chat"), { messages: [{ role: "user", content: "Hi" }] });
     expect(at(after.body, "model")).toBe("llama-13b-2");
+  });
+});
+
+describe("latency and failure kinds", () => {
+  it("answers after the configured invocation latency (real time), changeable while running", async () => {
+    h.emulator.setInvocationLatencyMs(120);
+    const begun = performance.now();
+    const reply = await h.call("POST", invoke("chat"), { messages: [{ role: "user", content: "hi" }] });
+    expect(reply.status).toBe(200);
+    expect(performance.now() - begun).toBeGreaterThanOrEqual(110);
+    h.emulator.setInvocationLatencyMs(0);
+  });
+
+  it("words each failure kind in the entity's deployment message and at the end of its build log", async () => {
+    for (const kind of FAILURE_KINDS) {
+      const name = `fail-${kind}`;
+      h.emulator.failProvisioning(name, { kind });
+      await h.call("POST", API, llamaCreate(name));
+      h.clock.advance(PROVISIONING_MS);
+      const got = await h.call("GET", `${API}/${name}`);
+      expect(at(got.body, "state.config_update")).toBe("UPDATE_FAILED");
+      expect(at(got.body, "config.served_entities.0.state.deployment_state_message")).toBe(
+        FAILURE_PRESETS[kind].message,
+      );
+      const entity = String(at(got.body, "config.served_entities.0.name"));
+      const logs = await h.call("GET", `${API}/${name}/served-models/${entity}/build-logs`);
+      const text = String(at(logs.body, "logs"));
+      for (const line of FAILURE_PRESETS[kind].logLines) expect(text).toContain(line);
+    }
   });
 });
