@@ -310,11 +310,15 @@ export class ChatSession {
     return latestCard(this.#o.slack, this.#o.channel.id, this.#user, this.#render);
   }
 
-  /** The latest card, waiting up to `cardWaitMs` for one to appear (event-driven). */
-  async #awaitCard(): Promise<Card | undefined> {
+  /**
+   * The latest card, once it is one `wanted` accepts: a script's line may act on a card the bot is still preparing
+   * (its lookup outran the settle) while an older card (a READY notice's Export button) is the latest one. Waits up
+   * to `cardWaitMs` (never at a terminal: 0 there), then gives the latest card as it is.
+   */
+  async #awaitCard(wanted: (card: Card) => boolean = () => true): Promise<Card | undefined> {
     const now = this.#latestCard();
     const waitMs = this.#o.cardWaitMs ?? 0;
-    if (now !== undefined || waitMs <= 0) return now;
+    if ((now !== undefined && wanted(now)) || waitMs <= 0) return now;
     return new Promise((resolve) => {
       const finish = (card: Card | undefined) => {
         clearTimeout(timer);
@@ -323,15 +327,15 @@ export class ChatSession {
       };
       const unsubscribe = this.#o.slack.subscribe(() => {
         const card = this.#latestCard();
-        if (card !== undefined) finish(card);
+        if (card !== undefined && wanted(card)) finish(card);
       });
-      const timer = setTimeout(() => finish(undefined), waitMs);
+      const timer = setTimeout(() => finish(this.#latestCard()), waitMs);
     });
   }
 
   async #click(target: string): Promise<void> {
     const s = styles(this.#o.color);
-    const card = await this.#awaitCard();
+    const card = await this.#awaitCard((c) => matchButton(c.buttons, target) !== undefined);
     if (card === undefined) {
       this.#write(s.yellow("There is no card with buttons to click yet."));
       return;
@@ -403,8 +407,10 @@ export class ChatSession {
   async #text(text: string): Promise<void> {
     // A script's one-letter line may be a button key for a card the bot is still preparing (its Unity Catalog
     // lookup outran the settle): wait for the card as `click` does (never at a terminal: cardWaitMs is 0 there).
-    const card = /^[a-z]$/i.test(text) ? await this.#awaitCard() : this.#latestCard();
     const key = text.toLowerCase();
+    const card = /^[a-z]$/i.test(text)
+      ? await this.#awaitCard((c) => c.buttons.some((b) => b.key === key))
+      : this.#latestCard();
     const button = card?.buttons.find((b) => b.key === key);
     if (card !== undefined && button !== undefined) {
       await this.#press(card, button);

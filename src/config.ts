@@ -208,7 +208,6 @@ const EnvSchema = z.object({
     ),
   PTBOT_POLL_INTERVAL_MS: int(15_000, 100, 3_600_000),
   PTBOT_PROVISIONING_LIMIT_MS: int(60 * 60_000, 1_000),
-  PTBOT_SMOKE_TEST: bool(true),
   // At most 90 s: well inside the 2 min a notice stays claimed, so no second deliverer finds it running.
   PTBOT_SMOKE_TEST_TIMEOUT_MS: int(60_000, 100, 90_000),
   PTBOT_APPROVERS: list(
@@ -262,6 +261,7 @@ const EnvSchema = z.object({
   PTBOT_ON_ENDPOINT_EXPIRY: z
     .enum(EXPIRY_ACTIONS, `must be one of ${EXPIRY_ACTIONS.join(", ")}`)
     .default("notify"),
+  PTBOT_SMOKE_TEST: bool(true),
 });
 
 /** The variables a policy file replaces: set beside one, they are refused rather than silently ignored. */

@@ -62,6 +62,8 @@ async function deployed(harness: Harness, version = 3, extra = ""): Promise<void
   const card = await harness.deploy(`deploy ${LLAMA} ${version}${extra}`);
   await approve(harness, card);
   await harness.waitForReply(card, (t) => t.includes("is READY"), 10_000);
+  // The smoke test's line is the thread's last: later counts of posts start after it.
+  await harness.waitForReply(card, (t) => t.includes("Smoke test"), 10_000);
 }
 
 /** Another team's endpoint (no ptbot tag), READY. */
