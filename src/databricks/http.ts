@@ -53,6 +53,11 @@ export interface HttpRequest {
    */
   readonly idempotent?: boolean;
   readonly timeoutMs?: number;
+  /**
+   * Attempts in all, whatever the answer: 1 sends the request once and returns (or raises) what came, 429 and 503
+   * included. Default: as the retry policy allows.
+   */
+  readonly maxAttempts?: number;
 }
 
 export interface HttpResponse {
@@ -159,9 +164,10 @@ export function createHttpCore(options: HttpOptions = {}): HttpCore {
           failure = error as TransportFailure;
         }
         const retryable =
-          response !== undefined
+          n < (req.maxAttempts ?? Number.POSITIVE_INFINITY) &&
+          (response !== undefined
             ? isRetryableStatus(response.status, idempotent)
-            : failure?.kind === "not_sent" || (idempotent && failure?.kind !== "other");
+            : failure?.kind === "not_sent" || (idempotent && failure?.kind !== "other"));
         const retryAfter = response === undefined ? undefined : header(response, "retry-after");
         const wait = retryable
           ? nextDelay({

@@ -36,8 +36,8 @@ export interface QueryOptions {
   /** Generation can be slow: override the client's per-request timeout for this query. */
   readonly timeoutMs?: number;
   /**
-   * Whether a lost answer (a timeout, a dropped connection) is asked again. Default true: a query changes nothing.
-   * A probe that must run once (the smoke test) says false.
+   * Whether the query may be sent more than once (a lost answer, a timeout, 429 or 503 asked again). Default true: a
+   * query changes nothing. A probe that must run once (the smoke test) says false: one attempt, whatever comes back.
    */
   readonly retry?: boolean;
 }
@@ -56,6 +56,7 @@ function invoke<S extends z.ZodType>(
     body,
     schema,
     idempotent: options.retry ?? true,
+    ...(options.retry === false ? { maxAttempts: 1 } : {}),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
 }

@@ -16,6 +16,8 @@ export interface ApiRequest<S extends z.ZodType> {
   /** See `HttpRequest.idempotent`; defaults to true for GET and DELETE. */
   readonly idempotent?: boolean;
   readonly timeoutMs?: number;
+  /** See `HttpRequest.maxAttempts`. */
+  readonly maxAttempts?: number;
 }
 
 /** An authenticated JSON channel to one workspace: what every API function takes as its first argument. */
@@ -59,6 +61,7 @@ export function createDatabricksTransport(options: TransportOptions): Databricks
           ...(body === undefined ? {} : { body }),
           idempotent,
           ...(req.timeoutMs === undefined ? {} : { timeoutMs: req.timeoutMs }),
+          ...(req.maxAttempts === undefined ? {} : { maxAttempts: req.maxAttempts }),
         });
         if (response.status === 401 && authTry === 0 && options.credentials.invalidate(authorization))
           continue;

@@ -282,7 +282,14 @@ export function transition(
 
     case "create_failed": {
       if (!isCalling(request)) return wrongState(request, event.type, ["creating", "deleting"]);
-      const reason: Reason = { code: event.code, message: event.message };
+      // A refusal whose words say what kind of problem it is (not enabled here, a quota, a privilege) gets the same
+      // advice as a failed deployment of that kind; any other refusal speaks for itself.
+      const kind = classifyFailure(event.message, undefined);
+      const reason: Reason = {
+        code: event.code,
+        message: event.message,
+        ...(kind === "unknown" ? {} : { failureKind: kind }),
+      };
       return ok(request, now, { state: "failed", reason }, [notice({ type: "failed", reason })]);
     }
 

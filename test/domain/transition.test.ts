@@ -650,6 +650,26 @@ describe("transition", () => {
     expect(r.reason).toEqual({ code: "databricks_permission_denied", message: "no access" });
   });
 
+  it("create_failed sorts a refusal that says its kind, for the same advice as a failed deployment", () => {
+    const refused = (message: string) =>
+      success(
+        transition(
+          requestIn("creating"),
+          { type: "create_failed", code: "databricks_invalid", message },
+          { now: NOW, policy },
+        ),
+      ).request.reason;
+    expect(refused("Provisioned throughput is not enabled for this workspace.")).toMatchObject({
+      failureKind: "entitlement",
+    });
+    expect(refused("User does not have CAN MANAGE on the model")).toMatchObject({
+      failureKind: "permissions",
+    });
+    expect(
+      refused("served_entities[0].max_provisioned_throughput must be a multiple of 980"),
+    ).not.toHaveProperty("failureKind");
+  });
+
   describe("provisioning", () => {
     it("progress updates what was observed", () => {
       const endpoint = observation({ configVersion: 7, observedAt: NOW });

@@ -95,10 +95,14 @@ describe("/pt scale", () => {
     expect(done.text).toContain("1,960–4,900 tokens/s");
     expect(endpoint(h)?.config?.served_entities?.[0]?.max_provisioned_throughput).toBe(4900);
     await h.waitForCard(card, (m) => blockText(m).includes("*Done*"));
+    // A scale's READY is smoke-tested like a deploy's: a second query, its line in the scale's thread.
+    await h.waitForReply(card, (t) => t.includes("🧪 Smoke test: `llama-13b-3` answered"), 10_000);
+    expect(h.dbx.requestsTo("POST", /\/invocations$/)).toHaveLength(2);
     // The endpoint is tagged with the request that last changed it, and the audit log has its before and after.
     const id = endpoint(h)?.tags?.find((t) => t.key === "ptbot_request_id")?.value ?? "";
     expect(blockText(h.latest(card))).toContain(id);
-    const last = (await store?.audit(id))?.at(-1);
+    // The change is recorded by the step that made it READY (the smoke test's bookkeeping comes after it).
+    const last = (await store?.audit(id))?.findLast((e) => e.action === "provisioning_succeeded");
     expect(last?.action).toBe("provisioning_succeeded");
     const change = last === undefined ? undefined : configChange(last.after);
     expect(change?.before?.band).toEqual({
@@ -162,6 +166,8 @@ describe("/pt scale", () => {
     const failed = await h.waitForReply(card, (t) => t.includes("❌"), 10_000);
     expect(failed.text).toContain("The deployment of endpoint `llama-13b-3` failed");
     expect(failed.text).toContain("It is still READY on v3 at 1,960–2,940 tokens/s");
+    // Sorted like a failed deployment: the build log says capacity.
+    expect(failed.text).toContain("💡");
     expect(blockText(failed)).toContain("error: out of capacity");
     const shown = await h.waitForCard(card, (m) => blockText(m).includes("*Failed*"));
     expect(blockText(shown)).toContain("still READY on v3 at 1,960–2,940 tokens/s");
@@ -252,6 +258,9 @@ describe("/pt rollback", () => {
     await approve(h, card);
     await h.waitForReply(card, (t) => t.includes("done, `llama-13b-3` is READY on v3"), 10_000);
     expect(endpoint(h)?.config?.served_entities?.[0]?.entity_version).toBe("3");
+    // Smoke-tested like a deploy: the rollback's thread gets its own line (two deploys, then this one).
+    await h.waitForReply(card, (t) => t.includes("🧪 Smoke test: `llama-13b-3` answered"), 10_000);
+    expect(h.dbx.requestsTo("POST", /\/invocations$/)).toHaveLength(3);
   });
 });
 

@@ -130,6 +130,31 @@ describe("the smoke test after READY", () => {
     expect((h.dbx.endpoint("llama-13b-3") as { state: { ready: string } }).state.ready).toBe("READY");
   });
 
+  it("a query refused with 503 is sent once, not retried as other calls are, and reported", async () => {
+    h = await startHarness();
+    h.dbx.injectFault({
+      kind: "status",
+      status: 503,
+      path: INVOCATIONS,
+      message: "temporarily unavailable",
+      times: Number.POSITIVE_INFINITY,
+    });
+    const card = await deployToReady(h, `deploy ${LLAMA} 3`);
+    const reply = await h.waitForReply(card, smokeLine);
+    expect(reply.text).toMatch(/^⚠️ Smoke test: a chat query to `llama-13b-3` failed after \d+ ms: /);
+    expect(h.dbx.requestsTo("POST", INVOCATIONS)).toHaveLength(1);
+  });
+
+  it("a query slower than its bound is reported as unanswered once the bound has passed, and sent once", async () => {
+    h = await startHarness({ invocationLatencyMs: 3_000, env: { PTBOT_SMOKE_TEST_TIMEOUT_MS: "300" } });
+    const card = await deployToReady(h, `deploy ${LLAMA} 3`);
+    const reply = await h.waitForReply(card, smokeLine);
+    expect(reply.text).toMatch(
+      /^⚠️ Smoke test: a chat query to `llama-13b-3` failed after \d+ ms: no answer within/,
+    );
+    expect(h.dbx.requestsTo("POST", INVOCATIONS)).toHaveLength(1);
+  });
+
   it("PTBOT_SMOKE_TEST=false: no query and no line", async () => {
     h = await startHarness({ env: { PTBOT_SMOKE_TEST: "false" } });
     const card = await deployToReady(h, `deploy ${LLAMA} 3`);
