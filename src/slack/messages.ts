@@ -14,6 +14,7 @@ import type {
   Rejection,
   VersionAsk,
 } from "../domain/index.js";
+import { breakGlassApprovals } from "../domain/index.js";
 import { MAX_COMMAND_LENGTH, type ParseProblem } from "./command-parser.js";
 import { frozenText } from "./freeze-text.js";
 import {
@@ -274,7 +275,8 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
     case "self_approval_forbidden":
       return `You asked for this deploy, so someone else has to approve it: ${approversText(policy)}.`;
     case "duplicate_approval": {
-      const remaining = request === undefined ? 0 : policy.requiredApprovals - request.approvals.length;
+      const remaining =
+        request === undefined ? 0 : breakGlassApprovals(request, policy) - request.approvals.length;
       return remaining > 0
         ? `You already approved this request; it needs ${remaining} more ${remaining === 1 ? "approval" : "approvals"} from someone else.`
         : "You already approved this request.";

@@ -4,6 +4,7 @@
  * through, marked on the card and in the thread, needing the break-glass quorum; the reason is in the audit log; an
  * approval given after a freeze began (the card posted before) is refused unless the request is a break-glass change.
  */
+import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoredMessage } from "../../emulators/slack/index.js";
 import { ACTIONS } from "../../src/slack/ids.js";
@@ -90,8 +91,9 @@ describe("change freezes", () => {
   it("lets a break-glass change through: marked with its escaped reason, in the thread, needing two approvals", async () => {
     const now = Date.now();
     let store: Store | undefined;
+    const file = policyFile(now - HOUR, now + 24 * HOUR);
     h = await startHarness({
-      policyFile: policyFile(now - HOUR, now + 24 * HOUR),
+      policyFile: file,
       wrapStore: (s) => {
         store = s;
         return s;
@@ -116,6 +118,9 @@ describe("change freezes", () => {
     const audit = (await store?.audit(id)) ?? [];
     expect(audit[0]?.after.breakGlass).toEqual({ reason: "checkout <is> down", quorum: 2 });
     expect(audit.map((e) => e.action)).toContain("approved");
+    // Each decision's row records the checksum of the policy file it was judged by.
+    const checksum = createHash("sha256").update(file(h.dbx.url)).digest("hex");
+    expect(audit.map((e) => e.policyChecksum)).toEqual(audit.map(() => checksum));
   });
 
   it("refuses an approval given after a freeze began on a card posted before it, and lets a break-glass one count", async () => {
