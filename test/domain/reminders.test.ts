@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REMINDER_POLICY, HOUR_MS, reminderSchedule, reminderStep } from "../../src/domain/index.js";
 import { transition } from "../../src/domain/transition.js";
-import { HOUR, policy as approvalRules, requestIn } from "./fixtures.js";
+import { policy as approvalRules, HOUR, requestIn } from "./fixtures.js";
 
 const opened = Date.UTC(2026, 11, 1, 9, 0);
 const expires = opened + 24 * HOUR_MS;
