@@ -5,6 +5,7 @@ import {
   type ApproverDirectory,
   breakGlassQuorum,
   breakGlassReason,
+  canApprove,
   DEFAULT_BREAK_GLASS_QUORUM,
   type DeployAsk,
   type DeployEvent,
@@ -278,7 +279,7 @@ export class DeployWorkflow {
    */
   async approve(id: string, userId: string, revision?: number, confirmedName?: string): Promise<Applied> {
     const by = await this.#actor(userId);
-    const frozen = await this.#approvalFrozen(id);
+    const frozen = await this.#approvalFrozen(id, by);
     if (frozen !== undefined) return frozen;
     return this.#apply(id, (current) => ({
       type: "approved",
@@ -292,11 +293,13 @@ export class DeployWorkflow {
    * An approval during a freeze is refused unless the request is a break-glass change (its card may have been posted
    * before the freeze began): see `freezeAllowsApproval`. Judged on the request as loaded, with the clock's now.
    */
-  async #approvalFrozen(id: string): Promise<Applied | undefined> {
-    const { policyOf, store, clock } = this.#deps;
+  async #approvalFrozen(id: string, by: Actor): Promise<Applied | undefined> {
+    const { policyOf, store, clock, policy } = this.#deps;
     if (policyOf === undefined) return undefined;
     const current = await store.get(id);
     if (current === undefined || current.state !== "awaiting_approval") return undefined;
+    // Whoever may not approve anyway hears why from the transition (not an approver, their own request).
+    if (!canApprove(current, by, policy).ok) return undefined;
     const { freezes } = policyOf(current.workspace);
     const refused = freezeAllowsApproval(current, freezeAt(clock.now(), freezes), freezes.timeZone);
     return refused === undefined ? undefined : { ok: false, rejection: refused, request: current };

@@ -134,6 +134,10 @@ describe("change freezes", () => {
     const answer = await h.waitForEphemeral(APPROVER, (t) => t.includes("Not approved"), since);
     expect(answer).toContain("change freeze");
     expect(h.latest(plain).edits).toHaveLength(0);
+    // Someone who may not approve at all hears that, not the freeze.
+    const before = h.slack.lastSeq;
+    await click(h, "U0REQUESTER", plain);
+    await h.waitForEphemeral("U0REQUESTER", (t) => t.includes("Only approvers"), before);
 
     await click(h, APPROVER, urgent);
     await h.waitForReply(urgent, (t) => t.includes("(1 of 2)"));
