@@ -14,6 +14,7 @@ import {
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
+import { StoreUnavailableError } from "../store/store-unavailable.js";
 import { applyAndSignal, type SignalDeps, type WorkSignal } from "../workflow/apply-event.js";
 
 export interface RemindersDeps extends Omit<SignalDeps, "onWork" | "store"> {
@@ -49,15 +50,21 @@ export class Reminders {
       const policy = policyOf(request.workspace).reminders;
       const due = dueReminder(request, policy, clock.now());
       if (due === undefined) continue;
-      const applied = await applyAndSignal(deps, request.id, {
-        type: "reminder_due",
-        at: due.at,
-        kind: due.kind,
-        ...(due.kind === "escalation" && policy.escalationGroup !== undefined
-          ? { escalationGroup: policy.escalationGroup }
-          : {}),
-      });
-      if (applied.ok) sent++;
+      try {
+        const applied = await applyAndSignal(deps, request.id, {
+          type: "reminder_due",
+          at: due.at,
+          kind: due.kind,
+          ...(due.kind === "escalation" && policy.escalationGroup !== undefined
+            ? { escalationGroup: policy.escalationGroup }
+            : {}),
+        });
+        if (applied.ok) sent++;
+      } catch (error) {
+        // A database out of reach is the round's to handle; anything else must not hold up the round's creates.
+        if (error instanceof StoreUnavailableError) throw error;
+        this.#deps.logger.error({ err: error, requestId: request.id }, "reminder not written");
+      }
     }
     return sent;
   }
