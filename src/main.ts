@@ -98,6 +98,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     clock,
     policy,
     policyOf: policiesOf(config.workspaces),
+    policyChecksum: config.policyChecksum,
     logger,
     owner,
     newId: randomUUID,

@@ -23,6 +23,7 @@ import { SmokeTester, withSmokeTests } from "../workflow/smoke-test.js";
 import { StoreOutage } from "../workflow/store-outage.js";
 import { WakeupBus, type Wakeups } from "../workflow/wakeups.js";
 import { Expiry } from "./expiry.js";
+import { Reminders } from "./reminders.js";
 
 /** Everything the core needs, passed in: it builds nothing that talks to the outside world itself. */
 export interface CoreOptions {
@@ -43,6 +44,8 @@ export interface CoreOptions {
    * every workspace has {@link policy}'s approval rules and nothing else configured. Approvals still read `policy`.
    */
   readonly policyOf?: PolicyOf;
+  /** The policy's checksum (`config.policyChecksum`), recorded with each audit row. Default: none recorded. */
+  readonly policyChecksum?: string;
   readonly logger: Logger;
   /** Who holds this instance's leases (requests and notices); stable across restarts of one replica. */
   readonly owner: string;
@@ -110,12 +113,14 @@ export function createCore(o: CoreOptions): Core {
   const policyOf: PolicyOf = o.policyOf ?? (() => onlyApproval);
   // One outage, whichever worker notices it first: logged once when the database goes away, once when it is back.
   const outage = new StoreOutage({ logger, clock });
+  const checksum = o.policyChecksum === undefined ? {} : { policyChecksum: o.policyChecksum };
   const smokeTester = new SmokeTester({
     store,
     databricks,
     clock,
     policy,
     logger,
+    ...checksum,
     // On for the core (`PTBOT_SMOKE_TEST`) and for the request's workspace (its policy's `smoke_test`).
     enabled: (workspace) => (o.smokeTest?.enabled ?? false) && policyOf(workspace).smokeTest,
     ...(o.smokeTest?.timeoutMs === undefined ? {} : { timeoutMs: o.smokeTest.timeoutMs }),
@@ -132,11 +137,33 @@ export function createCore(o: CoreOptions): Core {
     // Called only once the dispatcher runs, after the workflow below exists.
     onCardUnreachable: (id, code) => workflow.cardUnreachable(id, code),
   });
-  const expiry = new Expiry({ store, clock, policy, logger, onNotices: () => dispatcher.kick() });
+  const expiry = new Expiry({
+    store,
+    clock,
+    policy,
+    logger,
+    ...checksum,
+    onNotices: () => dispatcher.kick(),
+  });
+  const reminders = new Reminders({
+    store,
+    clock,
+    policy,
+    policyOf,
+    logger,
+    ...checksum,
+    onNotices: () => dispatcher.kick(),
+  });
   const tracker = new Tracker({
     store,
     databricks,
-    expireDue: () => expiry.expireDue(),
+    // Reminders after the expiry: a request that expires in this round is not reminded first.
+    expireDue: async () => {
+      const expired = await expiry.expireDue();
+      await reminders.sendDue();
+      return expired;
+    },
+    ...checksum,
     clock,
     policy,
     logger,
@@ -175,6 +202,8 @@ export function createCore(o: CoreOptions): Core {
     newId: o.newId,
     logger,
     onWork: wake,
+    policyOf,
+    ...checksum,
   });
   return {
     workflow,

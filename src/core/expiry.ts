@@ -13,6 +13,8 @@ export interface ExpiryDeps {
   readonly store: RequestStore;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /** The policy's checksum, recorded with each audit row. */
+  readonly policyChecksum?: string;
   readonly logger: Logger;
   /** Called after an expiry wrote notices (the thread hears of it): wakes the notice dispatcher. */
   readonly onNotices?: () => void;

@@ -53,4 +53,12 @@ export type Notice =
    */
   | { readonly type: "smoke_test" }
   /** How the smoke test went. */
-  | { readonly type: "smoke_tested"; readonly result: SmokeResult };
+  | { readonly type: "smoke_tested"; readonly result: SmokeResult }
+  /** The card of a break-glass change was posted: its reason goes in the thread too. */
+  | { readonly type: "break_glass" }
+  /** The request still waits: remind its approvers, or (`escalation`) mention the escalation group. */
+  | {
+      readonly type: "reminder";
+      readonly kind: "reminder" | "escalation";
+      readonly escalationGroup?: string;
+    };

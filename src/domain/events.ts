@@ -123,7 +123,17 @@ export type DeployEvent =
   /** The smoke test of a ready request is claimed, before its query is sent: once per request. */
   | { readonly type: "smoke_test_started" }
   /** The smoke test ended (answered, failed, skipped, or found interrupted). */
-  | { readonly type: "smoke_test_finished"; readonly result: SmokeResult };
+  | { readonly type: "smoke_test_finished"; readonly result: SmokeResult }
+  /**
+   * A reminder point of a pending request is due (`at`: its instant in `reminderSchedule`): remind the approvers, or
+   * mention `escalationGroup`. Refused for a point at or before the last one sent, so each is sent once.
+   */
+  | {
+      readonly type: "reminder_due";
+      readonly at: number;
+      readonly kind: "reminder" | "escalation";
+      readonly escalationGroup?: string;
+    };
 
 export type DeployEventType = DeployEvent["type"];
 
@@ -151,6 +161,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "provisioning_elapsed",
   "smoke_test_started",
   "smoke_test_finished",
+  "reminder_due",
 ];
 
 /** Who caused the event, for the audit log: the person's id, or `"system"`. */

@@ -1,4 +1,5 @@
 /** The deploy domain: pure and synchronous, no I/O. Import from here. */
+export * from "./break-glass.js";
 export * from "./change.js";
 export * from "./cost.js";
 export * from "./create-or-update.js";

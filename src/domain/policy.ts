@@ -3,6 +3,7 @@
  * Group membership is looked up by the caller (through an {@link ApproverDirectory}) and passed in on the actor, so
  * every decision here is pure.
  */
+import { breakGlassApprovals } from "./break-glass.js";
 import type { PlanPolicy } from "./plan.js";
 import type { Rejection } from "./rejection.js";
 import type { DeployRequest } from "./request.js";
@@ -120,7 +121,7 @@ export interface ApprovalStatus {
 
 export function approvalStatus(request: DeployRequest, policy: ApprovalPolicy): ApprovalStatus {
   const given = request.approvals.map((a) => a.by);
-  const required = policy.requiredApprovals;
+  const required = breakGlassApprovals(request, policy);
   return {
     users: policy.approverUsers,
     groups: policy.approverGroups,

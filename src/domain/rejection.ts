@@ -2,6 +2,7 @@
  * Why the domain refused an event or a new request. Nothing was changed; `code` is stable for callers and tests,
  * `message` says why in words a log reader understands ("already approved by U123").
  */
+import type { FreezeInfo } from "./break-glass.js";
 import type { PlanViolation } from "./violation.js";
 
 export type RejectionCode =
@@ -36,6 +37,10 @@ export type RejectionCode =
   | "not_stuck"
   /** The request was reported stuck already (it is reported once), or its smoke test was claimed already. */
   | "already_reported"
+  /** The workspace is in a change freeze: the request (or approval) needs `--break-glass "reason"`. */
+  | "frozen"
+  /** The reminder (or escalation) was sent already: each point is sent once. */
+  | "already_reminded"
   /** Any other event that does not apply in the request's state. */
   | "invalid_transition";
 
@@ -43,4 +48,6 @@ export interface Rejection {
   readonly code: RejectionCode;
   readonly message: string;
   readonly violations?: readonly PlanViolation[];
+  /** For `frozen`: the freeze, for the answer's window and end. */
+  readonly freeze?: FreezeInfo;
 }

@@ -3,6 +3,7 @@
  * ready endpoint (or a refusal). Plain, JSON-safe data: the store keeps it as JSON and the Slack layer renders it.
  * Only {@link transition} (and {@link openRequest}) produce new versions of it.
  */
+import type { BreakGlass } from "./break-glass.js";
 import type { DeployMode } from "./create-or-update.js";
 import type { FailureKind } from "./failure-kind.js";
 import type { ModelInfo } from "./model.js";
@@ -109,6 +110,8 @@ export interface DeployAsk {
   readonly scaleToZero?: boolean;
   /** `--adopt`: scale, roll back or delete an endpoint ptbot did not create (it is managed from then on). */
   readonly adopt?: boolean;
+  /** `--break-glass "reason"`: the reason for a change during a freeze (as typed, trimmed). */
+  readonly breakGlass?: string;
 }
 
 /** Who asked; Slack-agnostic (the id is a Slack user id in practice). */
@@ -326,6 +329,13 @@ export interface DeployRequest {
    * card shows the time from `provisioningStartedAt` to here, and is refreshed at most every few minutes.
    */
   readonly elapsedShownAt?: number;
+  /** Set on a break-glass change (`--break-glass "reason"`): its reason and the approvals it needs. */
+  readonly breakGlass?: BreakGlass;
+  /**
+   * The instant of the last reminder point sent (a reminder or the escalation, see `reminderSchedule`): each point is
+   * sent once, by the write that sets this. Absent: none sent yet.
+   */
+  readonly remindedAt?: number;
   /** The query sent once the endpoint is READY (absent until it is claimed, and when smoke tests are off). */
   readonly smokeTest?: SmokeTestStep;
   readonly createdAt: number;

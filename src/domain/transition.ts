@@ -10,6 +10,7 @@
  * any state. People's actions (adjust, approve, reject, cancel) are refused once `expiresAt` has passed, even
  * before the expiry sweep ran.
  */
+import { breakGlassApprovals } from "./break-glass.js";
 import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
@@ -162,7 +163,7 @@ export function transition(
         );
       }
       const approvals = [...request.approvals, { by: event.by.id, at: now }];
-      const required = policy.requiredApprovals;
+      const required = breakGlassApprovals(request, policy);
       if (approvals.length < required) {
         return ok(request, now, { approvals }, [
           notice({ type: "approval_recorded", by: event.by.id, given: approvals.length, required }),
@@ -237,7 +238,40 @@ export function transition(
       // A card adopted from a click (posted, never recorded) may show an older state: re-render it. A card still
       // undecided shows what it was posted with, so it is left alone.
       const stale = request.state !== "resolving" && request.state !== "awaiting_approval";
-      return { ok: true, request: posted, effects: stale ? [notice({ type: "card_changed" })] : [] };
+      // A break-glass change's reason goes in the thread once, when its card is first recorded.
+      const breakGlass =
+        request.breakGlass !== undefined && request.message === undefined && !stale
+          ? [notice({ type: "break_glass" })]
+          : [];
+      return {
+        ok: true,
+        request: posted,
+        effects: stale ? [notice({ type: "card_changed" })] : breakGlass,
+      };
+    }
+
+    case "reminder_due": {
+      if (request.state !== "awaiting_approval")
+        return wrongState(request, event.type, ["awaiting_approval"]);
+      if (now >= request.expiresAt) return reject("expired", `request expired at ${iso(request.expiresAt)}`);
+      if (request.remindedAt !== undefined && event.at <= request.remindedAt) {
+        return reject(
+          "already_reminded",
+          `the reminder point ${iso(event.at)} was sent already (last: ${iso(request.remindedAt)})`,
+        );
+      }
+      // The card shows nothing of reminders: a thread message only.
+      return {
+        ok: true,
+        request: bump(request, now, { remindedAt: event.at }),
+        effects: [
+          notice({
+            type: "reminder",
+            kind: event.kind,
+            ...(event.escalationGroup === undefined ? {} : { escalationGroup: event.escalationGroup }),
+          }),
+        ],
+      };
     }
 
     case "card_unreachable": {

@@ -3,6 +3,8 @@
  * `help` with the problem found), because a slash command must always be answered.
  */
 
+import { tokenize } from "./command-tokens.js";
+
 /** Which version of the model to deploy: a number, the highest READY one, or the one an alias points to. */
 export type VersionSpec = number | "latest" | `@${string}`;
 
@@ -15,6 +17,8 @@ export type ParsedCommand =
       readonly min?: number;
       readonly max?: number;
       readonly scaleToZero: boolean;
+      /** `--break-glass "reason"`: a change during a freeze. */
+      readonly breakGlass?: string;
     }
   /** Flags left out keep the endpoint's current value. */
   | {
@@ -24,9 +28,20 @@ export type ParsedCommand =
       readonly max?: number;
       readonly scaleToZero?: boolean;
       readonly adopt: boolean;
+      readonly breakGlass?: string;
     }
-  | { readonly kind: "rollback"; readonly endpoint: string; readonly adopt: boolean }
-  | { readonly kind: "delete"; readonly endpoint: string; readonly adopt: boolean }
+  | {
+      readonly kind: "rollback";
+      readonly endpoint: string;
+      readonly adopt: boolean;
+      readonly breakGlass?: string;
+    }
+  | {
+      readonly kind: "delete";
+      readonly endpoint: string;
+      readonly adopt: boolean;
+      readonly breakGlass?: string;
+    }
   | { readonly kind: "status"; readonly endpoint: string }
   /** The endpoint's config as a bundle resource and a Terraform resource, privately. */
   | { readonly kind: "export"; readonly endpoint: string }
@@ -59,7 +74,9 @@ export interface ParseProblem {
     | "nothing_to_scale"
     | "missing_export_endpoint"
     /** Longer than {@link MAX_COMMAND_LENGTH}; `detail` is the length. */
-    | "too_long";
+    | "too_long"
+    /** A quote opened and never closed (`--break-glass "prod is down`); `detail` is the text from it. */
+    | "unclosed_quote";
   readonly detail?: string;
   /** The subcommand whose options an `unknown_flag` is judged against (absent: deploy). */
   readonly command?: FlagCommand;
@@ -68,13 +85,13 @@ export interface ParseProblem {
 /** The subcommands that take options, and which ones. */
 export type FlagCommand = "deploy" | "scale" | "rollback" | "delete";
 
-type FlagKey = "name" | "min" | "max" | "scaleToZero" | "adopt";
+type FlagKey = "name" | "min" | "max" | "scaleToZero" | "adopt" | "breakGlass";
 
 const FLAGS_OF: Record<FlagCommand, readonly FlagKey[]> = {
-  deploy: ["name", "min", "max", "scaleToZero"],
-  scale: ["min", "max", "scaleToZero", "adopt"],
-  rollback: ["adopt"],
-  delete: ["adopt"],
+  deploy: ["name", "min", "max", "scaleToZero", "breakGlass"],
+  scale: ["min", "max", "scaleToZero", "adopt", "breakGlass"],
+  rollback: ["adopt", "breakGlass"],
+  delete: ["adopt", "breakGlass"],
 };
 
 const MODEL_PART = "[A-Za-z0-9_][A-Za-z0-9_-]*";
@@ -111,6 +128,7 @@ interface Flags {
   max?: number;
   scaleToZero?: boolean;
   adopt?: boolean;
+  breakGlass?: string;
 }
 
 /** The words and the options of a subcommand's arguments, or the problem found. */
@@ -163,6 +181,14 @@ function parseArgs(
       flags.scaleToZero = next ?? true;
       continue;
     }
+    if (flag === "--break-glass") {
+      if (!allowed.includes("breakGlass")) return unknown(raw);
+      if (flags.breakGlass !== undefined) return problem("repeated_flag", flag);
+      const reason = (inline ?? args[++i])?.trim();
+      if (reason === undefined || reason === "") return problem("missing_flag_value", flag);
+      flags.breakGlass = reason;
+      continue;
+    }
     if (flag !== "--name" && flag !== "--min" && flag !== "--max") return unknown(raw);
     const key = flag === "--name" ? "name" : flag === "--min" ? "min" : "max";
     if (!allowed.includes(key)) return unknown(raw);
@@ -207,6 +233,7 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
     ...(flags.name === undefined ? {} : { name: flags.name }),
     ...(flags.min === undefined ? {} : { min: flags.min }),
     ...(flags.max === undefined ? {} : { max: flags.max }),
+    ...(flags.breakGlass === undefined ? {} : { breakGlass: flags.breakGlass }),
   };
 }
 
@@ -219,7 +246,8 @@ function parseChange(args: readonly string[], command: Exclude<FlagCommand, "dep
   if (endpoint === undefined) return problem("missing_endpoint");
   if (extra !== undefined) return problem("unexpected_argument", extra);
   const adopt = flags.adopt === true;
-  if (command !== "scale") return { kind: command, endpoint, adopt };
+  const breakGlass = flags.breakGlass === undefined ? {} : { breakGlass: flags.breakGlass };
+  if (command !== "scale") return { kind: command, endpoint, adopt, ...breakGlass };
   if (flags.min === undefined && flags.max === undefined && flags.scaleToZero === undefined) {
     return problem("nothing_to_scale", endpoint);
   }
@@ -230,14 +258,16 @@ function parseChange(args: readonly string[], command: Exclude<FlagCommand, "dep
     ...(flags.min === undefined ? {} : { min: flags.min }),
     ...(flags.max === undefined ? {} : { max: flags.max }),
     ...(flags.scaleToZero === undefined ? {} : { scaleToZero: flags.scaleToZero }),
+    ...breakGlass,
   };
 }
 
 /** Parses `/pt` text such as `deploy ml.llm-catalog.llama-13b 3 --max 4`. */
 export function parseCommand(text: string): ParsedCommand {
   if (text.length > MAX_COMMAND_LENGTH) return problem("too_long", String(text.length));
-  const tokens = text.trim().split(/\s+/).filter(Boolean);
-  const [sub, ...args] = tokens;
+  const tokens = tokenize(text);
+  if (!tokens.ok) return problem("unclosed_quote", tokens.unclosed);
+  const [sub, ...args] = tokens.words;
   switch (sub?.toLowerCase()) {
     case undefined:
     case "help":

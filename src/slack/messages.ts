@@ -3,6 +3,7 @@
  * in ptbot; this module alone turns a code into a sentence that says what happened and what to do next, each in one
  * switch. Anything a person or Databricks wrote is escaped before it is echoed.
  */
+
 import type {
   ApprovalPolicy,
   DeployRequest,
@@ -13,7 +14,9 @@ import type {
   Rejection,
   VersionAsk,
 } from "../domain/index.js";
+import { breakGlassApprovals } from "../domain/index.js";
 import { MAX_COMMAND_LENGTH, type ParseProblem } from "./command-parser.js";
+import { frozenText } from "./freeze-text.js";
 import {
   channelMention,
   code,
@@ -272,7 +275,8 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
     case "self_approval_forbidden":
       return `You asked for this deploy, so someone else has to approve it: ${approversText(policy)}.`;
     case "duplicate_approval": {
-      const remaining = request === undefined ? 0 : policy.requiredApprovals - request.approvals.length;
+      const remaining =
+        request === undefined ? 0 : breakGlassApprovals(request, policy) - request.approvals.length;
       return remaining > 0
         ? `You already approved this request; it needs ${remaining} more ${remaining === 1 ? "approval" : "approvals"} from someone else.`
         : "You already approved this request.";
@@ -324,9 +328,12 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
       return request?.state === "unresolvable"
         ? "This request could not be resolved, so there is nothing to decide. Run `/pt deploy` again."
         : `This request cannot be changed any more (it is ${stateText(request?.state ?? "resolving")}).`;
+    case "frozen":
+      return frozenText(rejection.freeze, action);
     case "not_expired":
     case "not_stuck":
     case "already_reported":
+    case "already_reminded":
       return `That did not apply to this request (${code(rejection.code)}).`;
   }
 }
@@ -351,12 +358,12 @@ export function parseProblemText(problem: ParseProblem): string {
       return `${what}: give either an alias (\`model@champion\`) or a version number, not both.`;
     case "unknown_flag":
       if (problem.command === "scale") {
-        return `I don't know the option ${what} for \`/pt scale\`. Its options are \`--min\`, \`--max\`, \`--scale-to-zero\` (or \`--no-scale-to-zero\`) and \`--adopt\`.`;
+        return `I don't know the option ${what} for \`/pt scale\`. Its options are \`--min\`, \`--max\`, \`--scale-to-zero\` (or \`--no-scale-to-zero\`), \`--adopt\` and \`--break-glass "reason"\`.`;
       }
       if (problem.command === "rollback" || problem.command === "delete") {
-        return `I don't know the option ${what} for \`/pt ${problem.command}\`. Its one option is \`--adopt\`.`;
+        return `I don't know the option ${what} for \`/pt ${problem.command}\`. Its options are \`--adopt\` and \`--break-glass "reason"\`.`;
       }
-      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\` and \`--scale-to-zero\` (or \`--no-scale-to-zero\`).`;
+      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\`, \`--scale-to-zero\` (or \`--no-scale-to-zero\`) and \`--break-glass "reason"\`.`;
     case "missing_flag_value":
       return `${what} needs a value, e.g. \`--max 4\`.`;
     case "repeated_flag":
@@ -379,6 +386,8 @@ export function parseProblemText(problem: ParseProblem): string {
       return "`/pt cancel` needs the endpoint name or the request id, e.g. `/pt cancel llama-13b-3`.";
     case "missing_export_endpoint":
       return "`/pt export` needs an endpoint name, e.g. `/pt export llama-13b-3`.";
+    case "unclosed_quote":
+      return `The quote in ${what} is never closed: put the reason in quotes, e.g. \`--break-glass "checkout is down"\`.`;
   }
 }
 

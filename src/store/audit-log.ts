@@ -27,6 +27,8 @@ export interface AuditInput {
   /** Usually the event type (`approved`, `create_started`, ...), or `opened` for an insert. */
   readonly action: string;
   readonly at: number;
+  /** The checksum of the policy the change was judged by (`config.policyChecksum`); absent: not recorded. */
+  readonly policyChecksum?: string;
 }
 
 export interface AuditEntry {
@@ -40,4 +42,6 @@ export interface AuditEntry {
   /** The request as it was before (null for the insert) and after the change. */
   readonly before: DeployRequest | null;
   readonly after: DeployRequest;
+  /** The policy's checksum, when the writer recorded one (rows written before it was recorded have none). */
+  readonly policyChecksum?: string;
 }

@@ -45,12 +45,12 @@ export const SQL = {
   releaseAll: "UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
   schedule: `UPDATE requests SET next_check_at = $2
     WHERE id = $1 AND ($3::text IS NULL OR lease_owner IS NULL OR lease_owner = $3)`,
-  appendAudit: `INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-  audit: `SELECT request_id, at, actor, action, from_state, to_state, before, after FROM audit_log
+  appendAudit: `INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after,
+    policy_checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+  audit: `SELECT request_id, at, actor, action, from_state, to_state, before, after, policy_checksum FROM audit_log
     WHERE request_id = $1 ORDER BY seq`,
-  endpointChanges: `SELECT a.request_id, a.at, a.actor, a.action, a.from_state, a.to_state, a.before, a.after
-    FROM audit_log a JOIN requests r ON r.id = a.request_id
+  endpointChanges: `SELECT a.request_id, a.at, a.actor, a.action, a.from_state, a.to_state, a.before, a.after,
+    a.policy_checksum FROM audit_log a JOIN requests r ON r.id = a.request_id
     WHERE r.workspace = $1 AND r.endpoint_name = $2
       AND a.from_state IN ('creating', 'provisioning') AND a.to_state NOT IN ('creating', 'provisioning')
     ORDER BY a.seq DESC LIMIT $3`,

@@ -378,6 +378,7 @@ async function appendAudit(
     after.state,
     before === null ? null : JSON.stringify(before),
     JSON.stringify(after),
+    audit.policyChecksum ?? null,
   ]);
 }
 

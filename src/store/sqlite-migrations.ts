@@ -119,6 +119,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       UPDATE outbox SET claims = 1 WHERE status = 'pending' AND (lease_owner IS NOT NULL OR attempts > 0);
     `,
   },
+  {
+    version: 7,
+    name: "policy checksum in the audit log",
+    // The checksum of the policy each change was judged by (issue 14); rows written before it have none.
+    sql: "ALTER TABLE audit_log ADD COLUMN policy_checksum TEXT;",
+  },
 ];
 
 /**

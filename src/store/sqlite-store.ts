@@ -251,6 +251,7 @@ export class SqliteStore implements Store {
       to_state: after.state,
       before: before === null ? null : JSON.stringify(before),
       after: JSON.stringify(after),
+      policy_checksum: audit.policyChecksum ?? null,
     });
   }
 
@@ -383,8 +384,9 @@ function prepareStatements(db: DatabaseSync) {
         lease_until = NULL
       WHERE seq = :seq AND status = 'pending' AND lease_owner = :owner`),
     pruneNotices: p("DELETE FROM outbox WHERE status <> 'pending' AND done_at < :before"),
-    appendAudit: p(`INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after)
-      VALUES (:request_id, :at, :actor, :action, :from_state, :to_state, :before, :after)`),
+    appendAudit: p(`INSERT INTO audit_log (request_id, at, actor, action, from_state, to_state, before, after,
+      policy_checksum) VALUES (:request_id, :at, :actor, :action, :from_state, :to_state, :before, :after,
+      :policy_checksum)`),
     audit: p("SELECT * FROM audit_log WHERE request_id = ? ORDER BY seq"),
     endpointChanges: p(`SELECT a.* FROM audit_log a JOIN requests r ON r.id = a.request_id
       WHERE r.workspace = ? AND r.endpoint_name = ?

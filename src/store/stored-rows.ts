@@ -26,6 +26,7 @@ export function auditEntryOf(row: StoredRow): AuditEntry {
     toState: String(row.to_state) as DeployState,
     before: typeof row.before === "string" ? (JSON.parse(row.before) as DeployRequest) : null,
     after: JSON.parse(String(row.after)) as DeployRequest,
+    ...(typeof row.policy_checksum === "string" ? { policyChecksum: row.policy_checksum } : {}),
   };
 }
 

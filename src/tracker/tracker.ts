@@ -31,6 +31,8 @@ export interface TrackerOptions {
   readonly expireDue: () => Promise<number>;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /** The policy's checksum, recorded with each audit row the tracker's writes append. */
+  readonly policyChecksum?: string;
   readonly logger: Logger;
   /** Who holds the leases; stable across restarts of one replica (its leases are released at start). */
   readonly owner: string;

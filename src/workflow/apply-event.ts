@@ -11,6 +11,7 @@ import {
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
+import { checksumOf } from "./policy-checksum.js";
 import type { Clock } from "./ports.js";
 
 /** The answer to a use case: the saved request and the effects still to perform, or why nothing changed. */
@@ -22,6 +23,8 @@ export interface ApplyDeps {
   readonly store: Pick<RequestStore, "get" | "save">;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /** The policy's checksum, recorded with each audit row (absent: none recorded). */
+  readonly policyChecksum?: string;
 }
 
 /** A request id that is not in the store. */
@@ -59,7 +62,7 @@ export async function applyEvent(deps: ApplyDeps, id: string, makeEvent: EventFo
     const saved = await deps.store.save(
       result.request,
       current.version,
-      { actor: eventActor(event), action: event.type, at: now },
+      { actor: eventActor(event), action: event.type, at: now, ...checksumOf(deps) },
       noticesOf(result.effects),
     );
     if (saved) return { ok: true, request: result.request, effects: result.effects };

@@ -3,10 +3,17 @@ import {
   type Actor,
   type ApprovalPolicy,
   type ApproverDirectory,
+  breakGlassQuorum,
+  breakGlassReason,
+  canApprove,
+  DEFAULT_BREAK_GLASS_QUORUM,
   type DeployAsk,
   type DeployEvent,
   type DeployRequest,
   decideCreateOrUpdate,
+  freezeAllowsApproval,
+  freezeAllowsRequest,
+  freezeAt,
   holderOf,
   type MessageRef,
   type Notice,
@@ -15,6 +22,8 @@ import {
   needsGroupLookup,
   openRequest,
   type Plan,
+  type PolicyOf,
+  type Rejection,
   type Requester,
   type RequestKind,
   requestKind,
@@ -25,6 +34,7 @@ import type { Logger } from "../logger.js";
 import { EndpointNameHeldError, type RequestStore } from "../store/request-store.js";
 import { type Applied, applyAndSignal, type EventFor, noticesOf, type WorkSignal } from "./apply-event.js";
 import { toExistingEndpoint } from "./endpoint-views.js";
+import { checksumOf } from "./policy-checksum.js";
 import type { Clock, DatabricksApi } from "./ports.js";
 import { resolveChange } from "./resolve-change.js";
 import { readEndpoint, resolveDeploy } from "./resolve-deploy.js";
@@ -39,6 +49,10 @@ export interface DeployWorkflowDeps {
   readonly logger: Logger;
   /** Called after a write that left work: a create for the tracker to start, or notices to deliver. */
   readonly onWork?: (work: WorkSignal) => void;
+  /** Each workspace's rules (freezes, the break-glass quorum), by the request's `workspace`. Default: no freezes. */
+  readonly policyOf?: PolicyOf;
+  /** The policy's checksum, recorded with each audit row (`config.policyChecksum`). */
+  readonly policyChecksum?: string;
 }
 
 export interface DeployInput {
@@ -99,8 +113,13 @@ export class DeployWorkflow {
   async request(input: DeployInput): Promise<Applied> {
     const { clock, policy, logger } = this.#deps;
     const now = clock.now();
-    const opened = openRequest({ id: this.#deps.newId(), ...input }, { now, policy });
-    if (!opened.ok) return opened;
+    const first = openRequest({ id: this.#deps.newId(), ...input }, { now, policy });
+    if (!first.ok) return first;
+    const opened = this.#freezeGate(first.request, now);
+    if (!opened.ok) {
+      logger.info({ workspace: first.request.workspace }, "request refused: workspace frozen");
+      return opened;
+    }
     const log = logger.child({ requestId: opened.request.id });
     const refused = await this.#insert(opened.request, noticesOf(opened.effects));
     if (refused !== undefined) {
@@ -124,6 +143,32 @@ export class DeployWorkflow {
   }
 
   /**
+   * A new request for a frozen workspace is refused (nothing stored, no card) unless it carries a break-glass
+   * reason; one that does is marked as a break-glass change with the workspace's quorum, frozen or not.
+   */
+  #freezeGate(
+    request: DeployRequest,
+    now: number,
+  ): { ok: true; request: DeployRequest; effects: [] } | { ok: false; rejection: Rejection } {
+    const rules = this.#deps.policyOf?.(request.workspace);
+    const reason = breakGlassReason(request.ask.breakGlass);
+    if (rules !== undefined) {
+      const refused = freezeAllowsRequest(
+        freezeAt(now, rules.freezes),
+        { workspace: request.workspace, timeZone: rules.freezes.timeZone },
+        reason,
+      );
+      if (refused !== undefined) return { ok: false, rejection: refused };
+    }
+    if (reason === undefined) return { ok: true, request, effects: [] };
+    const quorum = breakGlassQuorum(
+      this.#deps.policy.requiredApprovals,
+      rules?.breakGlassQuorum ?? DEFAULT_BREAK_GLASS_QUORUM,
+    );
+    return { ok: true, request: { ...request, breakGlass: { reason, quorum } }, effects: [] };
+  }
+
+  /**
    * Inserts the new request; when the name it holds (`--name`) is taken, supersedes the holder if it is the
    * requester's own abandoned request and tries again, or stores the request already refused and returns it.
    */
@@ -132,7 +177,12 @@ export class DeployWorkflow {
     notices: readonly Notice[],
   ): Promise<Extract<Applied, { ok: true }> | undefined> {
     const { store, clock, policy } = this.#deps;
-    const audit = { actor: request.requester.id, action: "opened", at: request.createdAt };
+    const audit = {
+      actor: request.requester.id,
+      action: "opened",
+      at: request.createdAt,
+      ...checksumOf(this.#deps),
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         await store.insert(request, audit, notices);
@@ -229,12 +279,30 @@ export class DeployWorkflow {
    */
   async approve(id: string, userId: string, revision?: number, confirmedName?: string): Promise<Applied> {
     const by = await this.#actor(userId);
+    const frozen = await this.#approvalFrozen(id, by);
+    if (frozen !== undefined) return frozen;
     return this.#apply(id, (current) => ({
       type: "approved",
       by,
       revision: revision ?? requestRevision(current),
       ...(confirmedName === undefined ? {} : { confirmedName }),
     }));
+  }
+
+  /**
+   * An approval during a freeze is refused unless the request is a break-glass change (its card may have been posted
+   * before the freeze began): see `freezeAllowsApproval`. Judged on the request as loaded, with the clock's now.
+   */
+  async #approvalFrozen(id: string, by: Actor): Promise<Applied | undefined> {
+    const { policyOf, store, clock, policy } = this.#deps;
+    if (policyOf === undefined) return undefined;
+    const current = await store.get(id);
+    if (current === undefined || current.state !== "awaiting_approval") return undefined;
+    // Whoever may not approve anyway hears why from the transition (not an approver, their own request).
+    if (!canApprove(current, by, policy).ok) return undefined;
+    const { freezes } = policyOf(current.workspace);
+    const refused = freezeAllowsApproval(current, freezeAt(clock.now(), freezes), freezes.timeZone);
+    return refused === undefined ? undefined : { ok: false, rejection: refused, request: current };
   }
 
   async reject(id: string, userId: string, note?: string): Promise<Applied> {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REMINDER_POLICY, HOUR_MS, reminderSchedule, reminderStep } from "../../src/domain/index.js";
+import { transition } from "../../src/domain/transition.js";
+import { policy as approvalRules, HOUR, requestIn } from "./fixtures.js";
 
 const opened = Date.UTC(2026, 11, 1, 9, 0);
 const expires = opened + 24 * HOUR_MS;
@@ -55,5 +57,33 @@ describe("reminderStep", () => {
     ["everything sent", escalation?.at, expires - HOUR_MS, { due: undefined, nextAt: undefined }],
   ] as const)("%s", (_name, lastSentAt, now, expected) => {
     expect(reminderStep(schedule, lastSentAt, now)).toEqual(expected);
+  });
+});
+
+describe("the reminder_due transition", () => {
+  it("sends each point once, a later point after it, and nothing once the request's time ran out", () => {
+    const pending = requestIn("awaiting_approval");
+    const at = pending.createdAt + HOUR;
+    const ctx = { now: at, policy: approvalRules };
+    const sent = transition(pending, { type: "reminder_due", at, kind: "reminder" }, ctx);
+    if (!sent.ok) throw new Error(sent.rejection.message);
+    expect(sent.request.remindedAt).toBe(at);
+    expect(sent.effects).toEqual([{ type: "notify", notice: { type: "reminder", kind: "reminder" } }]);
+    const again = transition(sent.request, { type: "reminder_due", at, kind: "reminder" }, ctx);
+    expect(again.ok ? "sent" : again.rejection.code).toBe("already_reminded");
+    const later = transition(
+      sent.request,
+      { type: "reminder_due", at: at + HOUR, kind: "escalation", escalationGroup: "S_ONCALL" },
+      { now: at + HOUR, policy: approvalRules },
+    );
+    expect(later.ok && later.effects).toEqual([
+      { type: "notify", notice: { type: "reminder", kind: "escalation", escalationGroup: "S_ONCALL" } },
+    ]);
+    const late = transition(
+      pending,
+      { type: "reminder_due", at: pending.expiresAt, kind: "reminder" },
+      { now: pending.expiresAt, policy: approvalRules },
+    );
+    expect(late.ok ? "sent" : late.rejection.code).toBe("expired");
   });
 });

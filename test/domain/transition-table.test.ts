@@ -87,6 +87,7 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     now: NOW,
   },
   smoke_test_started: { event: { type: "smoke_test_started" }, now: NOW },
+  reminder_due: { event: { type: "reminder_due", at: NOW, kind: "reminder" }, now: NOW },
   smoke_test_finished: {
     event: { type: "smoke_test_finished", result: { outcome: "skipped" } },
     now: NOW,
@@ -204,6 +205,7 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   smoke_test_started: [I, I, I, I, I, to("ready"), I, I, I, I, I, I, I],
   // Only after smoke_test_started (see transition.test.ts): a fresh ready request was never started.
   smoke_test_finished: [I, I, I, I, I, I, I, I, I, I, I, I, I],
+  reminder_due: [I, to("awaiting_approval", "notify:reminder"), I, I, I, I, I, I, I, I, I, I, I],
   deleted: [I, I, I, I, I, I, I, I, I, I, I, to("deleted", CARD, "notify:deleted"), I],
 };
 

@@ -3,7 +3,7 @@
  * through the emulator's driver, ptbot answers through the emulator's Web API and response_urls, and Databricks is
  * the loopback workspace with a short provisioning time. Tests wait on the emulators' events, never on sleeps.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -72,6 +72,12 @@ export interface HarnessOptions {
   readonly beforeStart?: (slack: SlackEmulator) => void;
   /** Real time each Databricks invocation takes; default 0. */
   readonly invocationLatencyMs?: number;
+  /**
+   * A policy file (`PTBOT_CONFIG_FILE`), as YAML text made from the Databricks emulator's URL; its workspaces
+   * authenticate with `token_env: HARNESS_DATABRICKS_TOKEN` (the emulator's token). With it, the environment's policy
+   * variables (`DATABRICKS_HOST`, `PTBOT_APPROVERS`) are left unset, as the file requires.
+   */
+  readonly policyFile?: (databricksUrl: string) => string;
 }
 
 export interface Harness {
@@ -133,6 +139,13 @@ export async function readyz(port: number | undefined): Promise<{
   return (await res.json()) as { ready?: boolean };
 }
 
+/** Writes a policy file into a new temporary directory; returns its path. */
+function writePolicyFile(yaml: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "ptbot-policy-")), "ptbot.yaml");
+  writeFileSync(path, yaml);
+  return path;
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = new ShiftedClock();
   const dbx = await startDatabricksEmulator({
@@ -161,13 +174,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
       SLACK_API_URL: slack.apiUrl,
       ...(options.socketMode === true ? { SLACK_APP_TOKEN: defaultCredentials.appToken } : {}),
-      DATABRICKS_HOST: dbx.url,
-      DATABRICKS_TOKEN: dbx.token,
+      ...(options.policyFile === undefined
+        ? { DATABRICKS_HOST: dbx.url, DATABRICKS_TOKEN: dbx.token }
+        : {
+            PTBOT_CONFIG_FILE: writePolicyFile(options.policyFile(dbx.url)),
+            HARNESS_DATABRICKS_TOKEN: dbx.token,
+          }),
       ...(options.databaseUrl === undefined
         ? { PTBOT_DATABASE: ":memory:" }
         : { PTBOT_DATABASE_URL: options.databaseUrl }),
       PTBOT_POLL_INTERVAL_MS: "100",
-      PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP}`,
+      ...(options.policyFile === undefined ? { PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP}` } : {}),
       ...options.env,
     });
     const wrap = options.wrapStore;

@@ -216,3 +216,51 @@ describe("parseCommand fuzz", () => {
     }
   });
 });
+
+describe("--break-glass and quoted words", () => {
+  it("takes a quoted reason on every change command, in straight and smart quotes", () => {
+    expect(parseCommand('deploy a.b.c 3 --break-glass "prod is down"')).toMatchObject({
+      kind: "deploy",
+      version: 3,
+      breakGlass: "prod is down",
+    });
+    expect(parseCommand("scale ep-1 --max 4 --break-glass “checkout can’t pay”")).toMatchObject({
+      kind: "scale",
+      max: 4,
+      breakGlass: "checkout can’t pay",
+    });
+    expect(parseCommand("rollback ep-1 —break-glass ‘v4 is broken’ --adopt")).toEqual({
+      kind: "rollback",
+      endpoint: "ep-1",
+      adopt: true,
+      breakGlass: "v4 is broken",
+    });
+    expect(parseCommand("delete ep-1 --break-glass='leaked key'")).toEqual({
+      kind: "delete",
+      endpoint: "ep-1",
+      adopt: false,
+      breakGlass: "leaked key",
+    });
+    expect(parseCommand("delete ep-1 --break-glass urgent")).toMatchObject({ breakGlass: "urgent" });
+  });
+
+  it("keeps an apostrophe inside a word, and refuses an unclosed quote or an empty reason", () => {
+    expect(parseCommand("deploy a.b.c --break-glass 'it's down' --max 2")).toMatchObject({
+      breakGlass: "it's down",
+      max: 2,
+    });
+    expect(parseCommand('deploy a.b.c --break-glass "prod is down')).toEqual({
+      kind: "help",
+      problem: { code: "unclosed_quote", detail: '"prod is down' },
+    });
+    expect(parseCommand('deploy a.b.c --break-glass ""')).toMatchObject({
+      problem: { code: "missing_flag_value" },
+    });
+    expect(parseCommand("deploy a.b.c --break-glass")).toMatchObject({
+      problem: { code: "missing_flag_value" },
+    });
+    expect(parseCommand("status ep-1 --break-glass x")).toMatchObject({
+      problem: { code: "unexpected_argument" },
+    });
+  });
+});

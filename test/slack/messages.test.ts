@@ -40,6 +40,8 @@ const ALL_REJECTIONS: Record<RejectionCode, true> = {
   nothing_changed: true,
   not_stuck: true,
   already_reported: true,
+  frozen: true,
+  already_reminded: true,
   invalid_transition: true,
 };
 const REJECTIONS = Object.keys(ALL_REJECTIONS) as RejectionCode[];

@@ -7,6 +7,7 @@ import type { types } from "@slack/bolt";
 import {
   type ApprovalPolicy,
   approvalStatus,
+  type BreakGlass,
   type CurrentServing,
   type DeployRequest,
   isResolved,
@@ -48,12 +49,22 @@ export interface CardContext {
 /** The card for `request` as it stands. Pure; within Block Kit's limits whatever the names and messages. */
 export function deployCard(request: DeployRequest, ctx: CardContext): SlackMessage {
   const blocks: Block[] = [header(title(request)), section(statusLine(request, ctx), CARD_BLOCKS.status)];
+  if (request.breakGlass !== undefined) blocks.push(section(breakGlassLine(request.breakGlass)));
   blocks.push(fields(detailFields(request, ctx)));
   const change = changeLine(request);
   if (change !== undefined) blocks.push(section(change));
   if (request.state === "awaiting_approval") blocks.push(actions(request));
   blocks.push(context([`Request ${code(request.id)}`]));
   return message(fallback(request), blocks);
+}
+
+/** The mark of a break-glass change: its reason (the requester's words, escaped) and the approvals it needs. */
+export function breakGlassLine(breakGlass: BreakGlass): string {
+  const reason = escapeMrkdwn(breakGlass.reason);
+  return (
+    `🚨 *Break-glass change* (during a change freeze, it needs ${breakGlass.quorum} ` +
+    `${breakGlass.quorum === 1 ? "approval" : "approvals"}). Reason: ${reason}`
+  );
 }
 
 function title(request: DeployRequest): string {

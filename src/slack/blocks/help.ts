@@ -34,6 +34,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         `\`${COMMAND} list\`    endpoints ptbot manages and requests in flight`,
         `\`${COMMAND} cancel <endpoint or request id>\`    withdraw a request not yet applied (requester or approvers), even when its card is gone`,
         `\`${COMMAND} help\`    this message`,
+        'Add `--break-glass "reason"` to a deploy, scale, rollback or delete during a change freeze: it is marked as a break-glass change and needs the workspace\'s break-glass quorum (two approvals unless configured).',
       ].join("\n"),
     ),
     section(

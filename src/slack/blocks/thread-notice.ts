@@ -4,20 +4,21 @@
  */
 import type { types } from "@slack/bolt";
 import type { DeployRequest, Notice } from "../../domain/index.js";
-import { isResolved, requestKind, retryAsk } from "../../domain/index.js";
+import { approvalStatus, isResolved, requestKind, retryAsk } from "../../domain/index.js";
 import { ACTIONS, THREAD_BLOCKS } from "../ids.js";
-import { failureAdviceText, reasonText } from "../messages.js";
+import { approversText, failureAdviceText, reasonText } from "../messages.js";
 import {
   code,
   codeBlock,
   escapeMrkdwn,
   formatDuration,
+  groupMention,
   joinWords,
   link,
   mention,
   slackDate,
 } from "../mrkdwn.js";
-import type { CardContext } from "./deploy-card.js";
+import { breakGlassLine, type CardContext } from "./deploy-card.js";
 import { type Block, LIMITS, message, plain, type SlackMessage, section } from "./limits.js";
 import { smokeLine } from "./smoke-line.js";
 import { currentBand, planBand, planValues } from "./throughput.js";
@@ -41,6 +42,24 @@ export function threadNotice(
       return undefined;
     case "smoke_tested":
       return text(smokeLine(endpoint, notice.result));
+    case "break_glass":
+      return request.breakGlass === undefined ? undefined : text(breakGlassLine(request.breakGlass));
+    case "reminder": {
+      const status = approvalStatus(request, ctx.policy);
+      const needs = `${status.remaining} more ${status.remaining === 1 ? "approval" : "approvals"}`;
+      const expires = `It expires ${slackDate(request.expiresAt)}.`;
+      if (notice.kind === "escalation") {
+        const group = notice.escalationGroup === undefined ? "" : `${groupMention(notice.escalationGroup)} `;
+        return text(
+          `🔔 ${group}this request from ${requester} still has no decision and expires ${slackDate(request.expiresAt)}: ` +
+            `it needs ${needs} from ${approversText(ctx.policy, status.given)}.`,
+        );
+      }
+      return text(
+        `⏰ Reminder: this request from ${requester} is waiting for ${needs} from ` +
+          `${approversText(ctx.policy, status.given)}. ${expires}`,
+      );
+    }
     case "approval_recorded": {
       const remaining = notice.required - notice.given;
       return text(

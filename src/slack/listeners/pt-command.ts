@@ -210,6 +210,7 @@ async function deploy(
     ...(parsed.min === undefined ? {} : { min: parsed.min }),
     ...(parsed.max === undefined ? {} : { max: parsed.max }),
     ...(parsed.scaleToZero ? { scaleToZero: true } : {}),
+    ...(parsed.breakGlass === undefined ? {} : { breakGlass: parsed.breakGlass }),
   };
   await afterAck(deps, () => propose(ask, "deploy", args, deps, log, reply));
 }
@@ -232,6 +233,7 @@ function changeAsk(parsed: ChangeCommand): DeployAsk {
     endpointName: parsed.endpoint,
     ...scale,
     ...(parsed.adopt ? { adopt: true } : {}),
+    ...(parsed.breakGlass === undefined ? {} : { breakGlass: parsed.breakGlass }),
   };
 }
 

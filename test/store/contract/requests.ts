@@ -71,6 +71,34 @@ export function describeRequestsContract(ctx: ContractContext): void {
     ]);
   });
 
+  it("records the policy checksum with each audit row that carries one, in the endpoint's changes too", async () => {
+    const store = await create();
+    const base = requestIn("provisioning", { id: "r-1" });
+    await store.insert(base, { ...OPENED, policyChecksum: "sum-a" });
+    const ready = transition(
+      base,
+      {
+        type: "provisioning_succeeded",
+        endpoint: observation({ ready: "READY", configUpdate: "NOT_UPDATING" }),
+      },
+      { now: T0 + 10, policy },
+    );
+    if (!ready.ok) throw new Error("fixture");
+    await store.save(ready.request, base.version, {
+      actor: "system",
+      action: "provisioning_succeeded",
+      at: T0 + 10,
+      policyChecksum: "sum-b",
+    });
+    expect((await store.audit("r-1")).map((e) => e.policyChecksum)).toEqual(["sum-a", "sum-b"]);
+    const changes = await store.endpointChanges(base.workspace, base.endpointName ?? "", { limit: 5 });
+    expect(changes.map((e) => e.policyChecksum)).toEqual(["sum-b"]);
+    // A row written without one has none (not an empty string).
+    const other = requestIn("awaiting_approval", { id: "r-2" });
+    await store.insert(other, OPENED);
+    expect((await store.audit("r-2"))[0]).not.toHaveProperty("policyChecksum");
+  });
+
   it("a stale version writes nothing and appends no audit entry", async () => {
     const store = await create();
     const base = requestIn("awaiting_approval", { id: "r-1" });
