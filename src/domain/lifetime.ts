@@ -96,3 +96,48 @@ export function lifetimeStep(progress: LifetimeProgress, now: number, policy: Li
   }
   return { due: "nothing", nextAt: progress.expiresAt };
 }
+
+/**
+ * A ready endpoint's lifetime as the request that made it READY keeps it (`DeployRequest.lifetime`): durable, so a
+ * restart or a second replica sees what was sent. The store indexes {@link lifetimeDueAt} to find what is due.
+ */
+export interface EndpointLifetime {
+  readonly expiresAt: number;
+  /** How long before `expiresAt` the notice is due (the workspace's, when the deploy was asked). */
+  readonly noticeMs: number;
+  /** When the notice before the moment was sent (for the current `expiresAt`; a keep clears it). */
+  readonly noticeSentAt?: number;
+  /** When the moment was handled, and with which action: nothing more is due. */
+  readonly expired?: { readonly at: number; readonly action: ExpiryAction };
+  /** The last `Keep 7 more days`: who, and when. */
+  readonly kept?: { readonly by: string; readonly at: number };
+  /**
+   * Set when the lifetime stopped mattering: the endpoint was deleted, or a newer deploy of it became READY (with
+   * its own lifetime, or none). `by` is that request's id.
+   */
+  readonly ended?: { readonly at: number; readonly by: string };
+}
+
+/** The lifetime a deploy READY at `now` starts with: none unless its ask carries a TTL. */
+export function startLifetime(
+  ask: { readonly ttlMs?: number; readonly expiryNoticeMs?: number },
+  now: number,
+): EndpointLifetime | undefined {
+  if (ask.ttlMs === undefined) return undefined;
+  return { expiresAt: now + ask.ttlMs, noticeMs: ask.expiryNoticeMs ?? DEFAULT_LIFETIME_POLICY.noticeMs };
+}
+
+/** The progress {@link lifetimeStep} reads, from the stored lifetime. */
+export function lifetimeProgress(lifetime: EndpointLifetime): LifetimeProgress {
+  return {
+    expiresAt: lifetime.expiresAt,
+    noticeSent: lifetime.noticeSentAt !== undefined,
+    expiryHandled: lifetime.expired !== undefined || lifetime.ended !== undefined,
+  };
+}
+
+/** When the lifetime next needs ptbot (the notice, then the moment); undefined once nothing more is due. */
+export function lifetimeDueAt(lifetime: EndpointLifetime | undefined): number | undefined {
+  if (lifetime === undefined || lifetime.expired !== undefined || lifetime.ended !== undefined) return undefined;
+  return lifetime.noticeSentAt === undefined ? lifetime.expiresAt - lifetime.noticeMs : lifetime.expiresAt;
+}
