@@ -119,6 +119,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       UPDATE outbox SET claims = 1 WHERE status = 'pending' AND (lease_owner IS NOT NULL OR attempts > 0);
     `,
   },
+  {
+    version: 7,
+    name: "endpoint lifetimes",
+    // When a ready deploy's endpoint lifetime next needs ptbot (its notice, then its expiry); null once nothing is
+    // due. Requests stored before lifetimes existed have none.
+    sql: `
+      ALTER TABLE requests ADD COLUMN lifetime_due_at INTEGER;
+      CREATE INDEX requests_by_lifetime_due ON requests (lifetime_due_at) WHERE lifetime_due_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**
