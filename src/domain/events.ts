@@ -131,7 +131,11 @@ export type DeployEvent =
    * The endpoint's expiry came with no answer: the workspace's `PTBOT_ON_ENDPOINT_EXPIRY` is applied, once. The
    * actor is the policy (`by.id` is `policy`), never a person.
    */
-  | { readonly type: "lifetime_expired"; readonly action: ExpiryAction; readonly by: { readonly id: "policy" } }
+  | {
+      readonly type: "lifetime_expired";
+      readonly action: ExpiryAction;
+      readonly by: { readonly id: "policy" };
+    }
   /** `Keep 7 more days`, by the requester or an approver. */
   | { readonly type: "lifetime_kept"; readonly by: Actor }
   /** A newer deploy of the endpoint became READY, or a delete of it went through (`by`): this lifetime is over. */

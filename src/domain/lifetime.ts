@@ -138,6 +138,7 @@ export function lifetimeProgress(lifetime: EndpointLifetime): LifetimeProgress {
 
 /** When the lifetime next needs ptbot (the notice, then the moment); undefined once nothing more is due. */
 export function lifetimeDueAt(lifetime: EndpointLifetime | undefined): number | undefined {
-  if (lifetime === undefined || lifetime.expired !== undefined || lifetime.ended !== undefined) return undefined;
+  if (lifetime === undefined || lifetime.expired !== undefined || lifetime.ended !== undefined)
+    return undefined;
   return lifetime.noticeSentAt === undefined ? lifetime.expiresAt - lifetime.noticeMs : lifetime.expiresAt;
 }

@@ -5,9 +5,9 @@
  */
 import type { DeployMode } from "./create-or-update.js";
 import type { FailureKind } from "./failure-kind.js";
+import type { EndpointLifetime } from "./lifetime.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
-import type { EndpointLifetime } from "./lifetime.js";
 import type { SmokeTestStep } from "./smoke-test.js";
 import type { PlanViolation } from "./violation.js";
 

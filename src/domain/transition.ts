@@ -71,7 +71,8 @@ export function transition(
       const kind = requestKind(request);
       // ptbot's own request at an endpoint's expiry needs nobody's approval: the policy decided it.
       const decided = request.byPolicy === undefined ? undefined : { state: "approved" as const };
-      const waiting = decided === undefined ? notice({ type: "approval_needed" }) : notice({ type: "approved", by: [] });
+      const waiting =
+        decided === undefined ? notice({ type: "approval_needed" }) : notice({ type: "approved", by: [] });
       // A delete proposes no plan: the band it carries is the endpoint's own, shown on the card, never checked.
       if (kind === "delete") {
         return ok(request, now, { ...resolved, state: "awaiting_approval", ...decided }, [waiting]);
@@ -439,7 +440,9 @@ export function transition(
         return {
           ok: true,
           request: bump(request, now, { lifetime: { ...lifetime, noticeSentAt: now } }),
-          effects: [notice({ type: "expiry_notice", expiresAt: lifetime.expiresAt, onExpiry: event.onExpiry })],
+          effects: [
+            notice({ type: "expiry_notice", expiresAt: lifetime.expiresAt, onExpiry: event.onExpiry }),
+          ],
         };
       }
       if (step.due !== "expire") return reject("already_reported", "the endpoint's expiry is not due");
@@ -460,7 +463,10 @@ export function transition(
         return reject("invalid_transition", `request ${request.id} has no endpoint lifetime to keep`);
       }
       if (lifetime.expired !== undefined && lifetime.expired.action !== "notify") {
-        return reject("already_decided", `the policy already acted on the endpoint (${lifetime.expired.action})`);
+        return reject(
+          "already_decided",
+          `the policy already acted on the endpoint (${lifetime.expired.action})`,
+        );
       }
       if (event.by.id !== request.requester.id && !isApprover(event.by, policy)) {
         return reject("not_requester_or_approver", "only the requester or an approver may keep the endpoint");

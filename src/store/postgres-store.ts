@@ -11,8 +11,8 @@
  */
 import pg from "pg";
 import type { Notice } from "../domain/effects.js";
-import type { DeployRequest, DeployState } from "../domain/request.js";
 import { lifetimeDueAt } from "../domain/lifetime.js";
+import type { DeployRequest, DeployState } from "../domain/request.js";
 import { heldEndpointName } from "../domain/request.js";
 import { createLogger, type Logger } from "../logger.js";
 import type { AuditEntry, AuditInput } from "./audit-log.js";
