@@ -142,3 +142,21 @@ export function lifetimeDueAt(lifetime: EndpointLifetime | undefined): number | 
     return undefined;
   return lifetime.noticeSentAt === undefined ? lifetime.expiresAt - lifetime.noticeMs : lifetime.expiresAt;
 }
+
+/**
+ * A deploy's ask with its lifetime filled in when opened: the `--ttl` typed, else the workspace's default, with the
+ * workspace's notice lead. Other kinds, and a deploy with neither, are left as asked.
+ */
+export function askWithLifetime<A extends { readonly ttlMs?: number; readonly expiryNoticeMs?: number }>(
+  ask: A,
+  kind: string,
+  policy: LifetimePolicy,
+): A {
+  if (kind !== "deploy") return ask;
+  const ttlMs = ask.ttlMs ?? policy.defaultTtlMs;
+  if (ttlMs === undefined) return ask;
+  return { ...ask, ttlMs, expiryNoticeMs: policy.noticeMs };
+}
+
+/** The audit log's actor for what the lifetime policy does by itself (never a person's id). */
+export const POLICY_ACTOR = "policy";

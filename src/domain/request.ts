@@ -343,7 +343,12 @@ export interface DeployRequest {
    */
   readonly lifetime?: EndpointLifetime;
   /** Opened by ptbot itself at an endpoint's expiry (`PTBOT_ON_ENDPOINT_EXPIRY`): approved by the policy, by no one. */
-  readonly byPolicy?: { readonly lifetimeOf: string };
+  readonly byPolicy?: {
+    /** The ready deploy whose lifetime ran out. */
+    readonly lifetimeOf: string;
+    /** That deploy's card: this request has no card of its own, and its thread notices go to that thread. */
+    readonly thread?: MessageRef;
+  };
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Undecided requests expire here. */

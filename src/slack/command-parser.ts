@@ -3,6 +3,8 @@
  * `help` with the problem found), because a slash command must always be answered.
  */
 
+import { parseTtl } from "../domain/lifetime.js";
+
 /** Which version of the model to deploy: a number, the highest READY one, or the one an alias points to. */
 export type VersionSpec = number | "latest" | `@${string}`;
 
@@ -15,6 +17,8 @@ export type ParsedCommand =
       readonly min?: number;
       readonly max?: number;
       readonly scaleToZero: boolean;
+      /** `--ttl 7d`: the endpoint should go away this long after it is READY. */
+      readonly ttlMs?: number;
     }
   /** Flags left out keep the endpoint's current value. */
   | {
@@ -50,6 +54,8 @@ export interface ParseProblem {
     /** A value a flag does not take: `--scale-to-zero=maybe`, `--no-scale-to-zero=true`. */
     | "invalid_flag_value"
     | "invalid_multiple"
+    /** `--ttl` with something other than a whole number and `m`, `h` or `d`, or out of range. */
+    | "invalid_ttl"
     /** `--max 0`: an endpoint that can never serve. */
     | "max_zero"
     | "unexpected_argument"
@@ -68,10 +74,10 @@ export interface ParseProblem {
 /** The subcommands that take options, and which ones. */
 export type FlagCommand = "deploy" | "scale" | "rollback" | "delete";
 
-type FlagKey = "name" | "min" | "max" | "scaleToZero" | "adopt";
+type FlagKey = "name" | "min" | "max" | "scaleToZero" | "adopt" | "ttl";
 
 const FLAGS_OF: Record<FlagCommand, readonly FlagKey[]> = {
-  deploy: ["name", "min", "max", "scaleToZero"],
+  deploy: ["name", "min", "max", "scaleToZero", "ttl"],
   scale: ["min", "max", "scaleToZero", "adopt"],
   rollback: ["adopt"],
   delete: ["adopt"],
@@ -111,6 +117,7 @@ interface Flags {
   max?: number;
   scaleToZero?: boolean;
   adopt?: boolean;
+  ttlMs?: number;
 }
 
 /** The words and the options of a subcommand's arguments, or the problem found. */
@@ -163,6 +170,16 @@ function parseArgs(
       flags.scaleToZero = next ?? true;
       continue;
     }
+    if (flag === "--ttl") {
+      if (!allowed.includes("ttl")) return unknown(raw);
+      if (flags.ttlMs !== undefined) return problem("repeated_flag", flag);
+      const value = inline ?? args[++i];
+      if (value === undefined || value === "") return problem("missing_flag_value", flag);
+      const ttl = parseTtl(value);
+      if (!ttl.ok) return problem("invalid_ttl", `${flag} ${value}`);
+      flags.ttlMs = ttl.ttlMs;
+      continue;
+    }
     if (flag !== "--name" && flag !== "--min" && flag !== "--max") return unknown(raw);
     const key = flag === "--name" ? "name" : flag === "--min" ? "min" : "max";
     if (!allowed.includes(key)) return unknown(raw);
@@ -207,6 +224,7 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
     ...(flags.name === undefined ? {} : { name: flags.name }),
     ...(flags.min === undefined ? {} : { min: flags.min }),
     ...(flags.max === undefined ? {} : { max: flags.max }),
+    ...(flags.ttlMs === undefined ? {} : { ttlMs: flags.ttlMs }),
   };
 }
 

@@ -210,6 +210,7 @@ async function deploy(
     ...(parsed.min === undefined ? {} : { min: parsed.min }),
     ...(parsed.max === undefined ? {} : { max: parsed.max }),
     ...(parsed.scaleToZero ? { scaleToZero: true } : {}),
+    ...(parsed.ttlMs === undefined ? {} : { ttlMs: parsed.ttlMs }),
   };
   await afterAck(deps, () => propose(ask, "deploy", args, deps, log, reply));
 }
