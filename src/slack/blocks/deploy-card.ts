@@ -163,7 +163,14 @@ function lifetimeLine(request: DeployRequest): string | undefined {
   const ttl = request.ask.ttlMs;
   if (ttl === undefined || requestKind(request) !== "deploy") return undefined;
   if (request.state === "ready") return undefined;
-  return `⏳ *Lifetime*: ${formatDuration(ttl)} after it is READY (about ${slackDate(request.updatedAt + ttl)})`;
+  return `⏳ *Lifetime*: ${ttlText(ttl)} after it is READY (about ${slackDate(request.updatedAt + ttl)})`;
+}
+
+/** A TTL as typed: "7 days", "12 h", "30 min". */
+function ttlText(ms: number): string {
+  const days = ms / 86_400_000;
+  if (Number.isInteger(days)) return days === 1 ? "1 day" : `${days} days`;
+  return formatDuration(ms);
 }
 
 function detailFields(request: DeployRequest, ctx: CardContext): string[] {
