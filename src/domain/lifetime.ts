@@ -160,3 +160,35 @@ export function askWithLifetime<A extends { readonly ttlMs?: number; readonly ex
 
 /** The audit log's actor for what the lifetime policy does by itself (never a person's id). */
 export const POLICY_ACTOR = "policy";
+
+/** An endpoint's lifetime in force, and the ready deploy that keeps it. */
+export interface LifetimeInForce {
+  readonly requestId: string;
+  readonly lifetime: EndpointLifetime;
+}
+
+/**
+ * The lifetime in force for an endpoint, from its requests newest first (`RequestStore.findByEndpointName`): the
+ * newest READY deploy's, unless a delete went through since, it has none, or it ended. Scale and rollback requests
+ * are passed over: they keep the lifetime where it is. For readers such as `/pt list` and the Home tab.
+ */
+export function lifetimeInForce(
+  history: readonly {
+    readonly id: string;
+    readonly kind?: string;
+    readonly state: string;
+    readonly lifetime?: EndpointLifetime;
+  }[],
+): LifetimeInForce | undefined {
+  for (const request of history) {
+    const kind = request.kind ?? "deploy";
+    if (kind === "delete" && request.state === "deleted") return undefined;
+    if (kind === "deploy" && request.state === "ready") {
+      const lifetime = request.lifetime;
+      return lifetime === undefined || lifetime.ended !== undefined
+        ? undefined
+        : { requestId: request.id, lifetime };
+    }
+  }
+  return undefined;
+}
