@@ -181,7 +181,8 @@ describe("endpoint lifetimes", () => {
 
   for (const policy of ["delete", "scale-to-zero"] as const) {
     it(`at the moment with no answer, ${policy}: ptbot does it by itself, in the thread, as the policy`, async () => {
-      h = await startHarness({ env: { PTBOT_ON_ENDPOINT_EXPIRY: policy } });
+      const path = databaseFile();
+      h = await startHarness({ env: { PTBOT_ON_ENDPOINT_EXPIRY: policy, PTBOT_DATABASE: path } });
       const card = await readyWithTtl(h, "1h");
       // A TTL shorter than the notice lead (a day): the notice comes at once.
       const notice = await h.waitForReply(card, isNotice);
@@ -211,6 +212,25 @@ describe("endpoint lifetimes", () => {
       expect(newCards).toHaveLength(0);
       await rounds(h, 3);
       expect(count(h, card, isExpiry)).toBe(1);
+      await h.close();
+      h = undefined;
+
+      // The audit log: the moment is the policy's action, and so are the request it opened and its approval.
+      const store = await openStore({ kind: "sqlite", path }, memoryLogger("error").logger);
+      try {
+        const requests = await store.findByEndpointName("default", ENDPOINT);
+        const own = requests.filter((r) => r.byPolicy !== undefined);
+        expect(own).toHaveLength(1);
+        const holder = requests.find((r) => r.id === own[0]?.byPolicy?.lifetimeOf);
+        const holderAudit = (await store.audit(holder?.id ?? "")).map((e) => `${e.action}:${e.actor}`);
+        expect(holderAudit).toContain("lifetime_expired:policy");
+        const ownAudit = await store.audit(own[0]?.id ?? "");
+        expect(ownAudit[0]).toMatchObject({ action: "opened", actor: "policy" });
+        expect(ownAudit.map((e) => e.actor)).not.toContain(APPROVER);
+        expect(own[0]?.state).toBe(policy === "delete" ? "deleted" : "ready");
+      } finally {
+        await store.close();
+      }
     });
   }
 });
