@@ -349,7 +349,12 @@ export class DeployWorkflow {
     const expiresAt = holder.lifetime?.expiresAt ?? 0;
     const id = `${holder.id}.expiry.${expiresAt}`;
     const existing = await this.#deps.store.get(id);
-    if (existing !== undefined) return { ok: true, request: existing, effects: [] };
+    if (existing !== undefined) {
+      if (existing.state !== "resolving") return { ok: true, request: existing, effects: [] };
+      // Opened by a delivery that stopped before resolving it: the outbox hands this work to one deliverer at a time,
+      // so nobody else is resolving it now.
+      return this.#holding(id, await resolveChange(this.#deps, existing));
+    }
     const endpointName = holder.endpointName ?? holder.ask.endpointName ?? "";
     try {
       return await this.request({
