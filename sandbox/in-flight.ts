@@ -30,11 +30,14 @@ export const MOVING_STATES = ["resolving", "approved", "creating", "provisioning
 export function openInFlightProbe(databasePath: string): InFlightProbe {
   const db = new DatabaseSync(databasePath, { readOnly: true });
   const placeholders = MOVING_STATES.map(() => "?").join(", ");
-  const requests = db.prepare(`SELECT count(*) AS n FROM requests WHERE state IN (${placeholders})`);
+  // A ready endpoint's lifetime step due now (its expiry notice, say) is the bot's to take too.
+  const requests = db.prepare(
+    `SELECT count(*) AS n FROM requests WHERE state IN (${placeholders}) OR lifetime_due_at <= ?`,
+  );
   const notices = db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
   return {
     read: () => ({
-      requests: Number(requests.get(...MOVING_STATES)?.n ?? 0),
+      requests: Number(requests.get(...MOVING_STATES, Date.now())?.n ?? 0),
       notices: Number(notices.get()?.n ?? 0),
     }),
     close: () => db.close(),
@@ -55,9 +58,9 @@ export function openPostgresInFlightProbe(url: string): AsyncInFlightProbe {
   return {
     async read() {
       const { rows } = await pool.query<{ requests: string; notices: string }>(
-        `SELECT (SELECT count(*) FROM requests WHERE state = ANY($1)) AS requests,
+        `SELECT (SELECT count(*) FROM requests WHERE state = ANY($1) OR lifetime_due_at <= $2) AS requests,
                 (SELECT count(*) FROM outbox WHERE status = 'pending') AS notices`,
-        [[...MOVING_STATES]],
+        [[...MOVING_STATES], Date.now()],
       );
       return { requests: Number(rows[0]?.requests ?? 0), notices: Number(rows[0]?.notices ?? 0) };
     },

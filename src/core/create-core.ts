@@ -17,6 +17,7 @@ import type { WorkQueue } from "../store/work-queue.js";
 import { type TickStats, Tracker } from "../tracker/tracker.js";
 import type { WorkSignal } from "../workflow/apply-event.js";
 import { DeployWorkflow } from "../workflow/deploy-workflow.js";
+import { Lifetimes, withLifetimes } from "../workflow/lifetimes.js";
 import { NoticeDispatcher } from "../workflow/notice-dispatcher.js";
 import type { Clock, DatabricksApi, Notifier } from "../workflow/ports.js";
 import { SmokeTester, withSmokeTests } from "../workflow/smoke-test.js";
@@ -90,6 +91,8 @@ export interface Core {
   readonly dispatcher: NoticeDispatcher;
   /** Ends the requests nobody decided in time. */
   readonly expiry: Expiry;
+  /** The endpoint lifetimes: notices before expiry, the policy's action at it (run in each tracker round). */
+  readonly lifetimes: Lifetimes;
   /** Each workspace's rules, as passed in (or the default): for the Slack layer and the workers alike. */
   readonly policyOf: PolicyOf;
   /** Starts the workers' loops: the tracker (taking back this owner's leases), then the dispatcher. */
@@ -125,10 +128,26 @@ export function createCore(o: CoreOptions): Core {
     enabled: (workspace) => (o.smokeTest?.enabled ?? false) && policyOf(workspace).smokeTest,
     ...(o.smokeTest?.timeoutMs === undefined ? {} : { timeoutMs: o.smokeTest.timeoutMs }),
   });
+  const lifetimeOf = (workspace: string) => policyOf(workspace).lifetime;
+  // Built before the dispatcher, which it wakes; it opens requests only once the dispatcher runs (the workflow exists).
+  const lifetimes = new Lifetimes({
+    store,
+    databricks,
+    clock,
+    policy,
+    logger,
+    ...checksum,
+    lifetimeOf,
+    onWork: (work) => {
+      if (work.notices) dispatcher.kick();
+    },
+    expireByPolicy: (holder, action) => workflow.expireByPolicy(holder, action),
+  });
   const dispatcher = new NoticeDispatcher({
     store,
-    // `smoke_test` notices are work for the smoke tester; the rest go to the caller's notifier.
-    notifier: withSmokeTests(o.notifier, smokeTester),
+    // `smoke_test` notices are work for the smoke tester, `lifetime_tag` and `expiry_action` for the lifetimes; the
+    // rest go to the caller's notifier.
+    notifier: withLifetimes(withSmokeTests(o.notifier, smokeTester), lifetimes),
     clock,
     logger,
     owner,
@@ -157,11 +176,12 @@ export function createCore(o: CoreOptions): Core {
   const tracker = new Tracker({
     store,
     databricks,
-    // Reminders after the expiry: a request that expires in this round is not reminded first.
+    // Each round: the undecided requests past their time, then the reminders (a request that expires in this round
+    // is not reminded first), then the endpoint lifetimes due.
     expireDue: async () => {
       const expired = await expiry.expireDue();
       await reminders.sendDue();
-      return expired;
+      return expired + (await lifetimes.sweep());
     },
     ...checksum,
     clock,
@@ -204,12 +224,14 @@ export function createCore(o: CoreOptions): Core {
     onWork: wake,
     policyOf,
     ...checksum,
+    lifetimeOf,
   });
   return {
     workflow,
     tracker,
     dispatcher,
     expiry,
+    lifetimes,
     policyOf,
     async start() {
       await tracker.start();

@@ -3,6 +3,7 @@
  * is not an effect: it follows from the saved state (approved → create or update, creating → reconcile), which the
  * tracker reads from the store.
  */
+import type { ExpiryAction } from "./lifetime.js";
 import type { Reason } from "./request.js";
 import type { SmokeResult } from "./smoke-test.js";
 
@@ -61,4 +62,17 @@ export type Notice =
       readonly type: "reminder";
       readonly kind: "reminder" | "escalation";
       readonly escalationGroup?: string;
-    };
+    }
+  /**
+   * The endpoint goes away at `expiresAt`: the requester is asked to keep it, scale it to zero or delete it, and told
+   * what happens otherwise (`onExpiry`).
+   */
+  | { readonly type: "expiry_notice"; readonly expiresAt: number; readonly onExpiry: ExpiryAction }
+  /** The moment came with no answer, and the policy's `action` is taken (with `notify`: one more notice). */
+  | { readonly type: "endpoint_expired"; readonly action: ExpiryAction }
+  /** Someone kept the endpoint: it now goes away at `expiresAt`. */
+  | { readonly type: "lifetime_kept"; readonly by: string; readonly expiresAt: number }
+  /** Work, not words: write the endpoint's `ptbot_expires_at` tag (at READY, after a keep). */
+  | { readonly type: "lifetime_tag" }
+  /** Work, not words: open the policy's scale-to-zero or delete request of the endpoint (see `byPolicy`). */
+  | { readonly type: "expiry_action"; readonly action: "scale-to-zero" | "delete" };

@@ -3,6 +3,7 @@
  * the workflow and the tracker cause the rest. {@link transition} decides what each one does.
  */
 import type { DeployMode } from "./create-or-update.js";
+import type { ExpiryAction } from "./lifetime.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
 import type { Actor } from "./policy.js";
@@ -133,7 +134,22 @@ export type DeployEvent =
       readonly at: number;
       readonly kind: "reminder" | "escalation";
       readonly escalationGroup?: string;
-    };
+    }
+  /** The lifetime worker found the notice before the endpoint's expiry due: sent once per expiry moment. */
+  | { readonly type: "lifetime_notice"; readonly onExpiry: ExpiryAction }
+  /**
+   * The endpoint's expiry came with no answer: the workspace's `PTBOT_ON_ENDPOINT_EXPIRY` is applied, once. The
+   * actor is the policy (`by.id` is `policy`), never a person.
+   */
+  | {
+      readonly type: "lifetime_expired";
+      readonly action: ExpiryAction;
+      readonly by: { readonly id: "policy" };
+    }
+  /** `Keep 7 more days`, by the requester or an approver. */
+  | { readonly type: "lifetime_kept"; readonly by: Actor }
+  /** A newer deploy of the endpoint became READY, or a delete of it went through (`by`): this lifetime is over. */
+  | { readonly type: "lifetime_ended"; readonly by: string };
 
 export type DeployEventType = DeployEvent["type"];
 
@@ -162,9 +178,14 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "smoke_test_started",
   "smoke_test_finished",
   "reminder_due",
+  "lifetime_notice",
+  "lifetime_expired",
+  "lifetime_kept",
+  "lifetime_ended",
 ];
 
 /** Who caused the event, for the audit log: the person's id, or `"system"`. */
 export function eventActor(event: DeployEvent): string {
+  if (event.type === "lifetime_ended") return "system";
   return "by" in event ? event.by.id : "system";
 }

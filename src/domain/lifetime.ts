@@ -96,3 +96,99 @@ export function lifetimeStep(progress: LifetimeProgress, now: number, policy: Li
   }
   return { due: "nothing", nextAt: progress.expiresAt };
 }
+
+/**
+ * A ready endpoint's lifetime as the request that made it READY keeps it (`DeployRequest.lifetime`): durable, so a
+ * restart or a second replica sees what was sent. The store indexes {@link lifetimeDueAt} to find what is due.
+ */
+export interface EndpointLifetime {
+  readonly expiresAt: number;
+  /** How long before `expiresAt` the notice is due (the workspace's, when the deploy was asked). */
+  readonly noticeMs: number;
+  /** When the notice before the moment was sent (for the current `expiresAt`; a keep clears it). */
+  readonly noticeSentAt?: number;
+  /** When the moment was handled, and with which action: nothing more is due. */
+  readonly expired?: { readonly at: number; readonly action: ExpiryAction };
+  /** The last `Keep 7 more days`: who, and when. */
+  readonly kept?: { readonly by: string; readonly at: number };
+  /**
+   * Set when the lifetime stopped mattering: the endpoint was deleted, or a newer deploy of it became READY (with
+   * its own lifetime, or none). `by` is that request's id.
+   */
+  readonly ended?: { readonly at: number; readonly by: string };
+}
+
+/** The lifetime a deploy READY at `now` starts with: none unless its ask carries a TTL. */
+export function startLifetime(
+  ask: { readonly ttlMs?: number; readonly expiryNoticeMs?: number },
+  now: number,
+): EndpointLifetime | undefined {
+  if (ask.ttlMs === undefined) return undefined;
+  return { expiresAt: now + ask.ttlMs, noticeMs: ask.expiryNoticeMs ?? DEFAULT_LIFETIME_POLICY.noticeMs };
+}
+
+/** The progress {@link lifetimeStep} reads, from the stored lifetime. */
+export function lifetimeProgress(lifetime: EndpointLifetime): LifetimeProgress {
+  return {
+    expiresAt: lifetime.expiresAt,
+    noticeSent: lifetime.noticeSentAt !== undefined,
+    expiryHandled: lifetime.expired !== undefined || lifetime.ended !== undefined,
+  };
+}
+
+/** When the lifetime next needs ptbot (the notice, then the moment); undefined once nothing more is due. */
+export function lifetimeDueAt(lifetime: EndpointLifetime | undefined): number | undefined {
+  if (lifetime === undefined || lifetime.expired !== undefined || lifetime.ended !== undefined)
+    return undefined;
+  return lifetime.noticeSentAt === undefined ? lifetime.expiresAt - lifetime.noticeMs : lifetime.expiresAt;
+}
+
+/**
+ * A deploy's ask with its lifetime filled in when opened: the `--ttl` typed, else the workspace's default, with the
+ * workspace's notice lead. Other kinds, and a deploy with neither, are left as asked.
+ */
+export function askWithLifetime<A extends { readonly ttlMs?: number; readonly expiryNoticeMs?: number }>(
+  ask: A,
+  kind: string,
+  policy: LifetimePolicy,
+): A {
+  if (kind !== "deploy") return ask;
+  const ttlMs = ask.ttlMs ?? policy.defaultTtlMs;
+  if (ttlMs === undefined) return ask;
+  return { ...ask, ttlMs, expiryNoticeMs: policy.noticeMs };
+}
+
+/** The audit log's actor for what the lifetime policy does by itself (never a person's id). */
+export const POLICY_ACTOR = "policy";
+
+/** An endpoint's lifetime in force, and the ready deploy that keeps it. */
+export interface LifetimeInForce {
+  readonly requestId: string;
+  readonly lifetime: EndpointLifetime;
+}
+
+/**
+ * The lifetime in force for an endpoint, from its requests newest first (`RequestStore.findByEndpointName`): the
+ * newest READY deploy's, unless a delete went through since, it has none, or it ended. Scale and rollback requests
+ * are passed over: they keep the lifetime where it is. For readers such as `/pt list` and the Home tab.
+ */
+export function lifetimeInForce(
+  history: readonly {
+    readonly id: string;
+    readonly kind?: string;
+    readonly state: string;
+    readonly lifetime?: EndpointLifetime;
+  }[],
+): LifetimeInForce | undefined {
+  for (const request of history) {
+    const kind = request.kind ?? "deploy";
+    if (kind === "delete" && request.state === "deleted") return undefined;
+    if (kind === "deploy" && request.state === "ready") {
+      const lifetime = request.lifetime;
+      return lifetime === undefined || lifetime.ended !== undefined
+        ? undefined
+        : { requestId: request.id, lifetime };
+    }
+  }
+  return undefined;
+}

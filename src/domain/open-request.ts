@@ -17,6 +17,8 @@ export interface NewDeployRequest {
   readonly channelId: string;
   /** Default `deploy`; a scale, rollback or delete names its endpoint in `ask.endpointName`. */
   readonly kind?: RequestKind;
+  /** ptbot's own request at an endpoint's expiry: approved by the policy once resolved (see `DeployRequest.byPolicy`). */
+  readonly byPolicy?: DeployRequest["byPolicy"];
 }
 
 /**
@@ -59,6 +61,7 @@ export function openRequest(input: NewDeployRequest, ctx: TransitionContext): Tr
     id: input.id,
     // Stored only for the new kinds: a deploy reads as it always did.
     ...(kind === "deploy" ? {} : { kind }),
+    ...(input.byPolicy === undefined ? {} : { byPolicy: input.byPolicy }),
     workspace: input.workspace ?? "default",
     ask: input.ask,
     requester: input.requester,

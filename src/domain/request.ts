@@ -6,6 +6,7 @@
 import type { BreakGlass } from "./break-glass.js";
 import type { DeployMode } from "./create-or-update.js";
 import type { FailureKind } from "./failure-kind.js";
+import type { EndpointLifetime } from "./lifetime.js";
 import type { ModelInfo } from "./model.js";
 import type { Plan } from "./plan.js";
 import type { SmokeTestStep } from "./smoke-test.js";
@@ -112,6 +113,13 @@ export interface DeployAsk {
   readonly adopt?: boolean;
   /** `--break-glass "reason"`: the reason for a change during a freeze (as typed, trimmed). */
   readonly breakGlass?: string;
+  /**
+   * A deploy's lifetime (`--ttl`, else the workspace's default, filled in when the request is opened): the endpoint
+   * should go away this long after it is READY. Absent: it lives until removed.
+   */
+  readonly ttlMs?: number;
+  /** How long before that moment the thread hears of it: the workspace's `PTBOT_EXPIRY_NOTICE_MS` when asked. */
+  readonly expiryNoticeMs?: number;
 }
 
 /** Who asked; Slack-agnostic (the id is a Slack user id in practice). */
@@ -338,6 +346,19 @@ export interface DeployRequest {
   readonly remindedAt?: number;
   /** The query sent once the endpoint is READY (absent until it is claimed, and when smoke tests are off). */
   readonly smokeTest?: SmokeTestStep;
+  /**
+   * A ready deploy's endpoint lifetime (set at READY from `ask.ttlMs`): when it should go away, what was sent. The
+   * lifetime of an endpoint lives on the deploy that made it READY; a later scale or rollback keeps it there, and a
+   * newer deploy or a delete of the endpoint ends it.
+   */
+  readonly lifetime?: EndpointLifetime;
+  /** Opened by ptbot itself at an endpoint's expiry (`PTBOT_ON_ENDPOINT_EXPIRY`): approved by the policy, by no one. */
+  readonly byPolicy?: {
+    /** The ready deploy whose lifetime ran out. */
+    readonly lifetimeOf: string;
+    /** That deploy's card: this request has no card of its own, and its thread notices go to that thread. */
+    readonly thread?: MessageRef;
+  };
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Undecided requests expire here. */

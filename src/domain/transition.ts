@@ -15,6 +15,13 @@ import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
 import { classifyFailure } from "./failure-kind.js";
+import {
+  type EndpointLifetime,
+  keptExpiresAt,
+  lifetimeProgress,
+  lifetimeStep,
+  startLifetime,
+} from "./lifetime.js";
 import { changesNothing } from "./no-op.js";
 import { askViolations, normalizePlan, samePlan, validateDeploySettings } from "./plan.js";
 import {
@@ -63,11 +70,13 @@ export function transition(
         ...(event.adopted === true ? { adopted: true } : {}),
       };
       const kind = requestKind(request);
+      // ptbot's own request at an endpoint's expiry needs nobody's approval: the policy decided it.
+      const decided = request.byPolicy === undefined ? undefined : { state: "approved" as const };
+      const waiting =
+        decided === undefined ? notice({ type: "approval_needed" }) : notice({ type: "approved", by: [] });
       // A delete proposes no plan: the band it carries is the endpoint's own, shown on the card, never checked.
       if (kind === "delete") {
-        return ok(request, now, { ...resolved, state: "awaiting_approval" }, [
-          notice({ type: "approval_needed" }),
-        ]);
+        return ok(request, now, { ...resolved, state: "awaiting_approval", ...decided }, [waiting]);
       }
       const violations = [
         ...askViolations(event.model, request.ask),
@@ -93,9 +102,7 @@ export function transition(
           notice({ type: "unresolvable", reason }),
         ]);
       }
-      return ok(request, now, { ...resolved, state: "awaiting_approval" }, [
-        notice({ type: "approval_needed" }),
-      ]);
+      return ok(request, now, { ...resolved, state: "awaiting_approval", ...decided }, [waiting]);
     }
 
     case "resolution_failed": {
@@ -367,10 +374,18 @@ export function transition(
     case "provisioning_succeeded": {
       if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
       // The smoke test follows the READY notice in the outbox, whatever kind of request became ready.
-      return ok(request, now, { state: "ready", endpoint: event.endpoint }, [
-        notice({ type: "ready" }),
-        notice({ type: "smoke_test" }),
-      ]);
+      // A deploy with a TTL starts its endpoint's lifetime now, and its tag is written after.
+      const lifetime = requestKind(request) === "deploy" ? startLifetime(request.ask, now) : undefined;
+      return ok(
+        request,
+        now,
+        { state: "ready", endpoint: event.endpoint, ...(lifetime === undefined ? {} : { lifetime }) },
+        [
+          notice({ type: "ready" }),
+          notice({ type: "smoke_test" }),
+          ...(lifetime === undefined ? [] : [notice({ type: "lifetime_tag" })]),
+        ],
+      );
     }
 
     case "provisioning_failed": {
@@ -447,6 +462,78 @@ export function transition(
         ok: true,
         request: bump(request, now, { smokeTest: { ...step, result: event.result } }),
         effects: [notice({ type: "smoke_tested", result: event.result })],
+      };
+    }
+
+    case "lifetime_notice":
+    case "lifetime_expired": {
+      const lifetime = request.lifetime;
+      if (request.state !== "ready" || lifetime === undefined) {
+        return reject("invalid_transition", `request ${request.id} has no endpoint lifetime`);
+      }
+      const step = lifetimeStep(lifetimeProgress(lifetime), now, {
+        defaultTtlMs: undefined,
+        noticeMs: lifetime.noticeMs,
+        onExpiry: event.type === "lifetime_notice" ? event.onExpiry : event.action,
+      });
+      if (event.type === "lifetime_notice") {
+        if (step.due !== "notice") return reject("already_reported", "the expiry notice is not due");
+        return {
+          ok: true,
+          request: bump(request, now, { lifetime: { ...lifetime, noticeSentAt: now } }),
+          effects: [
+            notice({ type: "expiry_notice", expiresAt: lifetime.expiresAt, onExpiry: event.onExpiry }),
+          ],
+        };
+      }
+      if (step.due !== "expire") return reject("already_reported", "the endpoint's expiry is not due");
+      const action = event.action;
+      return {
+        ok: true,
+        request: bump(request, now, { lifetime: { ...lifetime, expired: { at: now, action } } }),
+        effects: [
+          notice({ type: "endpoint_expired", action }),
+          ...(action === "notify" ? [] : [notice({ type: "expiry_action", action })]),
+        ],
+      };
+    }
+
+    case "lifetime_kept": {
+      const lifetime = request.lifetime;
+      if (request.state !== "ready" || lifetime === undefined || lifetime.ended !== undefined) {
+        return reject("invalid_transition", `request ${request.id} has no endpoint lifetime to keep`);
+      }
+      if (lifetime.expired !== undefined && lifetime.expired.action !== "notify") {
+        return reject(
+          "already_decided",
+          `the policy already acted on the endpoint (${lifetime.expired.action})`,
+        );
+      }
+      if (event.by.id !== request.requester.id && !isApprover(event.by, policy)) {
+        return reject("not_requester_or_approver", "only the requester or an approver may keep the endpoint");
+      }
+      const expiresAt = keptExpiresAt(lifetime.expiresAt, now);
+      const kept: EndpointLifetime = {
+        expiresAt,
+        noticeMs: lifetime.noticeMs,
+        kept: { by: event.by.id, at: now },
+      };
+      return ok(request, now, { lifetime: kept }, [
+        notice({ type: "lifetime_kept", by: event.by.id, expiresAt }),
+        notice({ type: "lifetime_tag" }),
+      ]);
+    }
+
+    case "lifetime_ended": {
+      const lifetime = request.lifetime;
+      if (lifetime === undefined || lifetime.ended !== undefined) {
+        return reject("already_reported", `request ${request.id} has no running lifetime`);
+      }
+      // Bookkeeping: the endpoint's newer request has its own card.
+      return {
+        ok: true,
+        request: bump(request, now, { lifetime: { ...lifetime, ended: { at: now, by: event.by } } }),
+        effects: [],
       };
     }
   }

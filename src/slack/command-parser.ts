@@ -3,6 +3,7 @@
  * `help` with the problem found), because a slash command must always be answered.
  */
 
+import { parseTtl } from "../domain/lifetime.js";
 import { tokenize } from "./command-tokens.js";
 
 /** Which version of the model to deploy: a number, the highest READY one, or the one an alias points to. */
@@ -19,6 +20,8 @@ export type ParsedCommand =
       readonly scaleToZero: boolean;
       /** `--break-glass "reason"`: a change during a freeze. */
       readonly breakGlass?: string;
+      /** `--ttl 7d`: the endpoint should go away this long after it is READY. */
+      readonly ttlMs?: number;
     }
   /** Flags left out keep the endpoint's current value. */
   | {
@@ -65,6 +68,8 @@ export interface ParseProblem {
     /** A value a flag does not take: `--scale-to-zero=maybe`, `--no-scale-to-zero=true`. */
     | "invalid_flag_value"
     | "invalid_multiple"
+    /** `--ttl` with something other than a whole number and `m`, `h` or `d`, or out of range. */
+    | "invalid_ttl"
     /** `--max 0`: an endpoint that can never serve. */
     | "max_zero"
     | "unexpected_argument"
@@ -85,10 +90,10 @@ export interface ParseProblem {
 /** The subcommands that take options, and which ones. */
 export type FlagCommand = "deploy" | "scale" | "rollback" | "delete";
 
-type FlagKey = "name" | "min" | "max" | "scaleToZero" | "adopt" | "breakGlass";
+type FlagKey = "name" | "min" | "max" | "scaleToZero" | "adopt" | "breakGlass" | "ttl";
 
 const FLAGS_OF: Record<FlagCommand, readonly FlagKey[]> = {
-  deploy: ["name", "min", "max", "scaleToZero", "breakGlass"],
+  deploy: ["name", "min", "max", "scaleToZero", "breakGlass", "ttl"],
   scale: ["min", "max", "scaleToZero", "adopt", "breakGlass"],
   rollback: ["adopt", "breakGlass"],
   delete: ["adopt", "breakGlass"],
@@ -129,6 +134,7 @@ interface Flags {
   scaleToZero?: boolean;
   adopt?: boolean;
   breakGlass?: string;
+  ttlMs?: number;
 }
 
 /** The words and the options of a subcommand's arguments, or the problem found. */
@@ -189,6 +195,16 @@ function parseArgs(
       flags.breakGlass = reason;
       continue;
     }
+    if (flag === "--ttl") {
+      if (!allowed.includes("ttl")) return unknown(raw);
+      if (flags.ttlMs !== undefined) return problem("repeated_flag", flag);
+      const value = inline ?? args[++i];
+      if (value === undefined || value === "") return problem("missing_flag_value", flag);
+      const ttl = parseTtl(value);
+      if (!ttl.ok) return problem("invalid_ttl", `${flag} ${value}`);
+      flags.ttlMs = ttl.ttlMs;
+      continue;
+    }
     if (flag !== "--name" && flag !== "--min" && flag !== "--max") return unknown(raw);
     const key = flag === "--name" ? "name" : flag === "--min" ? "min" : "max";
     if (!allowed.includes(key)) return unknown(raw);
@@ -234,6 +250,7 @@ function parseDeploy(args: readonly string[]): ParsedCommand {
     ...(flags.min === undefined ? {} : { min: flags.min }),
     ...(flags.max === undefined ? {} : { max: flags.max }),
     ...(flags.breakGlass === undefined ? {} : { breakGlass: flags.breakGlass }),
+    ...(flags.ttlMs === undefined ? {} : { ttlMs: flags.ttlMs }),
   };
 }
 

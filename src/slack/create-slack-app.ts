@@ -23,6 +23,7 @@ import * as deleteAction from "./listeners/delete-action.js";
 import * as deleteSubmit from "./listeners/delete-submit.js";
 import type { AckKind, ListenerDeps } from "./listeners/deps.js";
 import * as exportAction from "./listeners/export-action.js";
+import * as lifetimeAction from "./listeners/lifetime-action.js";
 import * as ptCommand from "./listeners/pt-command.js";
 import * as rejectAction from "./listeners/reject-action.js";
 import * as retryAction from "./listeners/retry-action.js";
@@ -141,6 +142,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     deleteSubmit,
     exportAction,
     retryAction,
+    lifetimeAction,
   ]) {
     listener.register(app, deps);
   }

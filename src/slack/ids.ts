@@ -21,6 +21,12 @@ export const ACTIONS = {
   export: "ptbot_export",
   /** On a failure notice in the thread: a new request with the same settings. */
   retry: "ptbot_retry",
+  /** On an expiry notice in the thread (value: the ready deploy's id): the endpoint lives 7 more days. */
+  keep: "ptbot_keep",
+  /** On an expiry notice: a scale-to-zero request of the endpoint, with its own approval card. */
+  expiryScale: "ptbot_expiry_scale",
+  /** On an expiry notice: a delete request of the endpoint, with its own approval card. */
+  expiryDelete: "ptbot_expiry_delete",
 } as const;
 
 /** A card button's value: `<request id>`, or on the Approve button `<request id>@<revision>`. */
@@ -41,6 +47,8 @@ export const CARD_BLOCKS = {
 export const THREAD_BLOCKS = {
   /** The Try again button of a failure notice. */
   retry: "ptbot_thread_retry",
+  /** The Keep, Scale to zero and Delete buttons of an expiry notice. */
+  expiry: "ptbot_thread_expiry",
 } as const;
 
 /** The adjust modal's `callback_id`; its `private_metadata` is the request id. */

@@ -363,7 +363,7 @@ export function parseProblemText(problem: ParseProblem): string {
       if (problem.command === "rollback" || problem.command === "delete") {
         return `I don't know the option ${what} for \`/pt ${problem.command}\`. Its options are \`--adopt\` and \`--break-glass "reason"\`.`;
       }
-      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\`, \`--scale-to-zero\` (or \`--no-scale-to-zero\`) and \`--break-glass "reason"\`.`;
+      return `I don't know the option ${what}. The options are \`--name\`, \`--min\`, \`--max\`, \`--scale-to-zero\` (or \`--no-scale-to-zero\`), \`--ttl\` and \`--break-glass "reason"\`.`;
     case "missing_flag_value":
       return `${what} needs a value, e.g. \`--max 4\`.`;
     case "repeated_flag":
@@ -374,6 +374,8 @@ export function parseProblemText(problem: ParseProblem): string {
       return `${what}: an endpoint with \`--max 0\` could never serve a request. \`--max\` is at least 1; to let it scale down when idle, use \`--min 0 --scale-to-zero\`.`;
     case "too_long":
       return `That command is ${problem.detail ?? "too many"} characters long; I read commands of at most ${formatCount(MAX_COMMAND_LENGTH)} characters, so I did nothing. Shorten it (an endpoint name is at most 63 characters).`;
+    case "invalid_ttl":
+      return `${what}: \`--ttl\` takes a whole number and a unit, \`m\`, \`h\` or \`d\`, from \`10m\` to \`366d\`, e.g. \`--ttl 7d\`.`;
     case "invalid_multiple":
       return `${what}: \`--min\` and \`--max\` take whole multiples of the model's chunk, e.g. \`--max 4\`.`;
     case "unexpected_argument":
@@ -602,4 +604,27 @@ export function failureAdviceText(kind: FailureKind): string {
 /** Try again on something that is not a failed request with settings to repeat (or no longer exists). */
 export function retryRefusedText(): string {
   return "Only a failed request can be tried again, and this one is not (or no longer exists). Run `/pt deploy` to ask anew.";
+}
+
+/** Keep 7 more days went through: the new moment, privately to who clicked (the thread hears it too). */
+export function keptText(request: DeployRequest): string {
+  const at = request.lifetime?.expiresAt;
+  const endpoint = code(request.endpointName ?? "the endpoint");
+  return at === undefined ? `Kept ${endpoint}.` : `Kept ${endpoint}: it now goes away ${slackDate(at)}.`;
+}
+
+/** Keep 7 more days refused: not the requester or an approver, or nothing left to keep. */
+export function keepRefusedText(
+  rejection: Rejection,
+  request: DeployRequest | undefined,
+  policy: ApprovalPolicy,
+): string {
+  if (rejection.code === "not_requester_or_approver") {
+    return `Only the requester or an approver can keep this endpoint (${approversText(policy)}).`;
+  }
+  if (rejection.code === "already_decided") {
+    return "The workspace's policy already acted on this endpoint at its expiry, so there is nothing to keep. Deploy it again if it is still needed.";
+  }
+  const name = request?.endpointName;
+  return `There is no lifetime to keep on ${name === undefined ? "this request" : code(name)} any more: a newer request of the endpoint replaced it, or it was deleted.`;
 }

@@ -65,9 +65,11 @@ export class SlackNotifier implements Notifier {
     notice: Notice,
     delivery?: NoticeDelivery,
   ): Promise<DeliveryOutcome | undefined> {
-    const card = request.message;
+    // ptbot's own request at an endpoint's expiry has no card: its thread notices go to the expired deploy's thread.
+    const card = request.message ?? request.byPolicy?.thread;
     // No card yet: the requester heard the outcome ephemerally, and the card will be posted from the saved request.
     if (card === undefined || notice.type === "approval_needed") return undefined;
+    if (notice.type === "card_changed" && request.message === undefined) return undefined;
     const log = this.#o.logger.child({ requestId: request.id, notice: notice.type });
     try {
       if (notice.type === "card_changed") return await this.#updateCard(request, card, log);
@@ -145,7 +147,7 @@ export class SlackNotifier implements Notifier {
    * the same way and goes to the requester, or, without the scope, goes out as it did before the check existed.
    */
   async #inThread(request: DeployRequest, delivery: NoticeDelivery, log: Logger): Promise<boolean> {
-    const card = request.message;
+    const card = request.message ?? request.byPolicy?.thread;
     if (card === undefined) return false;
     try {
       return await isNoticeInThread(this.#o.client, {

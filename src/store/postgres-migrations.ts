@@ -102,6 +102,16 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // The checksum of the policy each change was judged by (issue 14); rows written before it have none.
     sql: "ALTER TABLE audit_log ADD COLUMN policy_checksum TEXT;",
   },
+  {
+    version: 4,
+    name: "endpoint lifetimes",
+    // When a ready deploy's endpoint lifetime next needs ptbot (its notice, then its expiry); null once nothing is
+    // due. Requests stored before lifetimes existed have none.
+    sql: `
+      ALTER TABLE requests ADD COLUMN lifetime_due_at BIGINT;
+      CREATE INDEX requests_by_lifetime_due ON requests (lifetime_due_at) WHERE lifetime_due_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -5,23 +5,25 @@
  */
 
 const REQUEST_COLUMNS = `id, state, version, workspace, endpoint_name, held_endpoint_name, channel_id,
-  message_channel_id, message_ts, created_at, updated_at, expires_at, body`;
+  message_channel_id, message_ts, created_at, updated_at, expires_at, body, lifetime_due_at`;
 
 export const SQL = {
   get: "SELECT body FROM requests WHERE id = $1",
   // Locks the row for the rest of the transaction: a second saver of the same version waits, then finds none.
   getForVersion: "SELECT body FROM requests WHERE id = $1 AND version = $2 FOR UPDATE",
   insert: `INSERT INTO requests (${REQUEST_COLUMNS})
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
     ON CONFLICT (id) DO NOTHING`,
   update: `UPDATE requests SET state = $2, version = $3, workspace = $4, endpoint_name = $5,
       held_endpoint_name = $6, channel_id = $7, message_channel_id = $8, message_ts = $9, updated_at = $10,
-      expires_at = $11, body = $12
-    WHERE id = $1 AND version = $13`,
+      expires_at = $11, body = $12, lifetime_due_at = $13
+    WHERE id = $1 AND version = $14`,
   byStates: "SELECT body FROM requests WHERE state = ANY($1::text[]) ORDER BY created_at, id LIMIT $2",
   expired: `SELECT body FROM requests
     WHERE state IN ('resolving', 'awaiting_approval') AND expires_at <= $1
     ORDER BY expires_at, id LIMIT $2`,
+  lifetimesDue: `SELECT body FROM requests WHERE lifetime_due_at <= $1
+    ORDER BY lifetime_due_at, id LIMIT $2`,
   countByState: "SELECT state, COUNT(*)::int AS n FROM requests GROUP BY state",
   byEndpoint: `SELECT body FROM requests WHERE workspace = $1 AND endpoint_name = $2
     ORDER BY created_at DESC, id DESC LIMIT $3`,

@@ -11,6 +11,7 @@
  */
 import pg from "pg";
 import type { Notice } from "../domain/effects.js";
+import { lifetimeDueAt } from "../domain/lifetime.js";
 import type { DeployRequest, DeployState } from "../domain/request.js";
 import { heldEndpointName } from "../domain/request.js";
 import { createLogger, type Logger } from "../logger.js";
@@ -153,6 +154,10 @@ export class PostgresStore implements Store {
 
   async listExpired(now: number, options: { readonly limit?: number } = {}): Promise<DeployRequest[]> {
     return bodies(await this.#query(SQL.expired, [now, options.limit ?? null]));
+  }
+
+  async listLifetimesDue(now: number, options: { readonly limit?: number } = {}): Promise<DeployRequest[]> {
+    return bodies(await this.#query(SQL.lifetimesDue, [now, options.limit ?? null]));
   }
 
   async countByState(): Promise<Partial<Record<DeployState, number>>> {
@@ -345,7 +350,7 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-/** The request's columns in the order of `SQL.update`'s first twelve parameters (`SQL.insert` adds `created_at`). */
+/** The request's columns in the order of `SQL.update`'s first thirteen parameters (`SQL.insert` adds `created_at`). */
 function indexedColumns(request: DeployRequest): unknown[] {
   return [
     request.id,
@@ -360,6 +365,7 @@ function indexedColumns(request: DeployRequest): unknown[] {
     request.updatedAt,
     request.expiresAt,
     JSON.stringify(request),
+    lifetimeDueAt(request.lifetime) ?? null,
   ];
 }
 

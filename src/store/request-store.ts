@@ -45,6 +45,12 @@ export interface RequestStore {
    */
   listExpired(now: number, options?: { readonly limit?: number }): Promise<DeployRequest[]>;
 
+  /**
+   * Ready deploys whose endpoint lifetime needs ptbot at or before `now` (its notice, or its expiry: `lifetimeDueAt`
+   * of the stored `lifetime`), soonest first: what the lifetime worker acts on, without reading every ready request.
+   */
+  listLifetimesDue(now: number, options?: { readonly limit?: number }): Promise<DeployRequest[]>;
+
   /** How many requests are in each state (states with none may be absent). */
   countByState(): Promise<Partial<Record<DeployState, number>>>;
 

@@ -125,6 +125,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // The checksum of the policy each change was judged by (issue 14); rows written before it have none.
     sql: "ALTER TABLE audit_log ADD COLUMN policy_checksum TEXT;",
   },
+  {
+    version: 8,
+    name: "endpoint lifetimes",
+    // When a ready deploy's endpoint lifetime next needs ptbot (its notice, then its expiry); null once nothing is
+    // due. Requests stored before lifetimes existed have none.
+    sql: `
+      ALTER TABLE requests ADD COLUMN lifetime_due_at INTEGER;
+      CREATE INDEX requests_by_lifetime_due ON requests (lifetime_due_at) WHERE lifetime_due_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import type { Notice } from "../domain/effects.js";
+import { lifetimeDueAt } from "../domain/lifetime.js";
 import type { DeployRequest, DeployState } from "../domain/request.js";
 import { heldEndpointName } from "../domain/request.js";
 import type { AuditEntry, AuditInput } from "./audit-log.js";
@@ -118,6 +119,10 @@ export class SqliteStore implements Store {
 
   async listExpired(now: number, options: { readonly limit?: number } = {}): Promise<DeployRequest[]> {
     return this.#sql.expired.all(now, options.limit ?? -1).map(requestOf);
+  }
+
+  async listLifetimesDue(now: number, options: { readonly limit?: number } = {}): Promise<DeployRequest[]> {
+    return this.#sql.lifetimesDue.all(now, options.limit ?? -1).map(requestOf);
   }
 
   async countByState(): Promise<Partial<Record<DeployState, number>>> {
@@ -318,6 +323,7 @@ function indexedColumns(request: DeployRequest) {
     updated_at: request.updatedAt,
     expires_at: request.expiresAt,
     body: JSON.stringify(request),
+    lifetime_due_at: lifetimeDueAt(request.lifetime) ?? null,
   };
 }
 
@@ -337,12 +343,13 @@ function prepareStatements(db: DatabaseSync) {
     getForVersion: p("SELECT body FROM requests WHERE id = ? AND version = ?"),
     insert:
       p(`INSERT INTO requests (id, state, version, workspace, endpoint_name, held_endpoint_name, channel_id,
-        message_channel_id, message_ts, created_at, updated_at, expires_at, body)
+        message_channel_id, message_ts, created_at, updated_at, expires_at, body, lifetime_due_at)
       VALUES (:id, :state, :version, :workspace, :endpoint_name, :held_endpoint_name, :channel_id,
-        :message_channel_id, :message_ts, :created_at, :updated_at, :expires_at, :body)`),
+        :message_channel_id, :message_ts, :created_at, :updated_at, :expires_at, :body, :lifetime_due_at)`),
     update: p(`UPDATE requests SET state = :state, version = :version, workspace = :workspace,
         endpoint_name = :endpoint_name, held_endpoint_name = :held_endpoint_name, channel_id = :channel_id, message_channel_id = :message_channel_id,
-        message_ts = :message_ts, updated_at = :updated_at, expires_at = :expires_at, body = :body
+        message_ts = :message_ts, updated_at = :updated_at, expires_at = :expires_at, body = :body,
+        lifetime_due_at = :lifetime_due_at
       WHERE id = :id AND version = :expected_version`),
     byStates: p(`SELECT body FROM requests WHERE state IN (SELECT value FROM json_each(?))
       ORDER BY created_at, id LIMIT ?`),
@@ -350,6 +357,8 @@ function prepareStatements(db: DatabaseSync) {
       WHERE state IN ('resolving', 'awaiting_approval') AND expires_at <= ?
       ORDER BY expires_at, id LIMIT ?`),
     holder: p("SELECT body FROM requests WHERE workspace = ? AND held_endpoint_name = ?"),
+    lifetimesDue: p(`SELECT body FROM requests WHERE lifetime_due_at <= ?
+      ORDER BY lifetime_due_at, id LIMIT ?`),
     due: p(`SELECT id, body FROM requests
       WHERE state IN (SELECT value FROM json_each(:states))
         AND (lease_until IS NULL OR lease_until <= :now)

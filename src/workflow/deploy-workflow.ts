@@ -3,6 +3,7 @@ import {
   type Actor,
   type ApprovalPolicy,
   type ApproverDirectory,
+  askWithLifetime,
   breakGlassQuorum,
   breakGlassReason,
   canApprove,
@@ -15,6 +16,7 @@ import {
   freezeAllowsRequest,
   freezeAt,
   holderOf,
+  type LifetimePolicy,
   type MessageRef,
   type Notice,
   nameConflict,
@@ -22,6 +24,7 @@ import {
   needsGroupLookup,
   openRequest,
   type Plan,
+  POLICY_ACTOR,
   type PolicyOf,
   type Rejection,
   type Requester,
@@ -31,7 +34,7 @@ import {
   transition,
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
-import { EndpointNameHeldError, type RequestStore } from "../store/request-store.js";
+import { EndpointNameHeldError, RequestExistsError, type RequestStore } from "../store/request-store.js";
 import { type Applied, applyAndSignal, type EventFor, noticesOf, type WorkSignal } from "./apply-event.js";
 import { toExistingEndpoint } from "./endpoint-views.js";
 import { checksumOf } from "./policy-checksum.js";
@@ -53,6 +56,8 @@ export interface DeployWorkflowDeps {
   readonly policyOf?: PolicyOf;
   /** The policy's checksum, recorded with each audit row (`config.policyChecksum`). */
   readonly policyChecksum?: string;
+  /** Each workspace's lifetime rules: a deploy's TTL default and notice lead. Default: none (no lifetimes). */
+  readonly lifetimeOf?: (workspace: string) => LifetimePolicy;
 }
 
 export interface DeployInput {
@@ -61,6 +66,10 @@ export interface DeployInput {
   readonly channelId: string;
   /** Default `deploy`. A scale, rollback or delete names its endpoint (`ask.endpointName`) and no model. */
   readonly kind?: RequestKind;
+  /** The request's id; default a new one. ptbot's own requests at expiry have one per lifetime, so a retry finds it. */
+  readonly id?: string;
+  /** ptbot's own request at an endpoint's expiry (see `DeployRequest.byPolicy`). */
+  readonly byPolicy?: DeployRequest["byPolicy"];
 }
 
 export interface Adjustment {
@@ -113,9 +122,13 @@ export class DeployWorkflow {
   async request(input: DeployInput): Promise<Applied> {
     const { clock, policy, logger } = this.#deps;
     const now = clock.now();
-    const first = openRequest({ id: this.#deps.newId(), ...input }, { now, policy });
+    const first = this.#withLifetime(
+      openRequest({ ...input, id: input.id ?? this.#deps.newId() }, { now, policy }),
+    );
     if (!first.ok) return first;
-    const opened = this.#freezeGate(first.request, now);
+    // The policy's own expiry action was settled when the endpoint's lifetime was approved: a freeze does not hold
+    // it back (see the README).
+    const opened = first.request.byPolicy === undefined ? this.#freezeGate(first.request, now) : first;
     if (!opened.ok) {
       logger.info({ workspace: first.request.workspace }, "request refused: workspace frozen");
       return opened;
@@ -177,12 +190,8 @@ export class DeployWorkflow {
     notices: readonly Notice[],
   ): Promise<Extract<Applied, { ok: true }> | undefined> {
     const { store, clock, policy } = this.#deps;
-    const audit = {
-      actor: request.requester.id,
-      action: "opened",
-      at: request.createdAt,
-      ...checksumOf(this.#deps),
-    };
+    const actor = request.byPolicy === undefined ? request.requester.id : POLICY_ACTOR;
+    const audit = { actor, action: "opened", at: request.createdAt, ...checksumOf(this.#deps) };
     for (let attempt = 1; ; attempt++) {
       try {
         await store.insert(request, audit, notices);
@@ -378,6 +387,63 @@ export class DeployWorkflow {
 
   get(id: string): Promise<DeployRequest | undefined> {
     return this.#deps.store.get(id);
+  }
+
+  /** A new deploy's ask with its workspace's lifetime filled in (`askWithLifetime`). */
+  #withLifetime(opened: ReturnType<typeof openRequest>): ReturnType<typeof openRequest> {
+    const { lifetimeOf } = this.#deps;
+    if (!opened.ok || lifetimeOf === undefined) return opened;
+    const { request } = opened;
+    const ask = askWithLifetime(request.ask, requestKind(request), lifetimeOf(request.workspace));
+    return { ...opened, request: { ...request, ask } };
+  }
+
+  /** `Keep 7 more days` on an expiry notice: by the requester or an approver, audited with who (and re-tagged). */
+  async keep(id: string, userId: string): Promise<Applied> {
+    const current = await this.#deps.store.get(id);
+    const by = current?.requester.id === userId ? { id: userId, groups: [] } : await this.#actor(userId);
+    return this.#apply(id, { type: "lifetime_kept", by });
+  }
+
+  /**
+   * ptbot's own scale-to-zero or delete of the endpoint whose lifetime `holder` kept, at its expiry: a request of
+   * that kind through the usual path, approved by the policy (audited as `policy`), its notices in `holder`'s
+   * thread. One per lifetime moment (its id says which), so a retried delivery finds it instead of opening another.
+   */
+  async expireByPolicy(holder: DeployRequest, action: "scale-to-zero" | "delete"): Promise<Applied> {
+    const expiresAt = holder.lifetime?.expiresAt ?? 0;
+    const id = `${holder.id}.expiry.${expiresAt}`;
+    const existing = await this.#deps.store.get(id);
+    if (existing !== undefined) {
+      if (existing.state !== "resolving") return { ok: true, request: existing, effects: [] };
+      // Opened by a delivery that stopped before resolving it: the outbox hands this work to one deliverer at a time,
+      // so nobody else is resolving it now.
+      return this.#holding(id, await resolveChange(this.#deps, existing));
+    }
+    const endpointName = holder.endpointName ?? holder.ask.endpointName ?? "";
+    try {
+      return await this.request({
+        id,
+        kind: action === "delete" ? "delete" : "scale",
+        ask: {
+          model: "",
+          version: "latest",
+          endpointName,
+          ...(action === "delete" ? {} : { scaleToZero: true }),
+        },
+        requester: holder.requester,
+        channelId: holder.channelId,
+        byPolicy: {
+          lifetimeOf: holder.id,
+          ...(holder.message === undefined ? {} : { thread: holder.message }),
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof RequestExistsError)) throw error;
+      const stored = await this.#deps.store.get(id);
+      if (stored === undefined) throw error;
+      return { ok: true, request: stored, effects: [] };
+    }
   }
 
   /** The person as the domain judges them: their id and the approver groups they belong to (looked up, cached). */

@@ -92,6 +92,13 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     event: { type: "smoke_test_finished", result: { outcome: "skipped" } },
     now: NOW,
   },
+  lifetime_notice: { event: { type: "lifetime_notice", onExpiry: "notify" }, now: NOW },
+  lifetime_expired: {
+    event: { type: "lifetime_expired", action: "delete", by: { id: "policy" } },
+    now: NOW,
+  },
+  lifetime_kept: { event: { type: "lifetime_kept", by: { id: requester.id, groups: [] } }, now: NOW },
+  lifetime_ended: { event: { type: "lifetime_ended", by: "req-2" }, now: NOW },
 };
 
 type Cell = string | { to: DeployState; effects: string[] };
@@ -100,6 +107,7 @@ const I = "invalid_transition";
 const AA = "already_approved";
 const AD = "already_decided";
 const EX = "expired";
+const RR = "already_reported";
 const CARD = "notify:card_changed";
 
 // Columns, in DEPLOY_STATES order:
@@ -206,6 +214,11 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   // Only after smoke_test_started (see transition.test.ts): a fresh ready request was never started.
   smoke_test_finished: [I, I, I, I, I, I, I, I, I, I, I, I, I],
   reminder_due: [I, to("awaiting_approval", "notify:reminder"), I, I, I, I, I, I, I, I, I, I, I],
+  // Only for a ready deploy with a lifetime (see lifetime-transition.test.ts): these requests have none.
+  lifetime_notice: [I, I, I, I, I, I, I, I, I, I, I, I, I],
+  lifetime_expired: [I, I, I, I, I, I, I, I, I, I, I, I, I],
+  lifetime_kept: [I, I, I, I, I, I, I, I, I, I, I, I, I],
+  lifetime_ended: [RR, RR, RR, RR, RR, RR, RR, RR, RR, RR, RR, RR, RR],
   deleted: [I, I, I, I, I, I, I, I, I, I, I, to("deleted", CARD, "notify:deleted"), I],
 };
 

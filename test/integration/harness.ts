@@ -115,6 +115,12 @@ export interface Harness {
   answer(text: string, user?: string, channel?: string): Promise<string>;
   /** The thread replies' texts, oldest first. */
   replies(card: StoredMessage): string[];
+  /**
+   * Stops ptbot and starts it again on the same configuration, clock and emulators (a restart: with a database file
+   * or PostgreSQL, the state carries over; `:memory:` starts empty), on the same port. `running` is the new one
+   * afterwards.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -166,6 +172,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   options.beforeStart?.(slack);
   const { logger, lines } = memoryLogger("info");
   let running: RunningPtbot;
+  let start: (port?: number) => Promise<RunningPtbot>;
   try {
     const config = loadConfig({
       PORT: "0",
@@ -188,13 +195,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...options.env,
     });
     const wrap = options.wrapStore;
-    running = await startPtbot({
-      config,
-      logger,
-      clock,
-      owner: "integration",
-      ...(wrap === undefined ? {} : { openStore: async (db, log) => wrap(await openStore(db, log)) }),
-    });
+    start = (port?: number) =>
+      startPtbot({
+        config: port === undefined ? config : { ...config, port },
+        logger,
+        clock,
+        owner: "integration",
+        ...(wrap === undefined ? {} : { openStore: async (db, log) => wrap(await openStore(db, log)) }),
+      });
+    running = await start();
   } catch (error) {
     await Promise.all([slack.close(), dbx.close()]);
     throw error;
@@ -220,7 +229,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     slack,
     dbx,
-    running,
+    get running() {
+      return running;
+    },
     driver,
     clock,
     logs: lines,
@@ -261,6 +272,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         .thread(card.channel, card.ts)
         .slice(1)
         .map((m) => m.text);
+    },
+    async restart() {
+      // The same port, so Slack's driver keeps reaching the app at the URL it was given.
+      const port = running.port;
+      await running.stop();
+      running = await start(port);
     },
     async close() {
       await running.stop();

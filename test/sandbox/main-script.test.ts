@@ -126,6 +126,33 @@ describe("the sandbox reading a script", () => {
     }
   });
 
+  it("deploys with --ttl: the card shows the lifetime, the expiry notice comes, and Keep 7 more days moves it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ptbot-sandbox-test-"));
+    // A TTL shorter than the notice lead (a day): the notice is due as soon as the endpoint is READY.
+    const { code, stdout, stderr } = await runSandbox(
+      ["--provisioning-ms", "1500", "--db", join(dir, "s.db")],
+      "/pt deploy ml.llm-catalog.llama-13b 3 --ttl 10m\n:as grace\n:click approve\n:wait\n:as ada\n:click keep\n",
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const order = [
+      "⏳ Lifetime: 10 min after it is READY",
+      "READY",
+      "⏳ Lifetime: goes away",
+      "⏰ @ada: `llama-13b-3` is due to go away",
+      "[k] Keep 7 more days  [s] Scale to zero  [d] Delete",
+      "» ada: :click keep",
+      "(kept by @ada)",
+      "📌 @ada kept `llama-13b-3`",
+    ];
+    let at = 0;
+    for (const expected of order) {
+      const found = stdout.indexOf(expected, at);
+      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
+      at = found;
+    }
+  });
+
   it("with --replicas 2 on an embedded PostgreSQL, says which replica answered, kills the approval's replica, and still reaches READY", async () => {
     const { code, stdout, stderr } = await runSandbox(
       ["--provisioning-ms", "1500", "--replicas", "2"],

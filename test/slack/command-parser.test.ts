@@ -111,6 +111,28 @@ describe("parseCommand", () => {
     expect(parseCommand(text)).toEqual({ kind: "help", problem: { code, detail } });
   });
 
+  it("reads --ttl on a deploy (m, h, d; 10m to 366d), once, and refuses it elsewhere", () => {
+    expect(parseCommand("deploy ml.llm-catalog.llama-13b 3 --ttl 7d")).toMatchObject({
+      kind: "deploy",
+      ttlMs: 7 * 86_400_000,
+    });
+    expect(parseCommand("deploy ml.llm-catalog.llama-13b --ttl=30m")).toMatchObject({ ttlMs: 30 * 60_000 });
+    expect(parseCommand("deploy ml.llm-catalog.llama-13b 3")).not.toHaveProperty("ttlMs");
+    for (const bad of ["7w", "5m", "367d", "x"]) {
+      expect(parseCommand(`deploy ml.llm-catalog.llama-13b --ttl ${bad}`)).toMatchObject({
+        kind: "help",
+        problem: { code: "invalid_ttl" },
+      });
+    }
+    expect(parseCommand("deploy ml.llm-catalog.llama-13b --ttl")).toMatchObject({
+      problem: { code: "missing_flag_value" },
+    });
+    expect(parseCommand("deploy ml.llm-catalog.llama-13b --ttl 1d --ttl 2d")).toMatchObject({
+      problem: { code: "repeated_flag" },
+    });
+    expect(parseCommand("scale llama-13b-3 --ttl 1d")).toMatchObject({ problem: { code: "unknown_flag" } });
+  });
+
   it("refuses a command longer than it accepts as too long, saying how long, instead of cutting it", () => {
     const text = `deploy a.b.c --name ${"n".repeat(10_000)}`;
     expect(parseCommand(text)).toEqual({

@@ -53,6 +53,8 @@ export function deployCard(request: DeployRequest, ctx: CardContext): SlackMessa
   blocks.push(fields(detailFields(request, ctx)));
   const change = changeLine(request);
   if (change !== undefined) blocks.push(section(change));
+  const lifetime = lifetimeLine(request);
+  if (lifetime !== undefined) blocks.push(section(lifetime));
   if (request.state === "awaiting_approval") blocks.push(actions(request));
   blocks.push(context([`Request ${code(request.id)}`]));
   return message(fallback(request), blocks);
@@ -156,6 +158,30 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
     case "unresolvable":
       return `⚠️ *Could not be resolved.* ${request.reason === undefined ? "" : reasonText(request.reason, request)}`;
   }
+}
+
+/**
+ * A deploy's lifetime (`--ttl`, or the workspace's default): before READY, how long after READY the endpoint goes
+ * away; from READY on, the date (kept up to date by a keep).
+ */
+function lifetimeLine(request: DeployRequest): string | undefined {
+  const lifetime = request.lifetime;
+  if (lifetime !== undefined) {
+    if (lifetime.ended !== undefined) return undefined;
+    const kept = lifetime.kept === undefined ? "" : ` (kept by ${mention(lifetime.kept.by)})`;
+    return `⏳ *Lifetime*: goes away ${slackDate(lifetime.expiresAt)}${kept}`;
+  }
+  const ttl = request.ask.ttlMs;
+  if (ttl === undefined || requestKind(request) !== "deploy") return undefined;
+  if (request.state === "ready") return undefined;
+  return `⏳ *Lifetime*: ${ttlText(ttl)} after it is READY (about ${slackDate(request.updatedAt + ttl)})`;
+}
+
+/** A TTL as typed: "7 days", "12 h", "30 min". */
+function ttlText(ms: number): string {
+  const days = ms / 86_400_000;
+  if (Number.isInteger(days)) return days === 1 ? "1 day" : `${days} days`;
+  return formatDuration(ms);
 }
 
 function detailFields(request: DeployRequest, ctx: CardContext): string[] {

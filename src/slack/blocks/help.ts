@@ -24,7 +24,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
     section(
       [
         "*ptbot deploys Databricks provisioned-throughput endpoints, with an approval.*",
-        `\`${COMMAND} deploy <catalog.schema.model>[@alias] [version] [--name NAME] [--min N] [--max N] [--scale-to-zero]\``,
+        `\`${COMMAND} deploy <catalog.schema.model>[@alias] [version] [--name NAME] [--min N] [--max N] [--scale-to-zero] [--ttl 7d]\``,
         "    propose a deploy; an approver confirms it on the card I post here",
         `\`${COMMAND} scale <endpoint> [--min N] [--max N] [--scale-to-zero | --no-scale-to-zero] [--adopt]\`    change an endpoint's band (options left out keep their value), with an approval`,
         `\`${COMMAND} rollback <endpoint> [--adopt]\`    put back the config ptbot applied before the current one, with an approval`,
@@ -42,6 +42,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         "*Examples*",
         `\`${COMMAND} deploy ml.llm-catalog.llama-13b 3\``,
         `\`${COMMAND} deploy ml.llm-catalog.llama-13b@champion --max 4\``,
+        `\`${COMMAND} deploy ml.llm-catalog.llama-13b 3 --ttl 7d\``,
         `\`${COMMAND} deploy system.ai.meta_llama_v3_1_8b_instruct --min 0 --max 2 --scale-to-zero --name llama-8b-dev\``,
         `\`${COMMAND} scale llama-13b-3 --max 5\``,
         `\`${COMMAND} status llama-13b-3\``,
@@ -56,7 +57,9 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         " No version means the latest READY one. Model-unit models are sized by `--max` alone." +
         " `--scale-to-zero=false` (or `--no-scale-to-zero`) keeps scale to zero off; every option takes" +
         " `--option value` or `--option=value`, once. Scale, rollback and delete change only endpoints ptbot" +
-        " created, unless `--adopt` says to take over one it did not (ptbot manages it from then on).",
+        " created, unless `--adopt` says to take over one it did not (ptbot manages it from then on)." +
+        " `--ttl` (`30m`, `12h`, `7d`) says how long after READY the endpoint should go away: before then, its" +
+        " thread asks whether to keep it, scale it to zero or delete it.",
     ]),
   );
   const text = lead === undefined ? "How to use /pt" : `${lead} See /pt help for usage.`;

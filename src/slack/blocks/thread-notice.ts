@@ -3,7 +3,7 @@
  * hear about it. The card itself is re-rendered separately (`card_changed`).
  */
 import type { types } from "@slack/bolt";
-import type { DeployRequest, Notice } from "../../domain/index.js";
+import type { DeployRequest, ExpiryAction, Notice } from "../../domain/index.js";
 import { approvalStatus, isResolved, requestKind, retryAsk } from "../../domain/index.js";
 import { ACTIONS, THREAD_BLOCKS } from "../ids.js";
 import { approversText, failureAdviceText, reasonText } from "../messages.js";
@@ -37,9 +37,19 @@ export function threadNotice(
   switch (notice.type) {
     case "card_changed":
     case "approval_needed":
-    // Work for the smoke tester, not words.
+    // Work for the smoke tester and the lifetimes, not words.
     case "smoke_test":
+    case "lifetime_tag":
+    case "expiry_action":
       return undefined;
+    case "expiry_notice":
+      return expiryNotice(request, notice.expiresAt, notice.onExpiry, endpoint, requester);
+    case "endpoint_expired":
+      return endpointExpired(request, notice.action, endpoint, requester);
+    case "lifetime_kept":
+      return text(
+        `📌 ${mention(notice.by)} kept ${endpoint}: it now goes away ${slackDate(notice.expiresAt)} (its \`ptbot_expires_at\` tag says so too).`,
+      );
     case "smoke_tested":
       return text(smokeLine(endpoint, notice.result));
     case "break_glass":
@@ -68,6 +78,11 @@ export function threadNotice(
       );
     }
     case "approved":
+      if (request.byPolicy !== undefined) {
+        return text(
+          `🤖 ${requester}: the endpoint's lifetime ran out, so ptbot is ${doingWord(request)} ${endpoint} now, as the workspace's policy says (no approval needed).`,
+        );
+      }
       return text(
         `✅ Approved by ${joinWords(notice.by.map(mention), "and")}. ${requester}, ptbot is ${doingWord(request)} ${endpoint} now.`,
       );
@@ -147,6 +162,75 @@ export function threadNotice(
           `of GPU capacity; ptbot keeps following it and will post here when it ends. ${requester}`,
       );
   }
+}
+
+/** What ptbot does at the moment, in words. */
+function expiryActionWords(action: ExpiryAction, endpoint: string): string {
+  switch (action) {
+    case "notify":
+      return `ptbot will remind you once more and leave ${endpoint} as it is`;
+    case "scale-to-zero":
+      return `ptbot will scale ${endpoint} to zero by itself`;
+    case "delete":
+      return `ptbot will delete ${endpoint} by itself`;
+  }
+}
+
+/** The notice before the moment: who should decide, what happens otherwise, and the three buttons. */
+function expiryNotice(
+  request: DeployRequest,
+  expiresAt: number,
+  onExpiry: ExpiryAction,
+  endpoint: string,
+  requester: string,
+): SlackMessage {
+  const line =
+    `⏰ ${requester}: ${endpoint} is due to go away ${slackDate(expiresAt)}. If nobody answers by then, ` +
+    `${expiryActionWords(onExpiry, endpoint)}. Keep it, or scale it to zero or delete it now (each with its own approval card).`;
+  const button = (actionId: string, label: string, style?: "primary" | "danger"): types.Button => ({
+    type: "button",
+    action_id: actionId,
+    text: plain(label, LIMITS.buttonText),
+    value: request.id.slice(0, LIMITS.buttonValue),
+    ...(style === undefined ? {} : { style }),
+  });
+  return message(line, [
+    section(line),
+    {
+      type: "actions",
+      block_id: THREAD_BLOCKS.expiry,
+      elements: [
+        button(ACTIONS.keep, "Keep 7 more days", "primary"),
+        button(ACTIONS.expiryScale, "Scale to zero"),
+        button(ACTIONS.expiryDelete, "Delete", "danger"),
+      ],
+    },
+  ]);
+}
+
+/** The moment itself, with no answer: what the policy does. `notify` is one more notice, with the same buttons. */
+function endpointExpired(
+  request: DeployRequest,
+  action: ExpiryAction,
+  endpoint: string,
+  requester: string,
+): SlackMessage {
+  if (action === "notify") {
+    const reminder = expiryNotice(
+      request,
+      request.lifetime?.expiresAt ?? Date.now(),
+      "notify",
+      endpoint,
+      requester,
+    );
+    const line = `⌛ ${requester}: ${endpoint} has reached the end of its lifetime and is still up. Nothing is done by itself here (the workspace's policy is to notify): keep it, or scale it to zero or delete it.`;
+    return message(line, [section(line), ...reminder.blocks.slice(1)]);
+  }
+  return text(
+    `⌛ ${requester}: ${endpoint} has reached the end of its lifetime with no answer, so ${
+      action === "delete" ? "ptbot is deleting it" : "ptbot is scaling it to zero"
+    }, as the workspace's policy says. The steps follow in this thread.`,
+  );
 }
 
 /** "deploying", "scaling", "rolling back" or "deleting": what the approval sets ptbot doing. */

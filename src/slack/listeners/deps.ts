@@ -24,6 +24,7 @@ export interface ListenerDeps {
     | "adjust"
     | "findCancellable"
     | "actor"
+    | "keep"
   >;
   readonly store: Pick<RequestStore, "get" | "findByEndpointName" | "listByStates"> &
     Pick<AuditLog, "endpointChanges">;

@@ -211,6 +211,7 @@ async function deploy(
     ...(parsed.max === undefined ? {} : { max: parsed.max }),
     ...(parsed.scaleToZero ? { scaleToZero: true } : {}),
     ...(parsed.breakGlass === undefined ? {} : { breakGlass: parsed.breakGlass }),
+    ...(parsed.ttlMs === undefined ? {} : { ttlMs: parsed.ttlMs }),
   };
   await afterAck(deps, () => propose(ask, "deploy", args, deps, log, reply));
 }

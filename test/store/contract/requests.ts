@@ -257,6 +257,48 @@ export function describeRequestsContract(ctx: ContractContext): void {
     expect(await ids(T0 + ttl + HOUR_MS)).toEqual(["r-1", "a-2", "a-late"]);
   });
 
+  it("lists the lifetimes due (notice, then expiry), soonest first, and none once handled or ended", async () => {
+    const store = await create();
+    const ready = (id: string, expiresAt: number, extra: object = {}) => ({
+      ...requestIn("ready", { id, now: T0 }),
+      lifetime: { expiresAt, noticeMs: HOUR_MS, ...extra },
+    });
+    await store.insert(ready("l-1", T0 + 3 * HOUR_MS), OPENED);
+    await store.insert(ready("l-2", T0 + 2 * HOUR_MS), OPENED);
+    await store.insert(ready("sent", T0 + 2 * HOUR_MS, { noticeSentAt: T0 }), OPENED);
+    await store.insert(ready("done", T0, { expired: { at: T0, action: "notify" } }), OPENED);
+    await store.insert(ready("ended", T0, { ended: { at: T0, by: "x" } }), OPENED);
+    await store.insert(requestIn("ready", { id: "no-ttl", now: T0 }), OPENED);
+    const ids = async (now: number, limit?: number) =>
+      (await store.listLifetimesDue(now, limit === undefined ? {} : { limit })).map((r) => r.id);
+    expect(await ids(T0 + HOUR_MS - 1)).toEqual([]);
+    // l-2's notice is due an hour before its expiry; 'sent' had its notice, so its expiry is what is due.
+    expect(await ids(T0 + HOUR_MS)).toEqual(["l-2"]);
+    expect(await ids(T0 + 2 * HOUR_MS)).toEqual(["l-2", "l-1", "sent"]);
+    expect(await ids(T0 + 2 * HOUR_MS, 1)).toEqual(["l-2"]);
+    // A save moves the due time with the lifetime: the notice sent, the expiry is next.
+    const l2 = await store.get("l-2");
+    if (l2 === undefined) throw new Error("l-2 missing");
+    const next = {
+      ...l2,
+      version: l2.version + 1,
+      lifetime: { expiresAt: T0 + 2 * HOUR_MS, noticeMs: HOUR_MS, noticeSentAt: T0 + HOUR_MS },
+    };
+    expect(await store.save(next, l2.version, { actor: "system", action: "lifetime_notice", at: T0 })).toBe(
+      true,
+    );
+    expect(await ids(T0 + HOUR_MS)).toEqual([]);
+    const handled = {
+      ...next,
+      version: next.version + 1,
+      lifetime: { ...next.lifetime, expired: { at: T0, action: "delete" as const } },
+    };
+    expect(
+      await store.save(handled, next.version, { actor: "policy", action: "lifetime_expired", at: T0 }),
+    ).toBe(true);
+    expect(await ids(T0 + 10 * HOUR_MS)).toEqual(["l-1", "sent"]);
+  });
+
   describe("one live request per endpoint name", () => {
     it("refuses a second live request for a held name, naming the holder and writing nothing", async () => {
       const store = await create();
