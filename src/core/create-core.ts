@@ -172,6 +172,7 @@ export function createCore(o: CoreOptions): Core {
     directory: o.directory,
     clock,
     policy,
+    costOf: (workspace) => policyOf(workspace).cost,
     newId: o.newId,
     logger,
     onWork: wake,

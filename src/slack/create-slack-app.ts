@@ -62,6 +62,8 @@ export interface SlackAppWiring {
   readonly store: ListenerDeps["store"];
   readonly databricks: ListenerDeps["databricks"];
   readonly policy: ApprovalPolicy;
+  /** The cost rules of a workspace (cards, `/pt cost`, the Home tab); default none. */
+  readonly costOf?: ListenerDeps["costOf"];
 }
 
 export interface SlackApp {
@@ -124,6 +126,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     store: listeners.store,
     databricks: listeners.databricks,
     policy: listeners.policy,
+    ...(listeners.costOf === undefined ? {} : { costOf: listeners.costOf }),
     clock,
     logger,
     ...(options.submitBudgetMs === undefined ? {} : { submitBudgetMs: options.submitBudgetMs }),

@@ -3,6 +3,8 @@ import {
   type Actor,
   type ApprovalPolicy,
   type ApproverDirectory,
+  anyTierApprovers,
+  type CostPolicy,
   type DeployAsk,
   type DeployEvent,
   type DeployRequest,
@@ -35,6 +37,8 @@ export interface DeployWorkflowDeps {
   readonly directory: ApproverDirectory;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /** The cost rules of a request's workspace (cap, high-cost tier), by its `workspace`; default none. */
+  readonly costOf?: (workspace: string) => CostPolicy;
   readonly newId: () => string;
   readonly logger: Logger;
   /** Called after a write that left work: a create for the tracker to start, or notices to deliver. */
@@ -228,7 +232,7 @@ export class DeployWorkflow {
    * delete also needs `confirmedName`, the endpoint name the approver typed.
    */
   async approve(id: string, userId: string, revision?: number, confirmedName?: string): Promise<Applied> {
-    const by = await this.#actor(userId);
+    const by = await this.#actor(userId, (await this.#deps.store.get(id))?.workspace);
     return this.#apply(id, (current) => ({
       type: "approved",
       by,
@@ -317,8 +321,11 @@ export class DeployWorkflow {
     return this.#actor(userId);
   }
 
-  async #actor(userId: string): Promise<Actor> {
-    const { policy, directory } = this.#deps;
+  async #actor(userId: string, workspace?: string): Promise<Actor> {
+    const { directory } = this.#deps;
+    // A high-cost request's approvers may be other people and groups: look the person up in those too.
+    const cost = workspace === undefined ? undefined : this.#deps.costOf?.(workspace);
+    const policy = cost === undefined ? this.#deps.policy : anyTierApprovers(this.#deps.policy, cost);
     return {
       id: userId,
       groups: needsGroupLookup(userId, policy) ? await directory.groupsOf(userId, policy.approverGroups) : [],

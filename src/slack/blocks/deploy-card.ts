@@ -7,7 +7,9 @@ import type { types } from "@slack/bolt";
 import {
   type ApprovalPolicy,
   approvalStatus,
+  type CostPolicy,
   type CurrentServing,
+  costQuorum,
   type DeployRequest,
   isResolved,
   requestKind,
@@ -26,6 +28,7 @@ import {
   mention,
   slackDate,
 } from "../mrkdwn.js";
+import { costLine, tierLine } from "./cost-lines.js";
 import {
   type Block,
   context,
@@ -42,6 +45,8 @@ import { currentBand, planBand, planValues } from "./throughput.js";
 /** What the card needs beyond the request: who may approve, and where the endpoint lives in the workspace UI. */
 export interface CardContext {
   readonly policy: ApprovalPolicy;
+  /** The cost rules of a request's workspace (rates, price, high-cost tier); without it, no cost is shown. */
+  readonly costOf?: (workspace: string) => CostPolicy;
   readonly endpointUrl: (endpointName: string) => string;
 }
 
@@ -51,9 +56,28 @@ export function deployCard(request: DeployRequest, ctx: CardContext): SlackMessa
   blocks.push(fields(detailFields(request, ctx)));
   const change = changeLine(request);
   if (change !== undefined) blocks.push(section(change));
+  blocks.push(...costBlocks(request, ctx));
   if (request.state === "awaiting_approval") blocks.push(actions(request));
   blocks.push(context([`Request ${code(request.id)}`]));
   return message(fallback(request), blocks);
+}
+
+/** The cost and the tier (issue 13), each its own section, kept apart from the fields other changes reword. */
+function costBlocks(request: DeployRequest, ctx: CardContext): Block[] {
+  const cost = ctx.costOf?.(request.workspace);
+  if (cost === undefined) return [];
+  const line = costLine(request, cost);
+  const tier = tierLine(request, cost);
+  return [
+    ...(line === undefined ? [] : [section(line, CARD_BLOCKS.cost)]),
+    ...(tier === undefined ? [] : [section(tier, CARD_BLOCKS.tier)]),
+  ];
+}
+
+/** Who may approve the request and how many approvals it needs: its cost tier decides (see `costQuorum`). */
+function quorumOf(request: DeployRequest, ctx: CardContext): ApprovalPolicy {
+  const cost = ctx.costOf?.(request.workspace);
+  return cost === undefined ? ctx.policy : costQuorum(request, ctx.policy, cost);
 }
 
 function title(request: DeployRequest): string {
@@ -97,7 +121,8 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
     case "resolving":
       return "🔎 Looking up the model and the endpoint…";
     case "awaiting_approval": {
-      const status = approvalStatus(request, ctx.policy);
+      const quorum = quorumOf(request, ctx);
+      const status = approvalStatus(request, quorum);
       const needs = `${status.remaining} ${status.remaining === 1 ? "approval" : "approvals"}`;
       const given =
         status.given.length === 0
@@ -105,7 +130,7 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
           : ` · ${approvedBy(request)} (${status.given.length} of ${status.required})`;
       // Someone who approved already cannot give the next approval: they are not listed again.
       return (
-        `⏳ *Waiting for approval*: needs ${needs} from ${approversText(ctx.policy, status.given)}${given}` +
+        `⏳ *Waiting for approval*: needs ${needs} from ${approversText(quorum, status.given)}${given}` +
         ` · expires ${slackDate(request.expiresAt)}`
       );
     }
@@ -169,7 +194,7 @@ function detailFields(request: DeployRequest, ctx: CardContext): string[] {
           ? ` (alias ${code(version)})`
           : "";
   const unit = model.unit === "model_units" ? "model units" : "tokens/s";
-  const status = approvalStatus(request, ctx.policy);
+  const status = approvalStatus(request, quorumOf(request, ctx));
   return [
     `*Model*\n${code(model.fullName)}`,
     `*Version*\n${model.version}${asked}`,

@@ -306,6 +306,7 @@ async function postCard(
 ): Promise<void> {
   const card = deployCard(request, {
     policy: deps.policy,
+    ...(deps.costOf === undefined ? {} : { costOf: deps.costOf }),
     endpointUrl: (n) => deps.databricks.endpointUrl(n),
   });
   let posted: { channel?: string | undefined; ts?: string | undefined };
