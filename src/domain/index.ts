@@ -8,6 +8,7 @@ export * from "./effects.js";
 export * from "./endpoint-name.js";
 export * from "./events.js";
 export * from "./failure-kind.js";
+export * from "./fleet.js";
 export * from "./freeze.js";
 export * from "./lifetime.js";
 export * from "./model.js";
