@@ -17,6 +17,7 @@ import { DEFAULT_BODY_LIMIT_BYTES, guardSlackBodies } from "./body-guard.js";
 import { boltLogger } from "./bolt-logger.js";
 import * as adjustAction from "./listeners/adjust-action.js";
 import * as adjustSubmit from "./listeners/adjust-submit.js";
+import * as appHomeOpened from "./listeners/app-home-opened.js";
 import * as approveAction from "./listeners/approve-action.js";
 import * as cancelAction from "./listeners/cancel-action.js";
 import * as deleteAction from "./listeners/delete-action.js";
@@ -144,6 +145,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     deleteSubmit,
     exportAction,
     retryAction,
+    appHomeOpened,
   ]) {
     listener.register(app, deps);
   }

@@ -316,9 +316,12 @@ export class DeployWorkflow {
     return this.#deps.store.get(id);
   }
 
-  /** The person as the domain judges them: their id and the approver groups they belong to (looked up, cached). */
-  actor(userId: string): Promise<Actor> {
-    return this.#actor(userId);
+  /**
+   * The person as the domain judges them: their id and the approver groups they belong to (looked up, cached); with
+   * `workspace`, also the groups of its high-cost approvers.
+   */
+  actor(userId: string, workspace?: string): Promise<Actor> {
+    return this.#actor(userId, workspace);
   }
 
   async #actor(userId: string, workspace?: string): Promise<Actor> {
