@@ -130,6 +130,9 @@ describe("the high-cost tier", () => {
       "🔐 *High-cost tier*: 120 DBU/h at max is above 100 DBU/h, so it needs 2 approvals from any of <@U0APPROVER> or <@U0STRANGER>.",
     );
     expect(blockOf(card, CARD_BLOCKS.status)).toContain("needs 2 approvals");
+    // The requester is no high-cost approver: the refusal names the tier's approvers.
+    await approve(h, card, REQUESTER);
+    await h.waitForEphemeral(REQUESTER, (t) => t.includes("<@U0APPROVER> or <@U0STRANGER>"));
     await approve(h, card, APPROVER);
     const once = await h.waitForCard(card, (m) => blockText(m).includes("1 of 2"));
     expect(blockOf(once, CARD_BLOCKS.status)).toContain("Waiting for approval");
