@@ -75,7 +75,7 @@ describe("cost on the card", () => {
     const cost = blockOf(scale, CARD_BLOCKS.cost);
     expect(cost).toContain("48 DBU/h at min, 120 DBU/h at max");
     // 3× → 5× of 24 DBU/h: +48 DBU/h, +$24/h at $0.50.
-    expect(cost).toContain("change at max: +48 DBU/h (+24/h)");
+    expect(cost).toContain("change at max: +48 DBU/h (+$24.00/h)");
   });
 });
 

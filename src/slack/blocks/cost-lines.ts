@@ -63,17 +63,17 @@ export function costLine(request: DeployRequest, cost: CostPolicy): string | und
   const price = band.price === undefined ? "" : ` · ${priceText(band)} (list price)`;
   const change =
     request.mode.kind === "update"
-      ? changeText(costChange(bandCost(request.model, request.mode.current.plan, cost), band))
+      ? changeText(costChange(bandCost(request.model, request.mode.current.plan, cost), band), cost.currency)
       : "";
   return `💰 *Cost*: ${at}${source}${price}${change}`;
 }
 
-function changeText(change: CostChange): string {
+function changeText(change: CostChange, currency: string): string {
   if (!change.known) return "";
   const price =
     change.pricePerHourAtMax === undefined || change.pricePerHourAtMax === 0
       ? ""
-      : ` (${change.pricePerHourAtMax > 0 ? "+" : "−"}${formatNumber(Math.abs(change.pricePerHourAtMax))}/h)`;
+      : ` (${change.pricePerHourAtMax > 0 ? "+" : "−"}${money(Math.abs(change.pricePerHourAtMax), currency)}/h)`;
   return ` · change at max: ${signedDbu(change.maxDbuPerHour)}${price}`;
 }
 
