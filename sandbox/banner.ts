@@ -8,6 +8,8 @@ export interface BannerFacts {
   /** e.g. `@ml-approvers (PTBOT_APPROVERS=S0MLAPPROVE)` */
   readonly approvers: string;
   readonly models: readonly string[];
+  /** The DBU price the cards show, and whether it is the sandbox's sample (not a real price). */
+  readonly dbuPrice?: { readonly value: string; readonly sample: boolean };
   readonly provisioningMs: number;
   readonly databasePath: string;
   readonly temporaryDatabase: boolean;
@@ -31,6 +33,17 @@ export function banner(facts: BannerFacts): string {
     row("you can be", who),
     row("approvers", facts.approvers),
     row("models", facts.models.join(", ")),
+    ...(facts.dbuPrice === undefined
+      ? []
+      : [
+          row(
+            "cost",
+            facts.dbuPrice.sample
+              ? `cards price DBUs at a sample $${facts.dbuPrice.value} per DBU (PTBOT_DBU_PRICE sets another): ` +
+                  "a made-up figure for the demo, not your account's price"
+              : `cards price DBUs at ${facts.dbuPrice.value} per DBU (PTBOT_DBU_PRICE)`,
+          ),
+        ]),
     row(
       "provisioning",
       `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s per endpoint (--provisioning-ms)`,

@@ -94,6 +94,7 @@ async function runEmulated(args: SandboxArgs): Promise<number> {
       users: sandbox.users,
       approvers: `@${SANDBOX_APPROVERS.handle} (PTBOT_APPROVERS=${SANDBOX_APPROVERS.id})`,
       models: defaultSeed().models.map((m) => m.full_name),
+      dbuPrice: sandbox.dbuPrice,
       provisioningMs: args.provisioningMs,
       databasePath: sandbox.databasePath,
       temporaryDatabase: sandbox.temporaryDatabase,

@@ -61,11 +61,19 @@ export interface RunningSandbox {
   readonly channel: { readonly id: string; readonly name: string };
   readonly users: readonly SandboxUser[];
   readonly names: NameLookup;
+  /** The DBU price the cards show (`PTBOT_DBU_PRICE`), and whether it is the sandbox's sample ({@link SAMPLE_DBU_PRICE}). */
+  readonly dbuPrice: { readonly value: string; readonly sample: boolean };
   /** What the bot still has in hand (for a script to end only when it is done). */
   inFlight(): Promise<InFlight>;
   /** Stops the bot (finishing what it holds), then the emulators. Idempotent. */
   stop(): Promise<void>;
 }
+
+/**
+ * The DBU price the sandbox runs with unless `PTBOT_DBU_PRICE` says otherwise, so every card shows a price: a sample
+ * for the demo (in USD), not any account's list or contract price. The banner says so.
+ */
+export const SAMPLE_DBU_PRICE = "0.07";
 
 /** The default workspace's approver group: grace is in it; the bot is configured with the group, not a user. */
 export const SANDBOX_APPROVERS = defaultWorkspace.usergroups[0];
@@ -141,6 +149,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const env: Record<string, string> = {
       PTBOT_APPROVERS: SANDBOX_APPROVERS.id,
       PTBOT_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 500),
+      // Cost on the card by default: a sample price, labelled as one in the banner.
+      PTBOT_DBU_PRICE: SAMPLE_DBU_PRICE,
       ...Object.fromEntries(passed),
       PORT: "0",
       SLACK_BOT_TOKEN: defaultCredentials.botToken,
@@ -196,6 +206,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       channel: { id: CHANNEL.id, name: CHANNEL.name },
       users: SANDBOX_USERS,
       names: SANDBOX_NAMES,
+      dbuPrice: {
+        value: env.PTBOT_DBU_PRICE ?? SAMPLE_DBU_PRICE,
+        sample: !passed.some(([key]) => key === "PTBOT_DBU_PRICE"),
+      },
       inFlight: async () => probe.read(),
       stop: () => {
         stopping ??= cleanup();

@@ -72,6 +72,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     onAttempt: metrics.databricksAttempt,
   });
   const policy = approvalPolicy(config.policy);
+  const policyOf = policiesOf(config.workspaces);
   let draining = false;
   const approverGroups = new ApproverGroupReport();
   const customRoutes = healthRoutes({
@@ -88,7 +89,11 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     config: config.slack,
     clock,
     logger,
-    card: { policy, endpointUrl: (name) => databricks.endpointUrl(name) },
+    card: {
+      policy,
+      costOf: (workspace) => policyOf(workspace).cost,
+      endpointUrl: (name) => databricks.endpointUrl(name),
+    },
   });
   const core = createCore({
     store,
@@ -97,7 +102,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     notifier: ports.notifier,
     clock,
     policy,
-    policyOf: policiesOf(config.workspaces),
+    policyOf,
     policyChecksum: config.policyChecksum,
     logger,
     owner,
@@ -114,7 +119,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     port: config.port,
     clock,
     logger,
-    listeners: { workflow, store, databricks, policy },
+    listeners: { workflow, store, databricks, policy, costOf: (workspace) => policyOf(workspace).cost },
     customRoutes,
     onAck: metrics.slackAck,
   });

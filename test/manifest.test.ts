@@ -26,6 +26,7 @@ function socketModeVariant(doc: typeof manifest) {
   const copy = structuredClone(doc);
   copy.settings.socket_mode_enabled = true;
   delete copy.settings.interactivity.request_url;
+  delete copy.settings.event_subscriptions.request_url;
   for (const command of copy.features.slash_commands) delete command.url;
   return copy;
 }
@@ -58,9 +59,17 @@ describe("manifest.yml", () => {
 
   it("names every subcommand in /pt's usage hint", () => {
     const hint: string = manifest.features.slash_commands[0].usage_hint;
-    for (const sub of ["deploy", "scale", "rollback", "delete", "status", "list", "cancel", "help"]) {
+    for (const sub of ["deploy", "scale", "rollback", "delete", "status", "list", "cost", "cancel", "help"]) {
       expect(hint).toContain(sub);
     }
+  });
+
+  it("enables the Home tab and subscribes to the one event it needs, at the Bolt receiver's path", () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions).toEqual({
+      request_url: expect.stringMatching(/\/slack\/events$/),
+      bot_events: ["app_home_opened"],
+    });
   });
 
   it("asks for the bot scopes ptbot uses and no more", () => {

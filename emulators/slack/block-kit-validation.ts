@@ -267,3 +267,18 @@ export function validateModalView(view: unknown, pointer = "/view"): BlockProble
     c.add(`${pointer}/submit`, "is required when input blocks are present");
   return c.problems;
 }
+
+/** Problems with a Home tab view object (`views.publish`): type `home`, at most 100 blocks, no title or buttons. */
+export function validateHomeView(view: unknown, pointer = "/view"): BlockProblem[] {
+  const c = new Checker();
+  if (!isObject(view)) {
+    c.add(pointer, "must be a view object");
+    return c.problems;
+  }
+  if (view.type !== "home") c.add(`${pointer}/type`, "must be home");
+  c.optionalString(view.private_metadata, 3000, `${pointer}/private_metadata`);
+  c.optionalString(view.callback_id, 255, `${pointer}/callback_id`);
+  c.optionalString(view.external_id, 255, `${pointer}/external_id`);
+  checkBlocks(c, view.blocks, MODAL_BLOCK_LIMIT, `${pointer}/blocks`);
+  return c.problems;
+}

@@ -39,6 +39,8 @@ export interface Outgoing {
   readonly payload: Record<string, unknown>;
   /** The HTTP body: the form fields of a slash command, or `payload=<JSON>` for interactions. */
   readonly formBody: string;
+  /** The HTTP body's type when it is not a form: `application/json` for an Events API delivery. */
+  readonly contentType?: string;
   readonly acceptsResponsePayload: boolean;
 }
 
@@ -78,7 +80,7 @@ export function httpTransport(options: HttpTransportOptions): DriverTransport {
       const timestamp =
         send.timestamp ?? Math.floor(options.clock() / 1000) + (send.timestampSkewSeconds ?? 0);
       const headers: Record<string, string> = {
-        "content-type": send.contentType ?? "application/x-www-form-urlencoded",
+        "content-type": send.contentType ?? outgoing.contentType ?? "application/x-www-form-urlencoded",
         "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
         accept: "application/json,*/*",
       };

@@ -4,6 +4,7 @@ import type { Delivery, DriverTransport, Outgoing, SendOptions } from "./driver-
 import type { EmulatorState } from "./emulator-state.js";
 import { SlackEmulatorError } from "./errors.js";
 import {
+  appHomeOpenedPayload,
   blockActionsPayload,
   findButtons,
   slashCommandFields,
@@ -43,6 +44,14 @@ export interface SubmitViewInput {
   readonly viewId: string;
   /** Input values keyed by action_id; unmentioned inputs keep their initial values. */
   readonly values?: Readonly<Record<string, InputValue>>;
+}
+
+export interface OpenHomeInput {
+  readonly user: string;
+}
+
+export interface OpenHomeResult extends Delivery {
+  readonly payload: Readonly<Record<string, unknown>>;
 }
 
 export interface CloseViewInput {
@@ -369,6 +378,37 @@ export class SlackDriver {
   }
 
   /** Sends a body exactly as given (signed unless `options` say otherwise); HTTP transport only. */
+  /**
+   * The user opens the app's Home tab: Slack sends the `app_home_opened` event (Events API: a signed JSON POST, or a
+   * Socket Mode `events_api` envelope). The app answers by publishing the tab (`views.publish`), not in the ack.
+   */
+  async openHome(input: OpenHomeInput, options: SendOptions = {}): Promise<OpenHomeResult> {
+    const user = this.#user(input.user);
+    const channel = this.state.directory.dmWith(user.id)?.id ?? `D${user.id.slice(1)}`;
+    this.#eventCounter += 1;
+    const payload = appHomeOpenedPayload(this.state, {
+      user,
+      channel,
+      view: this.state.homes.get(user.id)?.view,
+      eventId: `Ev${this.#eventCounter.toString(36).toUpperCase().padStart(9, "0")}`,
+    });
+    const delivery = await this.#send(
+      "event",
+      { user: user.id, channel },
+      {
+        envelopeType: "events_api",
+        payload,
+        formBody: JSON.stringify(payload),
+        contentType: "application/json",
+        acceptsResponsePayload: false,
+      },
+      options,
+    );
+    return { ...delivery, payload };
+  }
+
+  #eventCounter = 0;
+
   async sendRaw(request: RawRequest, options: SendOptions = {}): Promise<Delivery> {
     if (this.transport.kind !== "http") {
       throw new SlackEmulatorError("unsupported_option", "raw requests need the http transport");

@@ -1,5 +1,6 @@
 import { Directory } from "./directory.js";
 import { EventLog } from "./event-log.js";
+import { HomeStore } from "./home-store.js";
 import { MessageStore } from "./message-store.js";
 import { ChannelPostLimiter, SLACK_POST_RATE_LIMIT } from "./post-rate-limit.js";
 import { ResponseUrls } from "./response-urls.js";
@@ -35,6 +36,8 @@ export class EmulatorState {
   readonly directory: Directory;
   readonly messages: MessageStore;
   readonly views: ViewStore;
+  /** Each user's App Home tab (`views.publish`). */
+  readonly homes: HomeStore;
   readonly responseUrls: ResponseUrls;
   readonly signingSecret: string;
   readonly botToken: string;
@@ -67,6 +70,7 @@ export class EmulatorState {
     });
     this.messages = new MessageStore(this.log, this.nextTs);
     this.views = new ViewStore(this.log, this.now, this.context);
+    this.homes = new HomeStore(this.log, this.now, this.context);
     this.responseUrls = new ResponseUrls(this.log, this.now, () => this.#baseUrl);
     this.signingSecret = options.signingSecret;
     this.botToken = options.botToken;

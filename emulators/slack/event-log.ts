@@ -127,6 +127,8 @@ export function describeEvent(event: SlackEmulatorEvent): string {
     case "view_updated":
     case "view_closed":
       return `${event.type} ${event.view.id} for ${event.view.user} callback_id=${event.view.view.callback_id}`;
+    case "home_published":
+      return `home_published for ${event.home.user} (${event.home.view.blocks.length} blocks)`;
     case "api_call": {
       const c = event.call;
       const ok = c.response.ok === true ? "ok" : `error=${String(c.response.error)}`;

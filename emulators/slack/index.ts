@@ -1,10 +1,17 @@
 /** The Slack emulator: a loopback Slack for tests, the sandbox and benchmarks. */
-export { formatProblems, validateMessageBlocks, validateModalView } from "./block-kit-validation.js";
+export {
+  formatProblems,
+  validateHomeView,
+  validateMessageBlocks,
+  validateModalView,
+} from "./block-kit-validation.js";
 export { defaultCredentials, defaultWorkspace } from "./default-workspace.js";
 export type {
   ClickButtonInput,
   CloseViewInput,
   InteractionResult,
+  OpenHomeInput,
+  OpenHomeResult,
   RawRequest,
   SlashCommandInput,
   SlashCommandResult,

@@ -153,3 +153,45 @@ export function findButtons(
   }
   return found;
 }
+
+/**
+ * The Events API body Slack sends when `user` opens the app's Home tab: an `event_callback` wrapping
+ * `app_home_opened` (with the tab's current view, when one was published), as delivered over HTTP or Socket Mode.
+ */
+export function appHomeOpenedPayload(
+  state: EmulatorState,
+  input: {
+    user: WorkspaceUser;
+    channel: string;
+    view: Readonly<Record<string, unknown>> | undefined;
+    eventId: string;
+  },
+): Record<string, unknown> {
+  const seconds = state.now() / 1000;
+  return {
+    token: state.verificationToken,
+    team_id: state.context.team.id,
+    api_app_id: state.context.appId,
+    event: {
+      type: "app_home_opened",
+      user: input.user.id,
+      channel: input.channel,
+      tab: "home",
+      event_ts: seconds.toFixed(6),
+      ...(input.view === undefined ? {} : { view: input.view }),
+    },
+    type: "event_callback",
+    event_id: input.eventId,
+    event_time: Math.floor(seconds),
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: state.context.team.id,
+        user_id: state.context.bot.userId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+  };
+}

@@ -15,6 +15,7 @@ import type {
   SlackEmulatorEvent,
   SlackEmulatorOptions,
   StoredEphemeral,
+  StoredHome,
   StoredMessage,
   StoredView,
   WorkspaceBot,
@@ -148,6 +149,11 @@ export class SlackEmulator {
   /** Posts to response_urls, in order. */
   responses(): readonly ResponsePost[] {
     return this.#state.responseUrls.posts();
+  }
+
+  /** `user`'s App Home tab as the app last published it (`views.publish`), or undefined. */
+  home(user: string): StoredHome | undefined {
+    return this.#state.homes.get(user);
   }
 
   /** Open views (modals), oldest first; one user's when `user` is given. */

@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { SlackEmulatorError } from "./errors.js";
 
-export type EnvelopeType = "slash_commands" | "interactive";
+export type EnvelopeType = "slash_commands" | "interactive" | "events_api";
 
 export interface EnvelopeOptions {
   readonly acceptsResponsePayload: boolean;

@@ -193,6 +193,13 @@ export interface WireView {
   readonly [key: string]: unknown;
 }
 
+/** A user's App Home tab as the last `views.publish` left it. */
+export interface StoredHome {
+  readonly user: string;
+  readonly publishedAt: number;
+  readonly view: WireView;
+}
+
 /** One Web API call as the emulator received it (token removed). */
 export interface ApiCall {
   readonly method: string;
@@ -225,6 +232,7 @@ export type SlackEmulatorEvent =
   | { readonly type: "view_opened"; readonly seq: number; readonly view: StoredView }
   | { readonly type: "view_updated"; readonly seq: number; readonly view: StoredView }
   | { readonly type: "view_closed"; readonly seq: number; readonly view: StoredView }
+  | { readonly type: "home_published"; readonly seq: number; readonly home: StoredHome }
   | { readonly type: "api_call"; readonly seq: number; readonly call: ApiCall }
   | { readonly type: "delivered"; readonly seq: number; readonly delivery: DeliveryRecord };
 
@@ -237,7 +245,7 @@ export type EventInput = SlackEmulatorEvent extends infer E
 
 /** A request the driver sent into the app, and how the app answered. */
 export interface DeliveryRecord {
-  readonly kind: "slash_command" | "block_actions" | "view_submission" | "view_closed" | "raw";
+  readonly kind: "slash_command" | "block_actions" | "view_submission" | "view_closed" | "event" | "raw";
   readonly user: string | undefined;
   readonly channel: string | undefined;
   readonly status: number;

@@ -219,6 +219,7 @@ export function createCore(o: CoreOptions): Core {
     directory: o.directory,
     clock,
     policy,
+    costOf: (workspace) => policyOf(workspace).cost,
     newId: o.newId,
     logger,
     onWork: wake,

@@ -11,6 +11,8 @@
  * before the expiry sweep ran.
  */
 import { breakGlassApprovals } from "./break-glass.js";
+import { type CostPolicy, DEFAULT_COST_POLICY } from "./cost.js";
+import { costQuorum, costViolations } from "./cost-quorum.js";
 import type { DeployMode } from "./create-or-update.js";
 import type { Effect, Notice } from "./effects.js";
 import type { DeployEvent } from "./events.js";
@@ -46,6 +48,8 @@ export interface TransitionContext {
   /** Milliseconds since the epoch. */
   readonly now: number;
   readonly policy: ApprovalPolicy;
+  /** The request's workspace cost rules (cap, high-cost tier); default none. */
+  readonly cost?: CostPolicy;
 }
 
 export type TransitionResult =
@@ -58,6 +62,7 @@ export function transition(
   ctx: TransitionContext,
 ): TransitionResult {
   const { now, policy } = ctx;
+  const cost = ctx.cost ?? DEFAULT_COST_POLICY;
   switch (event.type) {
     case "resolved": {
       if (request.state !== "resolving") return wrongState(request, event.type, ["resolving"]);
@@ -81,6 +86,7 @@ export function transition(
       const violations = [
         ...askViolations(event.model, request.ask),
         ...validateDeploySettings(event.model, plan, event.endpointName, policy),
+        ...costViolations(event.model, plan, cost),
       ];
       if (violations.length > 0) {
         const reason: Reason = {
@@ -122,7 +128,10 @@ export function transition(
       if (!allowed.ok) return allowed;
       if (!isResolved(request)) return wrongState(request, event.type, ["awaiting_approval"]);
       const plan = normalizePlan(request.model, event.plan);
-      const violations = validateDeploySettings(request.model, plan, event.endpointName, policy);
+      const violations = [
+        ...validateDeploySettings(request.model, plan, event.endpointName, policy),
+        ...costViolations(request.model, plan, cost),
+      ];
       if (violations.length > 0) {
         return {
           ok: false,
@@ -155,7 +164,9 @@ export function transition(
     case "approved": {
       const blocked = blockedUserAction(request, now, ["awaiting_approval"], "approved");
       if (blocked !== undefined) return blocked;
-      const decision = canApprove(request, event.by, policy);
+      // The request's cost tier decides who may approve and how many approvals it takes.
+      const quorum = costQuorum(request, policy, cost);
+      const decision = canApprove(request, event.by, quorum);
       if (!decision.ok) return { ok: false, rejection: decision.rejection };
       if (event.revision !== requestRevision(request)) {
         return reject(
@@ -170,7 +181,8 @@ export function transition(
         );
       }
       const approvals = [...request.approvals, { by: event.by.id, at: now }];
-      const required = breakGlassApprovals(request, policy);
+      // The tier's quorum, raised to the break-glass quorum for a change during a freeze.
+      const required = breakGlassApprovals(request, quorum);
       if (approvals.length < required) {
         return ok(request, now, { approvals }, [
           notice({ type: "approval_recorded", by: event.by.id, given: approvals.length, required }),

@@ -32,4 +32,8 @@ export type PlanViolationCode =
   | "name_too_long"
   | "name_bad_characters"
   /** Another live request holds the endpoint name. */
-  | "name_in_use";
+  | "name_in_use"
+  /** The band's max costs more DBU/h than `PTBOT_MAX_DBU_PER_HOUR` allows. */
+  | "over_dbu_cap"
+  /** A DBU/h cap is set and this band's cost cannot be told (no `dbus`, no configured rate). */
+  | "cost_unknown";

@@ -51,6 +51,8 @@ export type ParsedCommand =
   /** `target` is an endpoint name or a request id. */
   | { readonly kind: "cancel"; readonly target: string }
   | { readonly kind: "list" }
+  /** What the managed endpoints cost (issue 13). */
+  | { readonly kind: "cost" }
   | { readonly kind: "help"; readonly problem?: ParseProblem };
 
 /** Why the text could not be understood; `detail` is the offending user text (escape it before showing it). */
@@ -317,6 +319,8 @@ export function parseCommand(text: string): ParsedCommand {
     }
     case "list":
       return args.length === 0 ? { kind: "list" } : problem("unexpected_argument", args[0]);
+    case "cost":
+      return args.length === 0 ? { kind: "cost" } : problem("unexpected_argument", args[0]);
     default:
       return problem("unknown_subcommand", sub);
   }

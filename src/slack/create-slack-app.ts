@@ -17,6 +17,7 @@ import { DEFAULT_BODY_LIMIT_BYTES, guardSlackBodies } from "./body-guard.js";
 import { boltLogger } from "./bolt-logger.js";
 import * as adjustAction from "./listeners/adjust-action.js";
 import * as adjustSubmit from "./listeners/adjust-submit.js";
+import * as appHomeOpened from "./listeners/app-home-opened.js";
 import * as approveAction from "./listeners/approve-action.js";
 import * as cancelAction from "./listeners/cancel-action.js";
 import * as deleteAction from "./listeners/delete-action.js";
@@ -63,6 +64,8 @@ export interface SlackAppWiring {
   readonly store: ListenerDeps["store"];
   readonly databricks: ListenerDeps["databricks"];
   readonly policy: ApprovalPolicy;
+  /** The cost rules of a workspace (cards, `/pt cost`, the Home tab); default none. */
+  readonly costOf?: ListenerDeps["costOf"];
 }
 
 export interface SlackApp {
@@ -125,6 +128,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     store: listeners.store,
     databricks: listeners.databricks,
     policy: listeners.policy,
+    ...(listeners.costOf === undefined ? {} : { costOf: listeners.costOf }),
     clock,
     logger,
     ...(options.submitBudgetMs === undefined ? {} : { submitBudgetMs: options.submitBudgetMs }),
@@ -143,6 +147,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     exportAction,
     retryAction,
     lifetimeAction,
+    appHomeOpened,
   ]) {
     listener.register(app, deps);
   }

@@ -41,6 +41,10 @@ export function approveButtonValue(requestId: string, revision: number): string 
 export const CARD_BLOCKS = {
   actions: "ptbot_card_actions",
   status: "ptbot_card_status",
+  /** The band's cost (issue 13). */
+  cost: "ptbot_card_cost",
+  /** Which cost tier applies, and why. */
+  tier: "ptbot_card_tier",
 } as const;
 
 /** `block_id`s of thread replies' blocks that a listener or a test looks for. */

@@ -42,7 +42,10 @@ function detail(message: string | undefined): string {
 }
 
 /** "any of @grace, or members of @ml-approvers", with mentions Slack renders as names. */
-export function approversText(policy: ApprovalPolicy, except: readonly string[] = []): string {
+export function approversText(
+  policy: Pick<ApprovalPolicy, "approverUsers" | "approverGroups">,
+  except: readonly string[] = [],
+): string {
   const parts = [
     ...policy.approverUsers.filter((u) => !except.includes(u)).map(mention),
     ...policy.approverGroups.map((g) => `members of ${groupMention(g)}`),

@@ -1,5 +1,6 @@
 import {
   type ApprovalPolicy,
+  type CostPolicy,
   type DeployEvent,
   type DeployRequest,
   type Effect,
@@ -25,6 +26,8 @@ export interface ApplyDeps {
   readonly policy: ApprovalPolicy;
   /** The policy's checksum, recorded with each audit row (absent: none recorded). */
   readonly policyChecksum?: string;
+  /** The cost rules of a request's workspace (cap, high-cost tier), by its `workspace`; default none. */
+  readonly costOf?: (workspace: string) => CostPolicy;
 }
 
 /** A request id that is not in the store. */
@@ -57,7 +60,12 @@ export async function applyEvent(deps: ApplyDeps, id: string, makeEvent: EventFo
     if (current === undefined) throw new RequestNotFoundError(id);
     const event = typeof makeEvent === "function" ? makeEvent(current) : makeEvent;
     const now = deps.clock.now();
-    const result = transition(current, event, { now, policy: deps.policy });
+    const cost = deps.costOf?.(current.workspace);
+    const result = transition(current, event, {
+      now,
+      policy: deps.policy,
+      ...(cost === undefined ? {} : { cost }),
+    });
     if (!result.ok) return { ok: false, rejection: result.rejection, request: current };
     const saved = await deps.store.save(
       result.request,

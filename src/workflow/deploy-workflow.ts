@@ -3,9 +3,11 @@ import {
   type Actor,
   type ApprovalPolicy,
   type ApproverDirectory,
+  anyTierApprovers,
   askWithLifetime,
   breakGlassQuorum,
   breakGlassReason,
+  type CostPolicy,
   canApprove,
   DEFAULT_BREAK_GLASS_QUORUM,
   type DeployAsk,
@@ -48,6 +50,8 @@ export interface DeployWorkflowDeps {
   readonly directory: ApproverDirectory;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /** The cost rules of a request's workspace (cap, high-cost tier), by its `workspace`; default none. */
+  readonly costOf?: (workspace: string) => CostPolicy;
   readonly newId: () => string;
   readonly logger: Logger;
   /** Called after a write that left work: a create for the tracker to start, or notices to deliver. */
@@ -287,7 +291,7 @@ export class DeployWorkflow {
    * delete also needs `confirmedName`, the endpoint name the approver typed.
    */
   async approve(id: string, userId: string, revision?: number, confirmedName?: string): Promise<Applied> {
-    const by = await this.#actor(userId);
+    const by = await this.#actor(userId, (await this.#deps.store.get(id))?.workspace);
     const frozen = await this.#approvalFrozen(id, by);
     if (frozen !== undefined) return frozen;
     return this.#apply(id, (current) => ({
@@ -401,7 +405,10 @@ export class DeployWorkflow {
   /** `Keep 7 more days` on an expiry notice: by the requester or an approver, audited with who (and re-tagged). */
   async keep(id: string, userId: string): Promise<Applied> {
     const current = await this.#deps.store.get(id);
-    const by = current?.requester.id === userId ? { id: userId, groups: [] } : await this.#actor(userId);
+    const by =
+      current?.requester.id === userId
+        ? { id: userId, groups: [] }
+        : await this.#actor(userId, current?.workspace);
     return this.#apply(id, { type: "lifetime_kept", by });
   }
 
@@ -446,13 +453,19 @@ export class DeployWorkflow {
     }
   }
 
-  /** The person as the domain judges them: their id and the approver groups they belong to (looked up, cached). */
-  actor(userId: string): Promise<Actor> {
-    return this.#actor(userId);
+  /**
+   * The person as the domain judges them: their id and the approver groups they belong to (looked up, cached); with
+   * `workspace`, also the groups of its high-cost approvers.
+   */
+  actor(userId: string, workspace?: string): Promise<Actor> {
+    return this.#actor(userId, workspace);
   }
 
-  async #actor(userId: string): Promise<Actor> {
-    const { policy, directory } = this.#deps;
+  async #actor(userId: string, workspace?: string): Promise<Actor> {
+    const { directory } = this.#deps;
+    // A high-cost request's approvers may be other people and groups: look the person up in those too.
+    const cost = workspace === undefined ? undefined : this.#deps.costOf?.(workspace);
+    const policy = cost === undefined ? this.#deps.policy : anyTierApprovers(this.#deps.policy, cost);
     return {
       id: userId,
       groups: needsGroupLookup(userId, policy) ? await directory.groupsOf(userId, policy.approverGroups) : [],

@@ -66,6 +66,8 @@ describe("ChatSession with the real bot", () => {
     const transcript = io.transcript();
     expect(transcript).toContain("» ada: /pt deploy ml.llm-catalog.llama-13b 2");
     expect(transcript).toMatch(/🚀 Deploy request: ml\.llm-catalog\.llama-13b v2/);
+    // Cost on the card by default, priced at the sandbox's sample $0.07 per DBU: 72 DBU/h × 0.07 = $5.04/h.
+    expect(transcript).toContain("48 DBU/h at min, 72 DBU/h at max · $5.04/h, $3,628.80 per 30 days at max");
     expect(transcript).toContain("[a] Approve  [d] Adjust  [r] Reject  [c] Cancel");
     expect(transcript).toMatch(/ptbot · only visible to you\n│ Only approvers can approve/);
     expect(transcript).toContain("(answered Approve)");

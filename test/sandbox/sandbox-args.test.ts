@@ -92,6 +92,15 @@ describe("banner", () => {
     expect(banner({ ...facts, interactive: false, temporaryDatabase: false })).toContain("kept between runs");
   });
 
+  it("labels the sample DBU price as one, and names a configured price as configured", () => {
+    expect(banner({ ...facts, interactive: false, dbuPrice: { value: "0.07", sample: true } })).toContain(
+      "cost         cards price DBUs at a sample $0.07 per DBU (PTBOT_DBU_PRICE sets another): a made-up figure",
+    );
+    expect(banner({ ...facts, interactive: false, dbuPrice: { value: "0.09", sample: false } })).toContain(
+      "cards price DBUs at 0.09 per DBU (PTBOT_DBU_PRICE)",
+    );
+  });
+
   it("with several replicas, names them and the commands that kill one, and says each log line names its replica", () => {
     const text = banner({ ...facts, interactive: true, replicas: ["replica-1", "replica-2", "replica-3"] });
     expect(text).toContain(

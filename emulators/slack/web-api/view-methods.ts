@@ -1,4 +1,4 @@
-import { formatProblems, validateModalView } from "../block-kit-validation.js";
+import { formatProblems, validateHomeView, validateModalView } from "../block-kit-validation.js";
 import type { EmulatorState } from "../emulator-state.js";
 import type { ViewInput } from "../view-store.js";
 import { type ApiArgs, ApiFailure } from "./api-args.js";
@@ -61,8 +61,28 @@ const update: MethodHandler = (state, args) => {
   return { view: updated.view };
 };
 
+/**
+ * Publishes a user's Home tab. No trigger is needed; the user must exist (`user_not_found`), the view must be a valid
+ * `home` view (`invalid_arguments`), and a `hash` naming an older version fails with `hash_conflict`.
+ */
+const publish: MethodHandler = (state, args) => {
+  const userId = args.string("user_id");
+  args.string("view");
+  const view = args.json("view");
+  const problems = validateHomeView(view);
+  if (problems.length > 0) throw new ApiFailure("invalid_arguments", formatProblems(problems));
+  if (state.directory.user(userId) === undefined) throw new ApiFailure("user_not_found");
+  const hash = args.optionalString("hash");
+  const current = state.homes.get(userId);
+  if (hash !== undefined && current !== undefined && hash !== current.view.hash) {
+    throw new ApiFailure("hash_conflict");
+  }
+  return { view: state.homes.publish(userId, view as ViewInput).view };
+};
+
 export const viewMethods: Readonly<Record<string, MethodHandler>> = {
   "views.open": open,
   "views.push": push,
   "views.update": update,
+  "views.publish": publish,
 };

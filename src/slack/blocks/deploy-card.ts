@@ -8,7 +8,9 @@ import {
   type ApprovalPolicy,
   approvalStatus,
   type BreakGlass,
+  type CostPolicy,
   type CurrentServing,
+  costQuorum,
   type DeployRequest,
   isResolved,
   requestKind,
@@ -27,6 +29,7 @@ import {
   mention,
   slackDate,
 } from "../mrkdwn.js";
+import { costLine, tierLine } from "./cost-lines.js";
 import {
   type Block,
   context,
@@ -43,6 +46,8 @@ import { currentBand, planBand, planValues } from "./throughput.js";
 /** What the card needs beyond the request: who may approve, and where the endpoint lives in the workspace UI. */
 export interface CardContext {
   readonly policy: ApprovalPolicy;
+  /** The cost rules of a request's workspace (rates, price, high-cost tier); without it, no cost is shown. */
+  readonly costOf?: (workspace: string) => CostPolicy;
   readonly endpointUrl: (endpointName: string) => string;
 }
 
@@ -55,6 +60,7 @@ export function deployCard(request: DeployRequest, ctx: CardContext): SlackMessa
   if (change !== undefined) blocks.push(section(change));
   const lifetime = lifetimeLine(request);
   if (lifetime !== undefined) blocks.push(section(lifetime));
+  blocks.push(...costBlocks(request, ctx));
   if (request.state === "awaiting_approval") blocks.push(actions(request));
   blocks.push(context([`Request ${code(request.id)}`]));
   return message(fallback(request), blocks);
@@ -67,6 +73,24 @@ export function breakGlassLine(breakGlass: BreakGlass): string {
     `🚨 *Break-glass change* (during a change freeze, it needs ${breakGlass.quorum} ` +
     `${breakGlass.quorum === 1 ? "approval" : "approvals"}). Reason: ${reason}`
   );
+}
+
+/** The cost and the tier (issue 13), each its own section, kept apart from the fields other changes reword. */
+function costBlocks(request: DeployRequest, ctx: CardContext): Block[] {
+  const cost = ctx.costOf?.(request.workspace);
+  if (cost === undefined) return [];
+  const line = costLine(request, cost);
+  const tier = tierLine(request, cost);
+  return [
+    ...(line === undefined ? [] : [section(line, CARD_BLOCKS.cost)]),
+    ...(tier === undefined ? [] : [section(tier, CARD_BLOCKS.tier)]),
+  ];
+}
+
+/** Who may approve the request and how many approvals it needs: its cost tier decides (see `costQuorum`). */
+function quorumOf(request: DeployRequest, ctx: CardContext): ApprovalPolicy {
+  const cost = ctx.costOf?.(request.workspace);
+  return cost === undefined ? ctx.policy : costQuorum(request, ctx.policy, cost);
 }
 
 function title(request: DeployRequest): string {
@@ -110,7 +134,8 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
     case "resolving":
       return "🔎 Looking up the model and the endpoint…";
     case "awaiting_approval": {
-      const status = approvalStatus(request, ctx.policy);
+      const quorum = quorumOf(request, ctx);
+      const status = approvalStatus(request, quorum);
       const needs = `${status.remaining} ${status.remaining === 1 ? "approval" : "approvals"}`;
       const given =
         status.given.length === 0
@@ -118,7 +143,7 @@ function statusLine(request: DeployRequest, ctx: CardContext): string {
           : ` · ${approvedBy(request)} (${status.given.length} of ${status.required})`;
       // Someone who approved already cannot give the next approval: they are not listed again.
       return (
-        `⏳ *Waiting for approval*: needs ${needs} from ${approversText(ctx.policy, status.given)}${given}` +
+        `⏳ *Waiting for approval*: needs ${needs} from ${approversText(quorum, status.given)}${given}` +
         ` · expires ${slackDate(request.expiresAt)}`
       );
     }
@@ -206,7 +231,7 @@ function detailFields(request: DeployRequest, ctx: CardContext): string[] {
           ? ` (alias ${code(version)})`
           : "";
   const unit = model.unit === "model_units" ? "model units" : "tokens/s";
-  const status = approvalStatus(request, ctx.policy);
+  const status = approvalStatus(request, quorumOf(request, ctx));
   return [
     `*Model*\n${code(model.fullName)}`,
     `*Version*\n${model.version}${asked}`,

@@ -32,6 +32,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         `\`${COMMAND} status <endpoint>\`    any endpoint: state, model, throughput, tags, who asked and who approved, ptbot's last changes`,
         `\`${COMMAND} export <endpoint>\`    its config as Databricks Asset Bundle YAML and Terraform HCL, just for you`,
         `\`${COMMAND} list\`    endpoints ptbot manages and requests in flight`,
+        `\`${COMMAND} cost\`    what the endpoints ptbot manages cost, the most expensive first`,
         `\`${COMMAND} cancel <endpoint or request id>\`    withdraw a request not yet applied (requester or approvers), even when its card is gone`,
         `\`${COMMAND} help\`    this message`,
         'Add `--break-glass "reason"` to a deploy, scale, rollback or delete during a change freeze: it is marked as a break-glass change and needs the workspace\'s break-glass quorum (two approvals unless configured).',

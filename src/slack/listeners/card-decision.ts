@@ -3,6 +3,7 @@
  * the person who clicked why (the card does not change). A success needs no answer here: the card is re-rendered
  * and the thread told through the notifier.
  */
+import { costQuorum } from "../../domain/index.js";
 import type { Applied } from "../../workflow/apply-event.js";
 import { rejectionText } from "../messages.js";
 import { adoptClickedCard, type ButtonArgs, buttonRequestId, ephemeral, type ListenerDeps } from "./deps.js";
@@ -31,9 +32,15 @@ export async function handleDecision(
     const applied = await apply(requestId, user);
     if (!applied.ok) {
       log.info({ code: applied.rejection.code }, `${decision} refused`);
+      // An approval is judged by the request's cost tier: the refusal names that tier's approvers and quorum.
+      const cost = applied.request === undefined ? undefined : deps.costOf?.(applied.request.workspace);
+      const policy =
+        decision === "approve" && applied.request !== undefined && cost !== undefined
+          ? costQuorum(applied.request, deps.policy, cost)
+          : deps.policy;
       answer = rejectionText(applied.rejection, {
         action: decision,
-        policy: deps.policy,
+        policy,
         ...(applied.request === undefined ? {} : { request: applied.request }),
       });
     }

@@ -4,7 +4,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { RespondArguments, webApi } from "@slack/bolt";
-import type { ApprovalPolicy } from "../../domain/index.js";
+import type { ApprovalPolicy, CostPolicy } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import type { AuditLog } from "../../store/audit-log.js";
 import type { RequestStore } from "../../store/request-store.js";
@@ -30,6 +30,8 @@ export interface ListenerDeps {
     Pick<AuditLog, "endpointChanges">;
   readonly databricks: Pick<DatabricksApi, "getServingEndpoint" | "listServingEndpoints" | "endpointUrl">;
   readonly policy: ApprovalPolicy;
+  /** The cost rules of a workspace (cards, `/pt cost`, the Home tab); default none configured. */
+  readonly costOf?: (workspace: string) => CostPolicy;
   readonly clock: Clock;
   readonly logger: Logger;
   /**

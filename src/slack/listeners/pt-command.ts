@@ -13,6 +13,7 @@ import {
 } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import { StoreUnavailableError } from "../../store/store-unavailable.js";
+import { costMessage } from "../blocks/cost.js";
 import { deployCard } from "../blocks/deploy-card.js";
 import { exportMessage } from "../blocks/export.js";
 import { helpMessage } from "../blocks/help.js";
@@ -36,6 +37,7 @@ import {
 import { code } from "../mrkdwn.js";
 import { loadEndpointExport } from "../queries/endpoint-export.js";
 import { loadEndpointStatus } from "../queries/endpoint-status.js";
+import { loadFleet } from "../queries/fleet.js";
 import { loadManagedList } from "../queries/managed-list.js";
 import { slackErrorCode } from "../slack-errors.js";
 import { type ListenerClient, type ListenerDeps, type Respond, timed } from "./deps.js";
@@ -114,6 +116,15 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
         await args.ack({ response_type: "ephemeral", text: "Looking up the endpoints ptbot manages…" });
         await afterAck(deps, async () =>
           reply(listMessage(await loadManagedList(deps), (name) => deps.databricks.endpointUrl(name))),
+        );
+        return;
+      case "cost":
+        await args.ack({
+          response_type: "ephemeral",
+          text: "Looking up what the endpoints ptbot manages cost…",
+        });
+        await afterAck(deps, async () =>
+          reply(costMessage(await loadFleet(deps), (name) => deps.databricks.endpointUrl(name))),
         );
         return;
       case "deploy":
@@ -309,6 +320,7 @@ async function postCard(
 ): Promise<void> {
   const card = deployCard(request, {
     policy: deps.policy,
+    ...(deps.costOf === undefined ? {} : { costOf: deps.costOf }),
     endpointUrl: (n) => deps.databricks.endpointUrl(n),
   });
   let posted: { channel?: string | undefined; ts?: string | undefined };
