@@ -57,11 +57,15 @@ async function approve(harness: Harness, card: StoredMessage): Promise<void> {
   expect(click.status).toBe(200);
 }
 
-/** A ptbot-made endpoint serving LLAMA `version` at 2×–3×, READY. */
+/**
+ * A ptbot-made endpoint serving LLAMA `version` at 2×–3×, READY, with its smoke-test line posted (it follows READY
+ * on its own; a test counting posts after this would otherwise count it too).
+ */
 async function deployed(harness: Harness, version = 3, extra = ""): Promise<void> {
   const card = await harness.deploy(`deploy ${LLAMA} ${version}${extra}`);
   await approve(harness, card);
   await harness.waitForReply(card, (t) => t.includes("is READY"), 10_000);
+  await harness.waitForReply(card, (t) => t.includes("Smoke test"), 10_000);
 }
 
 /** Another team's endpoint (no ptbot tag), READY. */
@@ -88,6 +92,11 @@ describe("/pt scale", () => {
     expect(shown).toContain("Scale request: llama-13b-3");
     expect(shown).toContain("v3 at 1,960–2,940 tokens/s (2×–3×) → 1,960–4,900 tokens/s (2×–5× of 980)");
     expect(shown).not.toContain(ACTIONS.adjust);
+    // The card is about the scale: the band now and proposed, not a deploy's model type and chunk size.
+    expect(shown).toContain("*Throughput now*\\nv3 at 1,960–2,940 tokens/s (2×–3×)");
+    expect(shown).toContain("*Proposed*\\n1,960–4,900 tokens/s (2×–5× of 980)");
+    expect(shown).not.toContain("*Model type*");
+    expect(shown).not.toContain("*Chunk size*");
     await approve(h, card);
     const done = await h.waitForReply(card, (t) => t.includes("done, `llama-13b-3` is READY"), 10_000);
     expect(done.text).toContain("1,960–4,900 tokens/s");
@@ -180,6 +189,33 @@ describe("/pt scale", () => {
     expect(h.replies(card).filter((t) => t.includes("busy with another config update"))).toHaveLength(1);
     expect(h.replies(card).filter((t) => t.includes("❌"))).toEqual([]);
     expect(endpoint(h)?.config?.served_entities?.[0]?.max_provisioned_throughput).toBe(4900);
+  });
+});
+
+describe("a decided scale", () => {
+  it("tells the approver to ask again with /pt scale, not /pt deploy", async () => {
+    h = await startHarness();
+    await deployed(h);
+    const card = await h.deploy(`scale ${NAME} --max 5`);
+    await h.driver.clickButton({
+      user: APPROVER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.reject,
+    });
+    await h.waitForCard(card, (m) => blockText(m).includes("*Rejected*"));
+    const since = h.slack.lastSeq;
+    // A client that has not re-rendered the card yet still shows Approve.
+    await h.driver.clickButton({
+      user: APPROVER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.approve,
+      version: 0,
+    });
+    const answer = await h.waitForEphemeral(APPROVER, (t) => t.includes("already rejected"), since);
+    expect(answer).toContain("Run `/pt scale llama-13b-3` again to ask anew.");
+    expect(answer).not.toContain("/pt deploy");
   });
 });
 
@@ -277,6 +313,10 @@ describe("/pt delete", () => {
       '"action_id":"ptbot_delete","text":{"type":"plain_text","text":"Delete","emoji":true},"style":"danger"',
     );
     expect(shown).not.toContain(ACTIONS.approve);
+    expect(shown).toContain("*Serves now*\\n`ml.llm-catalog.llama-13b` v3 at 1,960–2,940 tokens/s");
+    expect(shown).toContain("The endpoint and its config are gone");
+    expect(shown).not.toContain("*Model type*");
+    expect(shown).not.toContain("(to delete)");
     // An approval without the typed name (the card has no Approve button; any other caller) deletes nothing.
     const id = blockText(card).match(/Request `([^`]+)`/)?.[1] ?? "";
     const bare = await h.running.workflow.approve(id, APPROVER, 1);

@@ -153,6 +153,6 @@ function requestLine(label: string, request: DeployRequest): string {
   const when = request.state === "awaiting_approval" ? ` (expires ${slackDate(request.expiresAt)})` : "";
   return (
     `*${label}*: ${requestKind(request) === "deploy" ? "" : `${requestKind(request)} of `}${code(request.model?.fullName ?? request.ask.model)}${version}${band}, requested by ${mention(request.requester.id)}: ` +
-    `${stateText(request.state)}${when}`
+    `${stateText(request.state, request)}${when}`
   );
 }
