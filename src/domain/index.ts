@@ -1,5 +1,6 @@
 /** The deploy domain: pure and synchronous, no I/O. Import from here. */
 export * from "./change.js";
+export * from "./changed-entity.js";
 export * from "./cost.js";
 export * from "./create-or-update.js";
 export * from "./duration.js";

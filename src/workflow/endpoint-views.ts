@@ -37,7 +37,25 @@ function currentEntities(endpoint: ServingEndpoint): readonly ServedEntity[] {
   return endpoint.config?.served_entities ?? endpoint.pending_config?.served_entities ?? [];
 }
 
+/** Each served entity's share of the traffic, by served-entity name, when the endpoint reports routes. */
+function trafficShares(endpoint: ServingEndpoint): ReadonlyMap<string, number> {
+  const config = endpoint.config ?? endpoint.pending_config;
+  const routes = config?.traffic_config?.routes ?? [];
+  return new Map(
+    routes.flatMap((r) =>
+      r.served_entity_name === undefined || r.traffic_percentage === undefined
+        ? []
+        : [[r.served_entity_name, r.traffic_percentage] as const],
+    ),
+  );
+}
+
+function trafficField(share: number | undefined): { trafficPercentage?: number } {
+  return share === undefined ? {} : { trafficPercentage: share };
+}
+
 export function toExistingEndpoint(endpoint: ServingEndpoint): ExistingEndpoint {
+  const shares = trafficShares(endpoint);
   return {
     name: endpoint.name,
     busy: endpoint.state.config_update === "IN_PROGRESS",
@@ -49,17 +67,33 @@ export function toExistingEndpoint(endpoint: ServingEndpoint): ExistingEndpoint 
       ...(e.max_provisioned_throughput === undefined ? {} : { maxThroughput: e.max_provisioned_throughput }),
       ...(e.provisioned_model_units === undefined ? {} : { modelUnits: e.provisioned_model_units }),
       ...(e.scale_to_zero_enabled === undefined ? {} : { scaleToZero: e.scale_to_zero_enabled }),
+      ...trafficField(e.name === undefined ? undefined : shares.get(e.name)),
     })),
   };
 }
 
-/** The served entity whose deployment we follow: the pending one while an update runs, else the live one. */
-export function followedEntity(endpoint: ServingEndpoint): ServedEntity | undefined {
-  return endpoint.pending_config?.served_entities[0] ?? endpoint.config?.served_entities[0];
+/**
+ * The served entity whose deployment we follow: the pending one while an update runs, else the live one. On an
+ * endpoint with several (an adopted one), the one serving the target's model; without a target, the first.
+ */
+export function followedEntity(
+  endpoint: ServingEndpoint,
+  target?: Pick<EndpointTarget, "model">,
+): ServedEntity | undefined {
+  const entities = newestEntities(endpoint);
+  const model = target?.model.toLowerCase();
+  return (
+    (model === undefined ? undefined : entities.find((e) => e.entity_name?.toLowerCase() === model)) ??
+    entities[0]
+  );
 }
 
-export function toObservation(endpoint: ServingEndpoint, observedAt: number): EndpointObservation {
-  const entity = followedEntity(endpoint);
+export function toObservation(
+  endpoint: ServingEndpoint,
+  observedAt: number,
+  target?: Pick<EndpointTarget, "model">,
+): EndpointObservation {
+  const entity = followedEntity(endpoint, target);
   const configVersion = endpoint.pending_config?.config_version ?? endpoint.config?.config_version;
   const deployment = entity?.state?.deployment;
   const message = entity?.state?.deployment_state_message;
@@ -85,17 +119,18 @@ function toConfigUpdate(value: string | undefined): EndpointObservation["configU
 }
 
 /**
- * Whether `entities` are exactly the one served entity `target` asks for: the model (Unity Catalog names compare
- * case-insensitively), the version, and the band (min, max and scale to zero, or the model units). `unknown` when
- * the entities carry no sizes (a list entry's summary config), so only the details can tell.
+ * Whether `entities` serve what `target` asks for: exactly one entity of the target's model (Unity Catalog names
+ * compare case-insensitively) at its version and band (min, max and scale to zero, or the model units). Other
+ * models' entities beside it are an adopted endpoint's, carried over by the update, and do not count against it.
+ * `unknown` when the entity carries no sizes (a list entry's summary config), so only the details can tell.
  */
 export function servesTarget(
   entities: readonly ServedEntity[],
   target: EndpointTarget,
 ): "yes" | "no" | "unknown" {
-  const [entity, ...others] = entities;
+  const model = target.model.toLowerCase();
+  const [entity, ...others] = entities.filter((e) => e.entity_name?.toLowerCase() === model);
   if (entity === undefined || others.length > 0) return "no";
-  if (entity.entity_name?.toLowerCase() !== target.model.toLowerCase()) return "no";
   if (entity.entity_version !== String(target.version)) return "no";
   const band = servedBand(entity, target.band.kind);
   if (band === undefined) return "unknown";

@@ -192,6 +192,57 @@ describe("/pt scale", () => {
   });
 });
 
+describe("an adopted endpoint serving two entities", () => {
+  it("scales the one taking most of the traffic, follows it to done, and keeps the other", async () => {
+    h = await startHarness();
+    const small = "system.ai.meta_llama_v3_1_8b_instruct";
+    await otherClient(h, "POST", ENDPOINTS, {
+      name: "team-pair",
+      config: {
+        served_entities: [
+          { ...llamaEntity("3", 980, 1960), name: "main" },
+          {
+            entity_name: small,
+            entity_version: "2",
+            name: "shadow",
+            min_provisioned_throughput: 0,
+            max_provisioned_throughput: 19000,
+            scale_to_zero_enabled: true,
+          },
+        ],
+        traffic_config: {
+          routes: [
+            { served_entity_name: "main", traffic_percentage: 90 },
+            { served_entity_name: "shadow", traffic_percentage: 10 },
+          ],
+        },
+      },
+    });
+    await expect
+      .poll(() => endpoint(h as Harness, "team-pair")?.state?.ready, { timeout: 10_000 })
+      .toBe("READY");
+    const card = await h.deploy("scale team-pair --max 4 --adopt");
+    expect(blockText(card)).toContain("Not created by ptbot");
+    expect(blockText(card)).toContain("*Proposed*\\n980–3,920 tokens/s (1×–4× of 980)");
+    await approve(h, card);
+    // Read back among both entities: found as ours, not "changed by someone else".
+    const done = await h.waitForReply(
+      card,
+      (t) => t.includes("done, `team-pair` is READY") || t.includes("❌"),
+      10_000,
+    );
+    expect(done.text).toContain("done, `team-pair` is READY");
+    const entities = endpoint(h, "team-pair")?.config?.served_entities as
+      | { name?: string; entity_name?: string; max_provisioned_throughput?: number }[]
+      | undefined;
+    expect(entities?.map((e) => [e.name, e.entity_name, e.max_provisioned_throughput])).toEqual([
+      ["main", LLAMA, 3920],
+      ["shadow", small, 19000],
+    ]);
+    await h.waitForCard(card, (m) => blockText(m).includes("*Done*"));
+  });
+});
+
 describe("a decided scale", () => {
   it("tells the approver to ask again with /pt scale, not /pt deploy", async () => {
     h = await startHarness();
