@@ -398,6 +398,14 @@ describe("/pt delete", () => {
     await h.waitForCard(card, (m) => blockText(m).includes("*Deleted*"));
     const list = await h.answer("list");
     expect(list).toContain("ptbot manages 0 endpoints");
+    // /pt status says it was deleted, by whom and when, and lists the delete among ptbot's last changes.
+    await h.answer(`status ${NAME}`);
+    const status = JSON.stringify(h.slack.ephemerals({ user: REQUESTER }).at(-1)?.blocks);
+    expect(status).toContain(`🗑️ \`${NAME}\` was deleted through ptbot <!date^`);
+    expect(status).toContain(`requested by <@${REQUESTER}>, approved by <@${APPROVER}>.`);
+    expect(status).toMatch(
+      /\*Last changes by ptbot\*:\\n• <!date\^\d+[^•]*: ✅, deleted \(it served `ml.llm-catalog.llama-13b` v3 at 1,960–2,940 tokens\/s\)/u,
+    );
   });
 
   it("refuses an endpoint ptbot did not create without --adopt, and deletes it with --adopt", async () => {

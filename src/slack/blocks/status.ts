@@ -37,11 +37,14 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
     lines.push(link(status.url, "Open the endpoint in Databricks"));
     blocks.push(section(lines.join("\n")));
   } else if (status.lookupError === undefined) {
+    const deleted = deletedBy(status.changes ?? []);
     blocks.push(
       section(
-        status.requests.length === 0
-          ? `There is no endpoint ${name} in the workspace, and ptbot has no request for it. \`/pt list\` shows the endpoints ptbot manages.`
-          : `There is no endpoint ${name} in the workspace (yet).`,
+        deleted !== undefined
+          ? `🗑️ ${name} was deleted through ptbot ${slackDate(deleted.at)}: ${whoText(deleted.after)}.`
+          : status.requests.length === 0
+            ? `There is no endpoint ${name} in the workspace, and ptbot has no request for it. \`/pt list\` shows the endpoints ptbot manages.`
+            : `There is no endpoint ${name} in the workspace (yet).`,
       ),
     );
   }
@@ -109,17 +112,35 @@ function tagsText(tags: readonly { key: string; value?: string | undefined }[]):
  */
 function changeLine(entry: AuditEntry): string {
   const r = entry.after;
-  const worked = entry.toState === "ready";
   const kind = requestKind(r);
+  const worked = entry.toState === (kind === "delete" ? "deleted" : "ready");
   const verb = kind !== "deploy" ? kind : r.mode?.kind === "update" ? "update" : "create";
   const version = r.model === undefined ? "" : ` v${r.model.version}`;
   const band = r.model !== undefined && r.plan !== undefined ? ` at ${planValues(r.model, r.plan)}` : "";
   const approvers = r.approvals.map((a) => mention(a.by));
   const outcome = worked ? "✅" : `❌ ${stateText(entry.toState)}`;
+  // A delete changes the endpoint to nothing: it names what the endpoint served when it went.
+  const what =
+    kind === "delete"
+      ? `${worked ? "deleted" : "delete"} (it served ${code(r.model?.fullName ?? r.ask.model)}${version}${band})`
+      : `${verb} to ${code(r.model?.fullName ?? r.ask.model)}${version}${band}`;
   return (
-    `• ${slackDate(entry.at)}: ${outcome}, ${verb} to ${code(r.model?.fullName ?? r.ask.model)}${version}${band}, ` +
+    `• ${slackDate(entry.at)}: ${outcome}, ${what}, ` +
     `requested by ${mention(r.requester.id)}, approved by ${approvers.length === 0 ? "—" : joinWords(approvers, "and")}`
   );
+}
+
+/** The newest change, when it is a delete that went through: the endpoint is gone because ptbot deleted it. */
+function deletedBy(changes: readonly AuditEntry[]): AuditEntry | undefined {
+  const [newest] = changes;
+  return newest !== undefined && requestKind(newest.after) === "delete" && newest.toState === "deleted"
+    ? newest
+    : undefined;
+}
+
+function whoText(r: DeployRequest): string {
+  const approvers = r.approvals.map((a) => mention(a.by));
+  return `requested by ${mention(r.requester.id)}, approved by ${approvers.length === 0 ? "—" : joinWords(approvers, "and")}`;
 }
 
 /** Who asked and who approved: from ptbot's last request that got this endpoint ready, else from its tags. */
