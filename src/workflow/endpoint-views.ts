@@ -3,7 +3,9 @@
  * Databricks type and the client never sees a domain one.
  */
 import {
+  deployingConfig,
   type EndpointSummary,
+  failedConfig,
   type ServedEntity,
   type ServingEndpoint,
   servedBand,
@@ -80,7 +82,9 @@ export function followedEntity(
   endpoint: ServingEndpoint,
   target?: Pick<EndpointTarget, "model">,
 ): ServedEntity | undefined {
-  const entities = newestEntities(endpoint);
+  // After a failed update, the failed config's entity: it carries Databricks' reason and names the build logs.
+  const entities =
+    (deployingConfig(endpoint) ?? failedConfig(endpoint) ?? endpoint.config)?.served_entities ?? [];
   const model = target?.model.toLowerCase();
   return (
     (model === undefined ? undefined : entities.find((e) => e.entity_name?.toLowerCase() === model)) ??
@@ -94,7 +98,8 @@ export function toObservation(
   target?: Pick<EndpointTarget, "model">,
 ): EndpointObservation {
   const entity = followedEntity(endpoint, target);
-  const configVersion = endpoint.pending_config?.config_version ?? endpoint.config?.config_version;
+  const configVersion = (deployingConfig(endpoint) ?? failedConfig(endpoint) ?? endpoint.config)
+    ?.config_version;
   const deployment = entity?.state?.deployment;
   const message = entity?.state?.deployment_state_message;
   return {
@@ -153,9 +158,12 @@ export function describeEntities(entities: readonly ServedEntity[]): string {
     .join("; ");
 }
 
-/** The config an endpoint is heading for: the pending one while an update runs, else the one it serves. */
+/**
+ * The config an endpoint is heading for: the pending one while an update runs, else the one it serves (a config a
+ * failed update left pending is not where it is heading).
+ */
 export function newestEntities(endpoint: ServingEndpoint): readonly ServedEntity[] {
-  return endpoint.pending_config?.served_entities ?? endpoint.config?.served_entities ?? [];
+  return deployingConfig(endpoint)?.served_entities ?? endpoint.config?.served_entities ?? [];
 }
 
 /**

@@ -165,9 +165,9 @@ describe("/pt scale", () => {
     const card = await h.deploy(`scale ${NAME} --max 6`);
     h.dbx.failProvisioning(NAME, { message: "not enough GPU capacity", buildLogs: "error: out of capacity" });
     await approve(h, card);
-    // The emulator, like the contracts, shows a failed update's message nowhere: the words say so, the log has it.
+    // Databricks reports why in the failed config it leaves pending (its entity's deployment_state_message): quoted.
     const failed = await h.waitForReply(card, (t) => t.includes("❌"), 10_000);
-    expect(failed.text).toContain("The deployment of endpoint `llama-13b-3` failed");
+    expect(failed.text).toContain("failed.\n> not enough GPU capacity\nIt is still READY on v3");
     expect(failed.text).toContain("It is still READY on v3 at 1,960–2,940 tokens/s");
     expect(blockText(failed)).toContain("error: out of capacity");
     const shown = await h.waitForCard(card, (m) => blockText(m).includes("*Failed*"));

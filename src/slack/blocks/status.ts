@@ -3,7 +3,7 @@
  * what it serves and at what throughput, its tags, who asked for it and who approved it, the last changes ptbot
  * made to it, ptbot's request in flight for it if any, and a link to the workspace UI.
  */
-import type { ServedEntity } from "../../databricks/index.js";
+import { deployingConfig, failedConfig, type ServedEntity } from "../../databricks/index.js";
 import { ACTIVE_STATES, type DeployRequest, requestKind } from "../../domain/index.js";
 import type { AuditEntry } from "../../store/audit-log.js";
 import { cardUnreachableText, lookupFailureText, stateText } from "../messages.js";
@@ -23,11 +23,14 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
   if (endpoint !== undefined) {
     const lines = [`*State*: ${endpointStateText(endpoint.state)}`];
     const live = endpoint.config?.served_entities ?? [];
-    const pending = endpoint.pending_config?.served_entities ?? [];
+    const pending = deployingConfig(endpoint)?.served_entities ?? [];
+    // A failed update's config stays pending (with its reason) beside the old one that still serves.
+    const failed = failedConfig(endpoint)?.served_entities ?? [];
     if (live.length > 0) lines.push(`*Serves*: ${entitiesText(live)}`);
     if (pending.length > 0) lines.push(`*Deploying*: ${entitiesText(pending)}`);
+    if (failed.length > 0) lines.push(`*Failed update*: ${entitiesText(failed)}`);
     if (live.length === 0 && pending.length === 0) lines.push("*Serves*: nothing yet");
-    const failure = [...pending, ...live].find((e) => e.state?.deployment === "DEPLOYMENT_FAILED");
+    const failure = [...pending, ...failed, ...live].find((e) => e.state?.deployment === "DEPLOYMENT_FAILED");
     const why = failure?.state?.deployment_state_message;
     if (why !== undefined && why !== "")
       lines.push(`*Deployment message*: ${escapeMrkdwn(truncate(why, 500))}`);
