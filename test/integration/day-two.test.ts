@@ -325,6 +325,30 @@ describe("/pt rollback", () => {
     expect(await h.answer(`rollback ${NAME}`)).toContain("no earlier config on record");
   });
 
+  it("refuses an endpoint ptbot did not create without --adopt; with it, ptbot has no earlier config on record", async () => {
+    h = await startHarness();
+    await foreignEndpoint(h, "team-llama");
+    expect(await h.answer("rollback team-llama")).toContain("was not created by ptbot");
+    expect(await h.answer("rollback team-llama --adopt")).toContain("no earlier config on record");
+  });
+
+  it("says a failed rollback left the endpoint on its current config, quoting Databricks", async () => {
+    h = await startHarness();
+    await deployed(h);
+    await deployed(h, 2, ` --name ${NAME} --max 4`);
+    const card = await h.deploy(`rollback ${NAME}`);
+    h.dbx.failProvisioning(NAME, {
+      message: "model artifact could not be loaded",
+      buildLogs: "error: bad weights",
+    });
+    await approve(h, card);
+    const failed = await h.waitForReply(card, (t) => t.includes("❌"), 10_000);
+    expect(failed.text).toContain("> model artifact could not be loaded");
+    expect(failed.text).toContain("It is still READY on v2 at 1,960–3,920 tokens/s");
+    expect(blockText(failed)).toContain("error: bad weights");
+    expect(endpoint(h)?.config?.served_entities?.[0]?.entity_version).toBe("2");
+  });
+
   it("proposes the config ptbot applied before the current one, and applies it", async () => {
     h = await startHarness();
     await deployed(h);
