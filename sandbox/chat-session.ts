@@ -310,11 +310,15 @@ export class ChatSession {
     return latestCard(this.#o.slack, this.#o.channel.id, this.#user, this.#render);
   }
 
-  /** The latest card, waiting up to `cardWaitMs` for one to appear (event-driven). */
-  async #awaitCard(): Promise<Card | undefined> {
+  /**
+   * The latest card, waiting up to `cardWaitMs` for one to appear (event-driven); with `wanted`, for one it accepts:
+   * in a script, `click approve` right after a command waits for that command's card, which may come after the
+   * settle (Slack's per-channel post limit can hold a post back for a second), rather than taking the previous one.
+   */
+  async #awaitCard(wanted: (card: Card) => boolean = () => true): Promise<Card | undefined> {
     const now = this.#latestCard();
     const waitMs = this.#o.cardWaitMs ?? 0;
-    if (now !== undefined || waitMs <= 0) return now;
+    if ((now !== undefined && wanted(now)) || waitMs <= 0) return now;
     return new Promise((resolve) => {
       const finish = (card: Card | undefined) => {
         clearTimeout(timer);
@@ -323,15 +327,15 @@ export class ChatSession {
       };
       const unsubscribe = this.#o.slack.subscribe(() => {
         const card = this.#latestCard();
-        if (card !== undefined) finish(card);
+        if (card !== undefined && wanted(card)) finish(card);
       });
-      const timer = setTimeout(() => finish(undefined), waitMs);
+      const timer = setTimeout(() => finish(this.#latestCard()), waitMs);
     });
   }
 
   async #click(target: string): Promise<void> {
     const s = styles(this.#o.color);
-    const card = await this.#awaitCard();
+    const card = await this.#awaitCard((c) => matchButton(c.buttons, target) !== undefined);
     if (card === undefined) {
       this.#write(s.yellow("There is no card with buttons to click yet."));
       return;
