@@ -311,9 +311,9 @@ export class ChatSession {
   }
 
   /**
-   * The latest card, once it is one `wanted` accepts: a script's line may act on a card the bot is still preparing
-   * (its lookup outran the settle) while an older card (a READY notice's Export button) is the latest one. Waits up
-   * to `cardWaitMs` (never at a terminal: 0 there), then gives the latest card as it is.
+   * The latest card, waiting up to `cardWaitMs` for one to appear (event-driven); with `wanted`, for one it accepts:
+   * in a script, `click approve` right after a command waits for that command's card, which may come after the
+   * settle (Slack's per-channel post limit can hold a post back for a second), rather than taking the previous one.
    */
   async #awaitCard(wanted: (card: Card) => boolean = () => true): Promise<Card | undefined> {
     const now = this.#latestCard();

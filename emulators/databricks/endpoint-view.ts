@@ -44,7 +44,12 @@ export function renderEndpoint(record: EndpointRecord, status: EndpointStatus): 
           pending_config: {
             start_time: pending.startTime,
             served_entities: pending.config.servedEntities.map((e) =>
-              entityJson(e, pending, "DEPLOYMENT_CREATING"),
+              // After a failed update the failed config stays pending, its entities saying why.
+              entityJson(
+                e,
+                pending,
+                status.configUpdate === "UPDATE_FAILED" ? "DEPLOYMENT_FAILED" : "DEPLOYMENT_CREATING",
+              ),
             ),
             traffic_config: trafficJson(pending),
             ...autoCaptureField(pending),

@@ -10,7 +10,11 @@ export interface EndpointStatus {
   readonly configUpdate: "NOT_UPDATING" | "IN_PROGRESS" | "UPDATE_FAILED";
   /** Shown as `config`: the serving config, or, before any success, the config that failed. */
   readonly current: { readonly deployment: Deployment; readonly state: EntityDeploymentState } | undefined;
-  /** Shown as `pending_config` while an update is in progress. */
+  /**
+   * Shown as `pending_config`: the config being deployed while an update is in progress, and after a failed update
+   * the config that failed (its entities DEPLOYMENT_FAILED with the reason), as Databricks keeps it there beside the
+   * old config that still serves. A new update replaces it.
+   */
   readonly pending: Deployment | undefined;
   /** The config that answers invocations (undefined while the endpoint is not READY). */
   readonly serving: Deployment | undefined;
@@ -36,7 +40,8 @@ export function phaseOf(d: Deployment, now: number): DeploymentPhase {
  *   config is `pending_config`, `config_update` IN_PROGRESS;
  * - latest succeeded: READY / NOT_UPDATING on it;
  * - latest failed: on a create, NOT_READY / UPDATE_FAILED with its entities DEPLOYMENT_FAILED; on an update,
- *   READY / UPDATE_FAILED still serving the previous config.
+ *   READY / UPDATE_FAILED still serving the previous config, the failed one left in `pending_config` with its
+ *   entities DEPLOYMENT_FAILED and the reason in `deployment_state_message` (where the real service reports it).
  * `justStarted` renders the latest deployment as in progress whatever the clock says, as create and update
  * answers always are (even with a provisioning time of 0).
  */
@@ -88,7 +93,7 @@ export function endpointStatus(record: EndpointRecord, now: number, justStarted 
       lastSuccess === undefined
         ? { deployment: latest, state: "DEPLOYMENT_FAILED" }
         : { deployment: lastSuccess, state: "DEPLOYMENT_READY" },
-    pending: undefined,
+    pending: lastSuccess === undefined ? undefined : latest,
     serving: lastSuccess,
     stateSince: end,
     lastUpdated: lastUpdated(end),

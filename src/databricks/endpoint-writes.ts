@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.js";
 import { DatabricksApiError, isConflict, isNotFound } from "./errors.js";
+import { deployingConfig } from "./pending-config.js";
 import type { EndpointConfig, EndpointTag, ServedEntity, ServingEndpoint } from "./schemas.js";
 import { ServingEndpointSchema } from "./schemas.js";
 import { ENDPOINTS_PATH, endpointPath, getServingEndpoint } from "./serving-endpoints.js";
@@ -115,7 +116,7 @@ export async function createServingEndpoint(
     name: input.name,
     send: () => api.call({ method: "POST", path, body, schema: ServingEndpointSchema, idempotent: false }),
     landed: (endpoint) =>
-      configServes(endpoint.pending_config, input.config, false) ||
+      configServes(deployingConfig(endpoint), input.config, false) ||
       configServes(endpoint.config, input.config, false),
     missing: "send",
     conflictCode: "RESOURCE_ALREADY_EXISTS",
@@ -144,12 +145,12 @@ export async function updateServingEndpointConfig(
     name,
     send: () => api.call({ method: "PUT", path, body, schema: ServingEndpointSchema, idempotent: false }),
     landed: (endpoint) =>
-      configServes(endpoint.pending_config, config, true) ||
+      configServes(deployingConfig(endpoint), config, true) ||
       (endpoint.state.config_update !== "IN_PROGRESS" && configServes(endpoint.config, config, true)),
     missing: "fail",
     conflictCode: "RESOURCE_CONFLICT",
     describeOther: (endpoint) =>
-      endpoint.pending_config === undefined
+      deployingConfig(endpoint) === undefined
         ? undefined
         : `another update of endpoint ${name} is in progress (deploying ${describe(endpoint)})`,
   });
@@ -247,7 +248,7 @@ function configServes(
 }
 
 function describe(endpoint: ServingEndpoint): string {
-  const entities = (endpoint.pending_config ?? endpoint.config)?.served_entities ?? [];
+  const entities = (deployingConfig(endpoint) ?? endpoint.config)?.served_entities ?? [];
   if (entities.length === 0) return "nothing yet";
   return entities.map((e) => `${e.entity_name ?? "?"} v${e.entity_version ?? "?"}`).join(", ");
 }

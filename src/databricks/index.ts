@@ -40,6 +40,7 @@ export {
 } from "./errors.js";
 export { type AttemptReport, createHttpCore, type HttpCore, type HttpOptions } from "./http.js";
 export type { ChatRequest, CompletionRequest, EmbeddingsRequest, QueryOptions } from "./invocations.js";
+export { deployingConfig, failedConfig } from "./pending-config.js";
 export type { ModelVersionSpec } from "./resolve-model-version.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 export {

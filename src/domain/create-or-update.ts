@@ -32,6 +32,8 @@ export interface ExistingServedEntity {
   /** `provisioned_model_units`. */
   readonly modelUnits?: number;
   readonly scaleToZero?: boolean;
+  /** Its share of the endpoint's traffic (`traffic_config.routes`), when the endpoint reports routes. */
+  readonly trafficPercentage?: number;
 }
 
 /**

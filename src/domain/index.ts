@@ -1,6 +1,7 @@
 /** The deploy domain: pure and synchronous, no I/O. Import from here. */
 export * from "./break-glass.js";
 export * from "./change.js";
+export * from "./changed-entity.js";
 export * from "./cost.js";
 export * from "./cost-quorum.js";
 export * from "./create-or-update.js";

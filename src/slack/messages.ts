@@ -12,9 +12,10 @@ import type {
   PlanViolation,
   Reason,
   Rejection,
+  RequestKind,
   VersionAsk,
 } from "../domain/index.js";
-import { breakGlassApprovals } from "../domain/index.js";
+import { breakGlassApprovals, requestKind } from "../domain/index.js";
 import { MAX_COMMAND_LENGTH, type ParseProblem } from "./command-parser.js";
 import { frozenText } from "./freeze-text.js";
 import {
@@ -107,15 +108,36 @@ function violationText(violation: PlanViolation): string {
   }
 }
 
-/** A state in words, for cards, `/pt status` and `/pt list`. */
-export function stateText(state: DeployState): string {
+/** What an approved request of `kind` does next: a deploy creates (or updates) its endpoint, a change updates or deletes it. */
+function approvedNext(kind: RequestKind, update: boolean): string {
+  switch (kind) {
+    case "delete":
+      return "approved, about to delete the endpoint";
+    case "scale":
+    case "rollback":
+      return "approved, about to update the endpoint";
+    case "deploy":
+      return update ? "approved, about to update the endpoint" : "approved, about to create the endpoint";
+  }
+}
+
+/**
+ * A state in words, for cards, `/pt status` and `/pt list`. `request` (its kind and mode) words the states that
+ * differ by kind; without it a deploy is assumed.
+ */
+export function stateText(state: DeployState, request?: Pick<DeployRequest, "kind" | "mode">): string {
   switch (state) {
     case "resolving":
-      return "looking up the model";
+      return request === undefined || requestKind(request) === "deploy"
+        ? "looking up the model"
+        : "looking up the endpoint";
     case "awaiting_approval":
       return "waiting for approval";
     case "approved":
-      return "approved, about to create";
+      return approvedNext(
+        request === undefined ? "deploy" : requestKind(request),
+        request?.mode?.kind === "update",
+      );
     case "creating":
       return "sending the config to Databricks";
     case "provisioning":
@@ -274,9 +296,9 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
   const { request, policy, action } = ctx;
   switch (rejection.code) {
     case "not_an_approver":
-      return `Only approvers can ${action} deploys: ${approversText(policy)}. Ask one of them to look at it.`;
+      return `Only approvers can ${action} ${kindText(request)}s: ${approversText(policy)}. Ask one of them to look at it.`;
     case "self_approval_forbidden":
-      return `You asked for this deploy, so someone else has to approve it: ${approversText(policy)}.`;
+      return `You asked for this ${kindText(request)}, so someone else has to approve it: ${approversText(policy)}.`;
     case "duplicate_approval": {
       const remaining =
         request === undefined ? 0 : breakGlassApprovals(request, policy) - request.approvals.length;
@@ -306,18 +328,18 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
     case "already_decided": {
       const what = request?.state === "cancelled" ? "cancelled" : "rejected";
       const by = request?.closedBy === undefined ? "" : ` by ${mention(request.closedBy.by)}`;
-      return `This request was already ${what}${by}. Run \`/pt deploy\` again to ask anew.`;
+      return `This request was already ${what}${by}. ${askAgainText(request)}`;
     }
     case "expired":
       return (
         `This request expired${request === undefined ? "" : ` (${slackDate(request.expiresAt)})`}. ` +
-        "Run `/pt deploy` again to ask anew."
+        askAgainText(request)
       );
     case "not_requester":
-      return `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this deploy, can cancel it. Approvers can reject it instead.`;
+      return `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this ${kindText(request)}, can cancel it. Approvers can reject it instead.`;
     case "not_requester_or_approver":
       return action === "cancel"
-        ? `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this deploy, or an approver (${approversText(policy)}) can cancel it.`
+        ? `Only ${request === undefined ? "the requester" : mention(request.requester.id)}, who asked for this ${kindText(request)}, or an approver (${approversText(policy)}) can cancel it.`
         : `Only ${request === undefined ? "the requester" : mention(request.requester.id)} or an approver (${approversText(policy)}) can adjust this request.`;
     case "channel_not_allowed":
       return policy.allowedChannels.length > 0
@@ -329,8 +351,8 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
       return "Nothing changed: edit a value, or close the form to keep the settings as they are.";
     case "invalid_transition":
       return request?.state === "unresolvable"
-        ? "This request could not be resolved, so there is nothing to decide. Run `/pt deploy` again."
-        : `This request cannot be changed any more (it is ${stateText(request?.state ?? "resolving")}).`;
+        ? `This request could not be resolved, so there is nothing to decide. ${askAgainText(request)}`
+        : `This request cannot be changed any more (it is ${stateText(request?.state ?? "resolving", request)}).`;
     case "frozen":
       return frozenText(rejection.freeze, action);
     case "not_expired":
@@ -339,6 +361,28 @@ export function rejectionText(rejection: Rejection, ctx: RejectionContext): stri
     case "already_reminded":
       return `That did not apply to this request (${code(rejection.code)}).`;
   }
+}
+
+/** "deploy", "scale", "rollback" or "delete": what the request is, for a refusal (a deploy when unknown). */
+function kindText(request: DeployRequest | undefined): RequestKind {
+  return request === undefined ? "deploy" : requestKind(request);
+}
+
+/**
+ * How to ask again, in the request's own command: "Run `/pt scale my-endpoint` again to ask anew." A deploy's model
+ * and a change's endpoint are what the user typed, so they are escaped.
+ */
+export function askAgainText(request: DeployRequest | undefined): string {
+  const kind = kindText(request);
+  const what =
+    request === undefined
+      ? ""
+      : kind === "deploy"
+        ? ` ${request.ask.model}`
+        : request.ask.endpointName === undefined
+          ? ""
+          : ` ${request.ask.endpointName}`;
+  return `Run ${code(`/pt ${kind}${what}`)} again to ask anew.`;
 }
 
 function formatCount(n: number): string {

@@ -10,8 +10,8 @@ export interface AuditLog {
   audit(requestId: string): Promise<AuditEntry[]>;
   /**
    * The last changes ptbot made (or tried to make) to an endpoint, newest first: the entries in which a request of
-   * `workspace` for `endpointName` left the Databricks work (`creating` or `provisioning`) for an outcome, of any
-   * request kind. Each entry's `after` snapshot says what, who asked and who approved; `at` says when.
+   * `workspace` for `endpointName` left the Databricks work (`creating`, `provisioning`, or a delete's `deleting`) for
+   * an outcome (`ready`, `failed`, `deleted`, …), of any request kind. Each entry's `after` snapshot says what, who asked and who approved; `at` says when.
    */
   endpointChanges(
     workspace: string,

@@ -54,7 +54,8 @@ export const SQL = {
   endpointChanges: `SELECT a.request_id, a.at, a.actor, a.action, a.from_state, a.to_state, a.before, a.after,
     a.policy_checksum FROM audit_log a JOIN requests r ON r.id = a.request_id
     WHERE r.workspace = $1 AND r.endpoint_name = $2
-      AND a.from_state IN ('creating', 'provisioning') AND a.to_state NOT IN ('creating', 'provisioning')
+      AND a.from_state IN ('creating', 'provisioning', 'deleting')
+        AND a.to_state NOT IN ('creating', 'provisioning', 'deleting')
     ORDER BY a.seq DESC LIMIT $3`,
   enqueue: "INSERT INTO outbox (request_id, notice, request, created_at) VALUES ($1, $2, $3, $4)",
   // The head of each request's queue, when it is free to deliver. A head another replica is completing is locked

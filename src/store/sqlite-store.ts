@@ -399,7 +399,8 @@ function prepareStatements(db: DatabaseSync) {
     audit: p("SELECT * FROM audit_log WHERE request_id = ? ORDER BY seq"),
     endpointChanges: p(`SELECT a.* FROM audit_log a JOIN requests r ON r.id = a.request_id
       WHERE r.workspace = ? AND r.endpoint_name = ?
-        AND a.from_state IN ('creating', 'provisioning') AND a.to_state NOT IN ('creating', 'provisioning')
+        AND a.from_state IN ('creating', 'provisioning', 'deleting')
+        AND a.to_state NOT IN ('creating', 'provisioning', 'deleting')
       ORDER BY a.seq DESC LIMIT ?`),
     // One statement, so the check and the take are atomic across processes on the file.
     claimPoll: p(`INSERT INTO workspace_polls (workspace, owner, polled_at, next_poll_at)

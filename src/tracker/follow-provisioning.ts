@@ -101,9 +101,9 @@ export async function followProvisioning(
     deps.fingerprints.delete(request.id);
     return;
   }
-  const observation = toObservation(endpoint, deps.clock.now());
+  const observation = toObservation(endpoint, deps.clock.now(), target);
   if (observation.configUpdate === "UPDATE_FAILED" || observation.configUpdate === "UPDATE_CANCELED") {
-    const entity = followedEntity(endpoint);
+    const entity = followedEntity(endpoint, target);
     const tail = entity?.name === undefined ? undefined : await buildLogTail(deps, name, entity.name);
     await applyEvent(deps, request.id, {
       type: "provisioning_failed",

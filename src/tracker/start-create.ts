@@ -325,6 +325,6 @@ function createFailureCode(error: PtbotError): ReasonCode {
 async function accepted(deps: CreateDeps, request: DeployRequest, endpoint: ServingEndpoint): Promise<void> {
   await applyEvent(deps, request.id, {
     type: "create_accepted",
-    endpoint: toObservation(endpoint, deps.clock.now()),
+    endpoint: toObservation(endpoint, deps.clock.now(), endpointTarget(request)),
   });
 }

@@ -3,7 +3,9 @@
  * Databricks type and the client never sees a domain one.
  */
 import {
+  deployingConfig,
   type EndpointSummary,
+  failedConfig,
   type ServedEntity,
   type ServingEndpoint,
   servedBand,
@@ -37,7 +39,25 @@ function currentEntities(endpoint: ServingEndpoint): readonly ServedEntity[] {
   return endpoint.config?.served_entities ?? endpoint.pending_config?.served_entities ?? [];
 }
 
+/** Each served entity's share of the traffic, by served-entity name, when the endpoint reports routes. */
+function trafficShares(endpoint: ServingEndpoint): ReadonlyMap<string, number> {
+  const config = endpoint.config ?? endpoint.pending_config;
+  const routes = config?.traffic_config?.routes ?? [];
+  return new Map(
+    routes.flatMap((r) =>
+      r.served_entity_name === undefined || r.traffic_percentage === undefined
+        ? []
+        : [[r.served_entity_name, r.traffic_percentage] as const],
+    ),
+  );
+}
+
+function trafficField(share: number | undefined): { trafficPercentage?: number } {
+  return share === undefined ? {} : { trafficPercentage: share };
+}
+
 export function toExistingEndpoint(endpoint: ServingEndpoint): ExistingEndpoint {
+  const shares = trafficShares(endpoint);
   return {
     name: endpoint.name,
     busy: endpoint.state.config_update === "IN_PROGRESS",
@@ -49,18 +69,37 @@ export function toExistingEndpoint(endpoint: ServingEndpoint): ExistingEndpoint 
       ...(e.max_provisioned_throughput === undefined ? {} : { maxThroughput: e.max_provisioned_throughput }),
       ...(e.provisioned_model_units === undefined ? {} : { modelUnits: e.provisioned_model_units }),
       ...(e.scale_to_zero_enabled === undefined ? {} : { scaleToZero: e.scale_to_zero_enabled }),
+      ...trafficField(e.name === undefined ? undefined : shares.get(e.name)),
     })),
   };
 }
 
-/** The served entity whose deployment we follow: the pending one while an update runs, else the live one. */
-export function followedEntity(endpoint: ServingEndpoint): ServedEntity | undefined {
-  return endpoint.pending_config?.served_entities[0] ?? endpoint.config?.served_entities[0];
+/**
+ * The served entity whose deployment we follow: the pending one while an update runs, else the live one. On an
+ * endpoint with several (an adopted one), the one serving the target's model; without a target, the first.
+ */
+export function followedEntity(
+  endpoint: ServingEndpoint,
+  target?: Pick<EndpointTarget, "model">,
+): ServedEntity | undefined {
+  // After a failed update, the failed config's entity: it carries Databricks' reason and names the build logs.
+  const entities =
+    (deployingConfig(endpoint) ?? failedConfig(endpoint) ?? endpoint.config)?.served_entities ?? [];
+  const model = target?.model.toLowerCase();
+  return (
+    (model === undefined ? undefined : entities.find((e) => e.entity_name?.toLowerCase() === model)) ??
+    entities[0]
+  );
 }
 
-export function toObservation(endpoint: ServingEndpoint, observedAt: number): EndpointObservation {
-  const entity = followedEntity(endpoint);
-  const configVersion = endpoint.pending_config?.config_version ?? endpoint.config?.config_version;
+export function toObservation(
+  endpoint: ServingEndpoint,
+  observedAt: number,
+  target?: Pick<EndpointTarget, "model">,
+): EndpointObservation {
+  const entity = followedEntity(endpoint, target);
+  const configVersion = (deployingConfig(endpoint) ?? failedConfig(endpoint) ?? endpoint.config)
+    ?.config_version;
   const deployment = entity?.state?.deployment;
   const message = entity?.state?.deployment_state_message;
   return {
@@ -85,17 +124,18 @@ function toConfigUpdate(value: string | undefined): EndpointObservation["configU
 }
 
 /**
- * Whether `entities` are exactly the one served entity `target` asks for: the model (Unity Catalog names compare
- * case-insensitively), the version, and the band (min, max and scale to zero, or the model units). `unknown` when
- * the entities carry no sizes (a list entry's summary config), so only the details can tell.
+ * Whether `entities` serve what `target` asks for: exactly one entity of the target's model (Unity Catalog names
+ * compare case-insensitively) at its version and band (min, max and scale to zero, or the model units). Other
+ * models' entities beside it are an adopted endpoint's, carried over by the update, and do not count against it.
+ * `unknown` when the entity carries no sizes (a list entry's summary config), so only the details can tell.
  */
 export function servesTarget(
   entities: readonly ServedEntity[],
   target: EndpointTarget,
 ): "yes" | "no" | "unknown" {
-  const [entity, ...others] = entities;
+  const model = target.model.toLowerCase();
+  const [entity, ...others] = entities.filter((e) => e.entity_name?.toLowerCase() === model);
   if (entity === undefined || others.length > 0) return "no";
-  if (entity.entity_name?.toLowerCase() !== target.model.toLowerCase()) return "no";
   if (entity.entity_version !== String(target.version)) return "no";
   const band = servedBand(entity, target.band.kind);
   if (band === undefined) return "unknown";
@@ -118,9 +158,12 @@ export function describeEntities(entities: readonly ServedEntity[]): string {
     .join("; ");
 }
 
-/** The config an endpoint is heading for: the pending one while an update runs, else the one it serves. */
+/**
+ * The config an endpoint is heading for: the pending one while an update runs, else the one it serves (a config a
+ * failed update left pending is not where it is heading).
+ */
 export function newestEntities(endpoint: ServingEndpoint): readonly ServedEntity[] {
-  return endpoint.pending_config?.served_entities ?? endpoint.config?.served_entities ?? [];
+  return deployingConfig(endpoint)?.served_entities ?? endpoint.config?.served_entities ?? [];
 }
 
 /**

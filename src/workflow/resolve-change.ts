@@ -1,5 +1,6 @@
 import {
   canonicalModelName,
+  changedEntity,
   currentTarget,
   type DeployEvent,
   type DeployRequest,
@@ -7,6 +8,7 @@ import {
   earlierConfig,
   nameConflict,
   nameRefused,
+  narrowedTo,
   type ReasonCode,
   requestKind,
   scalePlan,
@@ -59,14 +61,17 @@ export async function resolveChange(deps: ResolveChangeDeps, request: DeployRequ
         `endpoint ${name} is being updated: it is deploying ${describeEntities(newestEntities(endpoint))}`,
       );
     }
-    const [entity, ...more] = existing.servedEntities;
-    if (entity === undefined) return failed("endpoint_serves_nothing", `endpoint ${name} serves no model`);
-    if (more.length > 0) {
+    // An adopted endpoint may serve several entities: the change is to one of them, the others are carried over.
+    const changed = changedEntity(existing);
+    if (changed.kind === "none") return failed("endpoint_serves_nothing", `endpoint ${name} serves no model`);
+    if (changed.kind === "ambiguous") {
       return failed(
         "endpoint_serves_several_models",
-        `endpoint ${name} serves ${existing.servedEntities.length} models; ptbot only changes endpoints serving one`,
+        `endpoint ${name} serves ${changed.count} models and none takes most of the traffic; which one to change cannot be told`,
       );
     }
+    const entity = changed.entity;
+    const served = narrowedTo(existing, entity);
     const version = Number(entity.entityVersion);
     if (!Number.isInteger(version) || version < 1) {
       return failed(
@@ -82,7 +87,7 @@ export async function resolveChange(deps: ResolveChangeDeps, request: DeployRequ
         `${entity.entityName} version ${version} is not eligible for provisioned throughput`,
       );
     }
-    const decision = decideCreateOrUpdate(model, existing);
+    const decision = decideCreateOrUpdate(model, served);
     if (decision.kind !== "update") {
       return decision.kind === "refused"
         ? failed(decision.reason.code, decision.reason.message)
@@ -103,7 +108,7 @@ export async function resolveChange(deps: ResolveChangeDeps, request: DeployRequ
           );
         }
         // The current band in multiples of the earlier version's chunk, for the card's "before".
-        const mode = decideCreateOrUpdate(earlier.model, existing);
+        const mode = decideCreateOrUpdate(earlier.model, served);
         if (mode.kind !== "update") return failed("endpoint_serves_other_model", `endpoint ${name} changed`);
         return { ...base, model: earlier.model, plan: earlier.plan, mode };
       }

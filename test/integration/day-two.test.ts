@@ -57,7 +57,10 @@ async function approve(harness: Harness, card: StoredMessage): Promise<void> {
   expect(click.status).toBe(200);
 }
 
-/** A ptbot-made endpoint serving LLAMA `version` at 2×–3×, READY. */
+/**
+ * A ptbot-made endpoint serving LLAMA `version` at 2×–3×, READY, with its smoke-test line posted (it follows READY
+ * on its own; a test counting posts after this would otherwise count it too).
+ */
 async function deployed(harness: Harness, version = 3, extra = ""): Promise<void> {
   const card = await harness.deploy(`deploy ${LLAMA} ${version}${extra}`);
   await approve(harness, card);
@@ -90,6 +93,11 @@ describe("/pt scale", () => {
     expect(shown).toContain("Scale request: llama-13b-3");
     expect(shown).toContain("v3 at 1,960–2,940 tokens/s (2×–3×) → 1,960–4,900 tokens/s (2×–5× of 980)");
     expect(shown).not.toContain(ACTIONS.adjust);
+    // The card is about the scale: the band now and proposed, not a deploy's model type and chunk size.
+    expect(shown).toContain("*Throughput now*\\nv3 at 1,960–2,940 tokens/s (2×–3×)");
+    expect(shown).toContain("*Proposed*\\n1,960–4,900 tokens/s (2×–5× of 980)");
+    expect(shown).not.toContain("*Model type*");
+    expect(shown).not.toContain("*Chunk size*");
     await approve(h, card);
     const done = await h.waitForReply(card, (t) => t.includes("done, `llama-13b-3` is READY"), 10_000);
     expect(done.text).toContain("1,960–4,900 tokens/s");
@@ -162,9 +170,9 @@ describe("/pt scale", () => {
     const card = await h.deploy(`scale ${NAME} --max 6`);
     h.dbx.failProvisioning(NAME, { message: "not enough GPU capacity", buildLogs: "error: out of capacity" });
     await approve(h, card);
-    // The emulator, like the contracts, shows a failed update's message nowhere: the words say so, the log has it.
+    // Databricks reports why in the failed config it leaves pending (its entity's deployment_state_message): quoted.
     const failed = await h.waitForReply(card, (t) => t.includes("❌"), 10_000);
-    expect(failed.text).toContain("The deployment of endpoint `llama-13b-3` failed");
+    expect(failed.text).toContain("failed.\n> not enough GPU capacity\nIt is still READY on v3");
     expect(failed.text).toContain("It is still READY on v3 at 1,960–2,940 tokens/s");
     // Sorted like a failed deployment: the build log says capacity.
     expect(failed.text).toContain("💡");
@@ -188,6 +196,84 @@ describe("/pt scale", () => {
     expect(h.replies(card).filter((t) => t.includes("busy with another config update"))).toHaveLength(1);
     expect(h.replies(card).filter((t) => t.includes("❌"))).toEqual([]);
     expect(endpoint(h)?.config?.served_entities?.[0]?.max_provisioned_throughput).toBe(4900);
+  });
+});
+
+describe("an adopted endpoint serving two entities", () => {
+  it("scales the one taking most of the traffic, follows it to done, and keeps the other", async () => {
+    h = await startHarness();
+    const small = "system.ai.meta_llama_v3_1_8b_instruct";
+    await otherClient(h, "POST", ENDPOINTS, {
+      name: "team-pair",
+      config: {
+        served_entities: [
+          { ...llamaEntity("3", 980, 1960), name: "main" },
+          {
+            entity_name: small,
+            entity_version: "2",
+            name: "shadow",
+            min_provisioned_throughput: 0,
+            max_provisioned_throughput: 19000,
+            scale_to_zero_enabled: true,
+          },
+        ],
+        traffic_config: {
+          routes: [
+            { served_entity_name: "main", traffic_percentage: 90 },
+            { served_entity_name: "shadow", traffic_percentage: 10 },
+          ],
+        },
+      },
+    });
+    await expect
+      .poll(() => endpoint(h as Harness, "team-pair")?.state?.ready, { timeout: 10_000 })
+      .toBe("READY");
+    const card = await h.deploy("scale team-pair --max 4 --adopt");
+    expect(blockText(card)).toContain("Not created by ptbot");
+    expect(blockText(card)).toContain("*Proposed*\\n980–3,920 tokens/s (1×–4× of 980)");
+    await approve(h, card);
+    // Read back among both entities: found as ours, not "changed by someone else".
+    const done = await h.waitForReply(
+      card,
+      (t) => t.includes("done, `team-pair` is READY") || t.includes("❌"),
+      10_000,
+    );
+    expect(done.text).toContain("done, `team-pair` is READY");
+    const entities = endpoint(h, "team-pair")?.config?.served_entities as
+      | { name?: string; entity_name?: string; max_provisioned_throughput?: number }[]
+      | undefined;
+    expect(entities?.map((e) => [e.name, e.entity_name, e.max_provisioned_throughput])).toEqual([
+      ["main", LLAMA, 3920],
+      ["shadow", small, 19000],
+    ]);
+    await h.waitForCard(card, (m) => blockText(m).includes("*Done*"));
+  });
+});
+
+describe("a decided scale", () => {
+  it("tells the approver to ask again with /pt scale, not /pt deploy", async () => {
+    h = await startHarness();
+    await deployed(h);
+    const card = await h.deploy(`scale ${NAME} --max 5`);
+    await h.driver.clickButton({
+      user: APPROVER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.reject,
+    });
+    await h.waitForCard(card, (m) => blockText(m).includes("*Rejected*"));
+    const since = h.slack.lastSeq;
+    // A client that has not re-rendered the card yet still shows Approve.
+    await h.driver.clickButton({
+      user: APPROVER,
+      channel: CHANNEL,
+      messageTs: card.ts,
+      actionId: ACTIONS.approve,
+      version: 0,
+    });
+    const answer = await h.waitForEphemeral(APPROVER, (t) => t.includes("already rejected"), since);
+    expect(answer).toContain("Run `/pt scale llama-13b-3` again to ask anew.");
+    expect(answer).not.toContain("/pt deploy");
   });
 });
 
@@ -246,6 +332,30 @@ describe("/pt rollback", () => {
     expect(await h.answer(`rollback ${NAME}`)).toContain("no earlier config on record");
   });
 
+  it("refuses an endpoint ptbot did not create without --adopt; with it, ptbot has no earlier config on record", async () => {
+    h = await startHarness();
+    await foreignEndpoint(h, "team-llama");
+    expect(await h.answer("rollback team-llama")).toContain("was not created by ptbot");
+    expect(await h.answer("rollback team-llama --adopt")).toContain("no earlier config on record");
+  });
+
+  it("says a failed rollback left the endpoint on its current config, quoting Databricks", async () => {
+    h = await startHarness();
+    await deployed(h);
+    await deployed(h, 2, ` --name ${NAME} --max 4`);
+    const card = await h.deploy(`rollback ${NAME}`);
+    h.dbx.failProvisioning(NAME, {
+      message: "model artifact could not be loaded",
+      buildLogs: "error: bad weights",
+    });
+    await approve(h, card);
+    const failed = await h.waitForReply(card, (t) => t.includes("❌"), 10_000);
+    expect(failed.text).toContain("> model artifact could not be loaded");
+    expect(failed.text).toContain("It is still READY on v2 at 1,960–3,920 tokens/s");
+    expect(blockText(failed)).toContain("error: bad weights");
+    expect(endpoint(h)?.config?.served_entities?.[0]?.entity_version).toBe("2");
+  });
+
   it("proposes the config ptbot applied before the current one, and applies it", async () => {
     h = await startHarness();
     await deployed(h);
@@ -288,6 +398,10 @@ describe("/pt delete", () => {
       '"action_id":"ptbot_delete","text":{"type":"plain_text","text":"Delete","emoji":true},"style":"danger"',
     );
     expect(shown).not.toContain(ACTIONS.approve);
+    expect(shown).toContain("*Serves now*\\n`ml.llm-catalog.llama-13b` v3 at 1,960–2,940 tokens/s");
+    expect(shown).toContain("The endpoint and its config are gone");
+    expect(shown).not.toContain("*Model type*");
+    expect(shown).not.toContain("(to delete)");
     // An approval without the typed name (the card has no Approve button; any other caller) deletes nothing.
     const id = blockText(card).match(/Request `([^`]+)`/)?.[1] ?? "";
     const bare = await h.running.workflow.approve(id, APPROVER, 1);
@@ -318,6 +432,14 @@ describe("/pt delete", () => {
     await h.waitForCard(card, (m) => blockText(m).includes("*Deleted*"));
     const list = await h.answer("list");
     expect(list).toContain("ptbot manages 0 endpoints");
+    // /pt status says it was deleted, by whom and when, and lists the delete among ptbot's last changes.
+    await h.answer(`status ${NAME}`);
+    const status = JSON.stringify(h.slack.ephemerals({ user: REQUESTER }).at(-1)?.blocks);
+    expect(status).toContain(`🗑️ \`${NAME}\` was deleted through ptbot <!date^`);
+    expect(status).toContain(`requested by <@${REQUESTER}>, approved by <@${APPROVER}>.`);
+    expect(status).toMatch(
+      /\*Last changes by ptbot\*:\\n• <!date\^\d+[^•]*: ✅, deleted \(it served `ml.llm-catalog.llama-13b` v3 at 1,960–2,940 tokens\/s\)/u,
+    );
   });
 
   it("refuses an endpoint ptbot did not create without --adopt, and deletes it with --adopt", async () => {

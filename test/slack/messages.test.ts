@@ -11,6 +11,7 @@ import {
   parseProblemText,
   reasonText,
   rejectionText,
+  stateText,
 } from "../../src/slack/messages.js";
 import { requestIn } from "../domain/fixtures.js";
 import { HOSTILE, policy } from "./blocks/fixtures.js";
@@ -54,6 +55,56 @@ describe("rejectionText", () => {
     );
     expect(text.length).toBeGreaterThan(10);
     expect(live(text)).toBe(false);
+  });
+
+  it("tells a scale, rollback or delete to ask again with its own command, not /pt deploy", () => {
+    for (const kind of ["scale", "rollback", "delete"] as const) {
+      const base = requestIn("expired");
+      const request = { ...base, kind, ask: { ...base.ask, endpointName: "team-llama" } };
+      for (const code of ["expired", "already_decided"] as const) {
+        const text = rejectionText({ code, message: "x" }, { action: "approve", policy, request });
+        expect(text).toContain(`Run \`/pt ${kind} team-llama\` again to ask anew.`);
+        expect(text).not.toContain("/pt deploy");
+      }
+      const unresolved = {
+        ...requestIn("unresolvable"),
+        kind,
+        ask: { ...base.ask, endpointName: "team-llama" },
+      };
+      expect(
+        rejectionText(
+          { code: "invalid_transition", message: "x" },
+          { action: "approve", policy, request: unresolved },
+        ),
+      ).toContain(`\`/pt ${kind} team-llama\``);
+      expect(
+        rejectionText({ code: "not_requester", message: "x" }, { action: "cancel", policy, request }),
+      ).toContain(`who asked for this ${kind},`);
+    }
+    // A deploy is asked again with its model.
+    expect(
+      rejectionText(
+        { code: "expired", message: "x" },
+        { action: "approve", policy, request: requestIn("expired") },
+      ),
+    ).toContain("Run `/pt deploy ml.llm-catalog.llama-13b` again to ask anew.");
+  });
+
+  it("words an approved request's next step by its kind", () => {
+    const approved = requestIn("approved");
+    expect(stateText("approved", approved)).toBe("approved, about to create the endpoint");
+    expect(stateText("approved", { ...approved, kind: "scale" })).toBe(
+      "approved, about to update the endpoint",
+    );
+    expect(stateText("approved", { ...approved, kind: "rollback" })).toBe(
+      "approved, about to update the endpoint",
+    );
+    expect(stateText("approved", { ...approved, kind: "delete" })).toBe(
+      "approved, about to delete the endpoint",
+    );
+    expect(
+      stateText("approved", { kind: "deploy", mode: { kind: "update", current: undefined as never } }),
+    ).toBe("approved, about to update the endpoint");
   });
 
   it("names who approved already", () => {

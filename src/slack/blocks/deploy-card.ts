@@ -29,6 +29,7 @@ import {
   mention,
   slackDate,
 } from "../mrkdwn.js";
+import { changeFields, currentMultiples } from "./change-fields.js";
 import { costLine, tierLine } from "./cost-lines.js";
 import {
   type Block,
@@ -230,8 +231,18 @@ function detailFields(request: DeployRequest, ctx: CardContext): string[] {
         : typeof version === "string"
           ? ` (alias ${code(version)})`
           : "";
-  const unit = model.unit === "model_units" ? "model units" : "tokens/s";
   const status = approvalStatus(request, quorumOf(request, ctx));
+  const decision = [
+    requested,
+    `*Approvals*\n${status.given.length} of ${status.required}`,
+    `*Expires*\n${isOpen(request) ? slackDate(request.expiresAt) : "—"}`,
+  ];
+  const kind = requestKind(request);
+  // A scale, rollback or delete shows what it changes on the endpoint, not a deploy's model type and chunk size.
+  if (kind !== "deploy" && mode.kind === "update") {
+    return [...changeFields(kind, { endpointName, model, plan, current: mode.current }), ...decision];
+  }
+  const unit = model.unit === "model_units" ? "model units" : "tokens/s";
   return [
     `*Model*\n${code(model.fullName)}`,
     `*Version*\n${model.version}${asked}`,
@@ -239,10 +250,8 @@ function detailFields(request: DeployRequest, ctx: CardContext): string[] {
     `*Chunk size*\n${formatNumber(model.chunkSize)} ${unit}`,
     `*Throughput*\n${planBand(model, plan)}`,
     `*Scale to zero*\n${model.unit === "model_units" ? "not available (model units)" : plan.scaleToZero ? "on" : "off"}`,
-    `*Endpoint*\n${code(endpointName)} (${mode.kind === "create" ? "new" : requestKind(request) === "delete" ? "to delete" : "update"})`,
-    requested,
-    `*Approvals*\n${status.given.length} of ${status.required}`,
-    `*Expires*\n${isOpen(request) ? slackDate(request.expiresAt) : "—"}`,
+    `*Endpoint*\n${code(endpointName)} (${mode.kind === "create" ? "new" : "update"})`,
+    ...decision,
   ];
 }
 
@@ -286,16 +295,6 @@ function changeLine(request: DeployRequest): string | undefined {
         `${currentBand(current)} → v${request.model.version} at ${planValues(request.model, request.plan)}${adopted}`
       );
   }
-}
-
-/** "v3 at 1,960–2,940 tokens/s (2×–3×)": the current band with its multiples of the chunk. */
-function currentMultiples(current: CurrentServing): string {
-  const { minMultiple, maxMultiple } = current.plan;
-  const multiples =
-    current.modelUnits !== undefined || minMultiple === maxMultiple
-      ? `${formatNumber(maxMultiple)}×`
-      : `${formatNumber(minMultiple)}×–${formatNumber(maxMultiple)}×`;
-  return `${currentBand(current)} (${multiples})`;
 }
 
 function scaleToZeroChange(current: CurrentServing, next: boolean): string {

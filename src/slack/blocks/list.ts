@@ -50,7 +50,7 @@ function requestLine(request: DeployRequest): string {
       : "";
   return (
     `• ${kindPrefix(request)}${code(request.model?.fullName ?? request.ask.model)}${version}${endpoint === undefined ? "" : ` → ${code(endpoint)}`}${band} · ` +
-    `${stateText(request.state)} · ${mention(request.requester.id)} in ${channelMention(request.channelId)}`
+    `${stateText(request.state, request)} · ${mention(request.requester.id)} in ${channelMention(request.channelId)}`
   );
 }
 

@@ -3,7 +3,7 @@
  * what it serves and at what throughput, its tags, who asked for it and who approved it, the last changes ptbot
  * made to it, ptbot's request in flight for it if any, and a link to the workspace UI.
  */
-import type { ServedEntity } from "../../databricks/index.js";
+import { deployingConfig, failedConfig, type ServedEntity } from "../../databricks/index.js";
 import { ACTIVE_STATES, type DeployRequest, requestKind } from "../../domain/index.js";
 import type { AuditEntry } from "../../store/audit-log.js";
 import { cardUnreachableText, lookupFailureText, stateText } from "../messages.js";
@@ -23,11 +23,14 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
   if (endpoint !== undefined) {
     const lines = [`*State*: ${endpointStateText(endpoint.state)}`];
     const live = endpoint.config?.served_entities ?? [];
-    const pending = endpoint.pending_config?.served_entities ?? [];
+    const pending = deployingConfig(endpoint)?.served_entities ?? [];
+    // A failed update's config stays pending (with its reason) beside the old one that still serves.
+    const failed = failedConfig(endpoint)?.served_entities ?? [];
     if (live.length > 0) lines.push(`*Serves*: ${entitiesText(live)}`);
     if (pending.length > 0) lines.push(`*Deploying*: ${entitiesText(pending)}`);
+    if (failed.length > 0) lines.push(`*Failed update*: ${entitiesText(failed)}`);
     if (live.length === 0 && pending.length === 0) lines.push("*Serves*: nothing yet");
-    const failure = [...pending, ...live].find((e) => e.state?.deployment === "DEPLOYMENT_FAILED");
+    const failure = [...pending, ...failed, ...live].find((e) => e.state?.deployment === "DEPLOYMENT_FAILED");
     const why = failure?.state?.deployment_state_message;
     if (why !== undefined && why !== "")
       lines.push(`*Deployment message*: ${escapeMrkdwn(truncate(why, 500))}`);
@@ -37,11 +40,14 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
     lines.push(link(status.url, "Open the endpoint in Databricks"));
     blocks.push(section(lines.join("\n")));
   } else if (status.lookupError === undefined) {
+    const deleted = deletedBy(status.changes ?? []);
     blocks.push(
       section(
-        status.requests.length === 0
-          ? `There is no endpoint ${name} in the workspace, and ptbot has no request for it. \`/pt list\` shows the endpoints ptbot manages.`
-          : `There is no endpoint ${name} in the workspace (yet).`,
+        deleted !== undefined
+          ? `🗑️ ${name} was deleted through ptbot ${slackDate(deleted.at)}: ${whoText(deleted.after)}.`
+          : status.requests.length === 0
+            ? `There is no endpoint ${name} in the workspace, and ptbot has no request for it. \`/pt list\` shows the endpoints ptbot manages.`
+            : `There is no endpoint ${name} in the workspace (yet).`,
       ),
     );
   }
@@ -109,17 +115,35 @@ function tagsText(tags: readonly { key: string; value?: string | undefined }[]):
  */
 function changeLine(entry: AuditEntry): string {
   const r = entry.after;
-  const worked = entry.toState === "ready";
   const kind = requestKind(r);
+  const worked = entry.toState === (kind === "delete" ? "deleted" : "ready");
   const verb = kind !== "deploy" ? kind : r.mode?.kind === "update" ? "update" : "create";
   const version = r.model === undefined ? "" : ` v${r.model.version}`;
   const band = r.model !== undefined && r.plan !== undefined ? ` at ${planValues(r.model, r.plan)}` : "";
   const approvers = r.approvals.map((a) => mention(a.by));
   const outcome = worked ? "✅" : `❌ ${stateText(entry.toState)}`;
+  // A delete changes the endpoint to nothing: it names what the endpoint served when it went.
+  const what =
+    kind === "delete"
+      ? `${worked ? "deleted" : "delete"} (it served ${code(r.model?.fullName ?? r.ask.model)}${version}${band})`
+      : `${verb} to ${code(r.model?.fullName ?? r.ask.model)}${version}${band}`;
   return (
-    `• ${slackDate(entry.at)}: ${outcome}, ${verb} to ${code(r.model?.fullName ?? r.ask.model)}${version}${band}, ` +
+    `• ${slackDate(entry.at)}: ${outcome}, ${what}, ` +
     `requested by ${mention(r.requester.id)}, approved by ${approvers.length === 0 ? "—" : joinWords(approvers, "and")}`
   );
+}
+
+/** The newest change, when it is a delete that went through: the endpoint is gone because ptbot deleted it. */
+function deletedBy(changes: readonly AuditEntry[]): AuditEntry | undefined {
+  const [newest] = changes;
+  return newest !== undefined && requestKind(newest.after) === "delete" && newest.toState === "deleted"
+    ? newest
+    : undefined;
+}
+
+function whoText(r: DeployRequest): string {
+  const approvers = r.approvals.map((a) => mention(a.by));
+  return `requested by ${mention(r.requester.id)}, approved by ${approvers.length === 0 ? "—" : joinWords(approvers, "and")}`;
 }
 
 /** Who asked and who approved: from ptbot's last request that got this endpoint ready, else from its tags. */
@@ -153,6 +177,6 @@ function requestLine(label: string, request: DeployRequest): string {
   const when = request.state === "awaiting_approval" ? ` (expires ${slackDate(request.expiresAt)})` : "";
   return (
     `*${label}*: ${requestKind(request) === "deploy" ? "" : `${requestKind(request)} of `}${code(request.model?.fullName ?? request.ask.model)}${version}${band}, requested by ${mention(request.requester.id)}: ` +
-    `${stateText(request.state)}${when}`
+    `${stateText(request.state, request)}${when}`
   );
 }

@@ -155,8 +155,8 @@ describe("config update", () => {
     expect((await h.call("PUT", `${API}/ep/config`, llamaConfig("1"))).status).toBe(200);
   });
 
-  it("leaves a failed update READY on its old config with UPDATE_FAILED", async () => {
-    h.emulator.failProvisioning("ep");
+  it("leaves a failed update READY on its old config with UPDATE_FAILED, the failed config pending with its reason", async () => {
+    h.emulator.failProvisioning("ep", { message: "Not enough GPU capacity in the region." });
     await h.call("PUT", `${API}/ep/config`, llamaConfig("2"));
     h.clock.advance(PROVISIONING_MS);
     const view = await get("ep");
@@ -166,9 +166,25 @@ describe("config update", () => {
       entity_version: "3",
       state: { deployment: "DEPLOYMENT_READY" },
     });
-    expect(at(view, "pending_config")).toBeUndefined();
+    // Where Databricks reports why an update failed: the failed config stays in pending_config, its served entity
+    // DEPLOYMENT_FAILED with the reason (the old emulator dropped it, so the reason was shown nowhere).
+    expect(at(view, "pending_config.config_version")).toBe(2);
+    expect(list(view, "pending_config.served_entities")[0]).toMatchObject({
+      name: "llama-13b-2",
+      entity_version: "2",
+      state: {
+        deployment: "DEPLOYMENT_FAILED",
+        deployment_state_message: "Not enough GPU capacity in the region.",
+      },
+    });
     const logs = await h.call("GET", `${API}/ep/served-models/llama-13b-2/build-logs`);
     expect(at(logs.body, "logs")).toMatch(/Build failed/);
+    // The next update is accepted and, once it succeeds, nothing is pending any more.
+    expect((await h.call("PUT", `${API}/ep/config`, llamaConfig("1"))).status).toBe(200);
+    h.clock.advance(PROVISIONING_MS);
+    const after = await get("ep");
+    expect(at(after, "state")).toMatchObject({ ready: "READY", config_update: "NOT_UPDATING" });
+    expect(at(after, "pending_config")).toBeUndefined();
   });
 
   it("validates an update like a create, and takes the flat body only", async () => {

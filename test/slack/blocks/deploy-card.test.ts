@@ -101,6 +101,54 @@ describe("deployCard", () => {
     expect(text).toContain("v2 at 980–1,960 tokens/s → v3 at 1,960–2,940 tokens/s");
   });
 
+  describe("a change to an existing endpoint shows what its kind is about, not a deploy's fields", () => {
+    const update = {
+      mode: {
+        kind: "update" as const,
+        current: {
+          entityName: "ml.llm-catalog.llama-13b",
+          entityVersion: 2,
+          plan: { minMultiple: 1, maxMultiple: 2, scaleToZero: false },
+          minThroughput: 980,
+          maxThroughput: 1960,
+        },
+      },
+    };
+    const of = (
+      kind: "scale" | "rollback" | "delete",
+      state: "awaiting_approval" | "deleting" = "awaiting_approval",
+    ) => shown({ ...requestIn(state, update), kind });
+    const deployOnly = ["*Model type*", "*Chunk size*", "(to delete)", "(new)"];
+
+    it("scale: the current and proposed band, in tokens/s and multiples", () => {
+      const text = of("scale");
+      expect(text).toContain("*Throughput now*\\nv2 at 980–1,960 tokens/s (1×–2×)");
+      expect(text).toContain("*Proposed*\\n1,960–2,940 tokens/s (2×–3× of 980)");
+      expect(text).toContain("*Scale to zero*\\noff (unchanged)");
+      expect(text).toContain("`llama-13b-3` (update)");
+      for (const part of deployOnly) expect(text).not.toContain(part);
+    });
+
+    it("rollback: the config now and the one it goes back to", () => {
+      const text = of("rollback");
+      expect(text).toContain("*Serves now*\\n`ml.llm-catalog.llama-13b` v2 at 980–1,960 tokens/s");
+      expect(text).toContain(
+        "*Rolls back to*\\n`ml.llm-catalog.llama-13b` v3 at 1,960–2,940 tokens/s (2×–3× of 980)",
+      );
+      for (const part of deployOnly) expect(text).not.toContain(part);
+    });
+
+    it("delete: what is served now, and that it goes away", () => {
+      for (const state of ["awaiting_approval", "deleting"] as const) {
+        const text = of("delete", state);
+        expect(text).toContain("*Serves now*\\n`ml.llm-catalog.llama-13b` v2 at 980–1,960 tokens/s");
+        expect(text).toContain("The endpoint and its config are gone; queries to it fail.");
+        expect(text).not.toContain("*Throughput*");
+        for (const part of deployOnly) expect(text).not.toContain(part);
+      }
+    });
+  });
+
   it("sizes model-unit models in units, without scale to zero", () => {
     const request = requestIn("awaiting_approval", { model: unitsModel, endpointName: "big-2" });
     const text = shown(request);

@@ -224,6 +224,51 @@ export function describeRequestsContract(ctx: ContractContext): void {
     expect(await store.endpointChanges("default", "nothing", { limit: 10 })).toEqual([]);
   });
 
+  it("lists a delete among an endpoint's last changes: deleting → deleted (or failed), who asked and approved", async () => {
+    const store = await create();
+    const made = opened({ id: "made", now: T0 });
+    await store.insert(made, { ...OPENED, at: T0 });
+    let r = await step(store, made, resolvedEvent({ endpointName: "ep" }), T0);
+    for (const [i, event] of [
+      ...([
+        { type: "approved", by: approver, revision: 1 },
+        { type: "create_started" },
+        { type: "create_accepted", endpoint: observation({ observedAt: T0 }) },
+        {
+          type: "provisioning_succeeded",
+          endpoint: observation({ ready: "READY", configUpdate: "NOT_UPDATING", observedAt: T0 }),
+        },
+      ] satisfies DeployEvent[]),
+    ].entries()) {
+      r = await step(store, r, event, T0 + (i + 1) * 1000);
+    }
+    const del = async (id: string, start: number, end: "deleted" | "failed") => {
+      const asked = { ...opened({ id, now: start }), kind: "delete" as const };
+      await store.insert(asked, { ...OPENED, at: start });
+      let d = await step(store, asked, resolvedEvent({ endpointName: "ep" }), start);
+      const events: DeployEvent[] = [
+        { type: "approved", by: approver, revision: 1, confirmedName: "ep" },
+        { type: "create_started" },
+        end === "deleted"
+          ? { type: "deleted" }
+          : { type: "create_failed", code: "databricks_invalid", message: "no" },
+      ];
+      for (const [i, event] of events.entries()) d = await step(store, d, event, start + (i + 1) * 1000);
+      expect(d.state).toBe(end);
+    };
+    await del("refused-delete", T0 + HOUR_MS, "failed");
+    await del("delete", T0 + 2 * HOUR_MS, "deleted");
+    const changes = await store.endpointChanges("default", "ep", { limit: 10 });
+    expect(changes.map((e) => [e.requestId, e.action, e.fromState, e.toState])).toEqual([
+      ["delete", "deleted", "deleting", "deleted"],
+      ["refused-delete", "create_failed", "deleting", "failed"],
+      ["made", "provisioning_succeeded", "provisioning", "ready"],
+    ]);
+    expect(changes[0]?.after.kind).toBe("delete");
+    expect(changes[0]?.after.approvals.map((a) => a.by)).toEqual([approver.id]);
+    expect(changes[0]?.at).toBe(T0 + 2 * HOUR_MS + 3000);
+  });
+
   it("lists by state, oldest first, with a limit", async () => {
     const store = await create();
     await store.insert(requestIn("provisioning", { id: "p-2", now: T0 + 2000 }), OPENED);
