@@ -13,6 +13,8 @@ export interface ExpiryDeps {
   readonly store: RequestStore;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /** Each workspace's approval rules; default {@link policy}. */
+  readonly approvalOf?: (workspace: string) => ApprovalPolicy;
   readonly logger: Logger;
   /** Called after an expiry wrote notices (the thread hears of it): wakes the notice dispatcher. */
   readonly onNotices?: () => void;

@@ -5,9 +5,10 @@ import type { PollLeases } from "../store/poll-leases.js";
 import type { RequestStore } from "../store/request-store.js";
 import type { WorkQueue } from "../store/work-queue.js";
 import { applyEvent } from "../workflow/apply-event.js";
-import type { Clock, DatabricksApi } from "../workflow/ports.js";
+import type { Clock } from "../workflow/ports.js";
 import { Rounds } from "../workflow/rounds.js";
 import { StoreOutage } from "../workflow/store-outage.js";
+import type { Workspaces } from "../workflow/workspaces.js";
 import { followProvisioning } from "./follow-provisioning.js";
 import { resumeCreate, startCreate } from "./start-create.js";
 
@@ -17,13 +18,11 @@ export interface TrackerOptions {
    * replica follows the provisioning requests in an interval.
    */
   readonly store: RequestStore & WorkQueue & PollLeases;
-  /** The one workspace `databricks` talks to. */
-  readonly databricks: DatabricksApi;
   /**
-   * The name of that workspace, as requests carry it and as its poll lease is named. Default `"default"` (the only
-   * one today).
+   * The workspaces it follows, each with its own client, poll lease (named after the workspace) and list call per
+   * interval; a request's calls go to its own workspace's client.
    */
-  readonly workspace?: string;
+  readonly workspaces: Workspaces;
   /**
    * Expires undecided requests past their time and says how many (the core passes its expiry's `expireDue`). Run at
    * the start of every round.
@@ -31,6 +30,8 @@ export interface TrackerOptions {
   readonly expireDue: () => Promise<number>;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /** Each workspace's approval rules; default {@link policy}. */
+  readonly approvalOf?: (workspace: string) => ApprovalPolicy;
   readonly logger: Logger;
   /** Who holds the leases; stable across restarts of one replica (its leases are released at start). */
   readonly owner: string;
@@ -63,7 +64,7 @@ export interface TrackerOptions {
 
 export interface TickStats {
   readonly claimed: number;
-  /** Whether this round won the workspace's poll for the interval (and so followed its provisioning requests). */
+  /** Whether this round won any workspace's poll for the interval (and so followed its provisioning requests). */
   readonly polled: boolean;
   readonly listCalls: number;
   readonly expired: number;
@@ -219,24 +220,31 @@ export class Tracker {
     await this.#reportSlowCreates();
     const claim = { owner, now: started, leaseMs: this.#leaseMs, limit: this.#o.batchSize ?? 1000 };
     const creates = await store.claimDue({ ...claim, states: CREATES });
-    // The poll is claimed whether or not anything provisions: a winner with nothing to follow makes no list call.
-    const polls = await store.claimPoll({
-      workspace: this.#o.workspace ?? "default",
-      owner,
-      now: started,
-      intervalMs: this.#o.pollIntervalMs,
-    });
-    const claimed = polls ? [...creates, ...(await store.claimDue({ ...claim, states: POLLED }))] : creates;
+    // Each workspace's poll is claimed whether or not anything provisions there: a winner with nothing to follow makes
+    // no list call. A workspace's provisioning requests are followed only in a round that won its poll.
+    const won: string[] = [];
+    for (const workspace of this.#o.workspaces.names) {
+      const poll = { workspace, owner, now: started, intervalMs: this.#o.pollIntervalMs };
+      if (await store.claimPoll(poll)) won.push(workspace);
+    }
+    const polls = won.length > 0;
+    const claimed = polls
+      ? [...creates, ...(await store.claimDue({ ...claim, states: POLLED, workspaces: won }))]
+      : creates;
     this.#outage.answered();
     let listCalls = 0;
-    let listing: Promise<Map<string, EndpointSummary>> | undefined;
-    // One list call per won poll, shared by every provisioning request followed in it.
-    const list = () => {
+    const listings = new Map<string, Promise<Map<string, EndpointSummary>>>();
+    // One list call per won poll of a workspace, shared by every provisioning request of it followed in this round.
+    // Each workspace's call runs on its own: one that is down or slow holds back only its own requests.
+    const list = (workspace: string) => {
+      let listing = listings.get(workspace);
       if (listing === undefined) {
         listCalls++;
-        listing = this.#o.databricks
+        listing = this.#o.workspaces
+          .clientOf(workspace)
           .listServingEndpoints()
           .then((endpoints) => new Map(endpoints.map((e) => [e.name, e])));
+        listings.set(workspace, listing);
       }
       return listing;
     };
@@ -253,10 +261,11 @@ export class Tracker {
     const work = fresh.map((request) => {
       const done = (async () => {
         try {
-          if (request.state === "approved") await startCreate(deps, request);
+          const own = { ...deps, databricks: this.#o.workspaces.clientOf(request.workspace) };
+          if (request.state === "approved") await startCreate(own, request);
           else if (request.state === "creating" || request.state === "deleting")
-            await resumeCreate(deps, request);
-          else await followProvisioning(deps, request, await list());
+            await resumeCreate(own, request);
+          else await followProvisioning(own, request, await list(request.workspace));
         } catch (error) {
           // Cut by an outage, the work is safe where it stopped: the next check takes it up from the stored state.
           if (!this.#outage.failed(error, "tracker")) {

@@ -22,6 +22,16 @@ export interface ApplyDeps {
   readonly store: Pick<RequestStore, "get" | "save">;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
+  /** The approval rules of a request's workspace (issue 14); default: {@link policy} for every workspace. */
+  readonly approvalOf?: (workspace: string) => ApprovalPolicy;
+}
+
+/** The approval rules `request` is judged by: its workspace's, else the one policy. */
+export function approvalFor(
+  deps: Pick<ApplyDeps, "policy" | "approvalOf">,
+  request: Pick<DeployRequest, "workspace">,
+): ApprovalPolicy {
+  return deps.approvalOf?.(request.workspace) ?? deps.policy;
 }
 
 /** A request id that is not in the store. */
@@ -54,7 +64,7 @@ export async function applyEvent(deps: ApplyDeps, id: string, makeEvent: EventFo
     if (current === undefined) throw new RequestNotFoundError(id);
     const event = typeof makeEvent === "function" ? makeEvent(current) : makeEvent;
     const now = deps.clock.now();
-    const result = transition(current, event, { now, policy: deps.policy });
+    const result = transition(current, event, { now, policy: approvalFor(deps, current) });
     if (!result.ok) return { ok: false, rejection: result.rejection, request: current };
     const saved = await deps.store.save(
       result.request,
