@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createCore } from "./core/create-core.js";
 import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
-import { approvalPolicy, policiesOf } from "./domain/index.js";
+import { approvalPolicy } from "./domain/index.js";
 import { PtbotError } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { healthRoutes } from "./observability/health-routes.js";
@@ -24,6 +24,7 @@ import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
 import type { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
 import { type Clock, systemClock } from "./workflow/ports.js";
 import type { Wakeups } from "./workflow/wakeups.js";
+import { type WorkspaceEntry, workspacesOf } from "./workflow/workspaces.js";
 
 export interface PtbotOptions {
   readonly config: Config;
@@ -56,8 +57,16 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const clock = options.clock ?? systemClock;
   const owner = options.owner ?? config.instanceId ?? uniqueInstanceId();
   logPolicy(config, logger);
-  const auth = await resolveDatabricksAuth(config.databricks, { logger });
-  logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
+  // Each workspace's credentials are resolved before anything opens: a missing secret stops the start, named.
+  const auths = [];
+  for (const w of config.workspaces) {
+    const auth = await resolveDatabricksAuth(w.databricks, { logger });
+    logger.info(
+      { workspace: w.name, host: auth.host, source: auth.source },
+      "databricks workspace configured",
+    );
+    auths.push({ workspace: w, auth });
+  }
   const store: Store = await (options.openStore ?? openStore)(config.database, logger);
   // Replicas sharing a PostgreSQL database wake each other through it; a SQLite file has one process (no wake-ups).
   const wakeups: Wakeups | undefined =
@@ -65,12 +74,19 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
       ? await PostgresWakeups.open({ url: config.database.url, logger, origin: owner })
       : undefined;
   const metrics = createMetrics({ countByState: () => store.countByState(), now: () => clock.now() });
-  const databricks = createDatabricksClient({
-    host: auth.host,
-    credentials: auth.credentials,
-    logger,
-    onAttempt: metrics.databricksAttempt,
-  });
+  // One client per workspace, each with its own credentials, retries and metrics label.
+  const entries: WorkspaceEntry[] = auths.map(({ workspace, auth }) => ({
+    name: workspace.name,
+    policy: workspace.policy,
+    client: createDatabricksClient({
+      host: auth.host,
+      credentials: auth.credentials,
+      logger: logger.child({ workspace: workspace.name }),
+      onAttempt: (report) => metrics.databricksAttempt(report, workspace.name),
+    }),
+  }));
+  const workspaces = workspacesOf(entries);
+  const databricks = workspaces.clientOf(workspaces.names[0] ?? "default");
   const policy = approvalPolicy(config.policy);
   let draining = false;
   const approverGroups = new ApproverGroupReport();
@@ -82,6 +98,14 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     freshnessMs: Math.max(60_000, 3 * config.pollIntervalMs),
     draining: () => draining,
     approverGroups: () => approverGroups.check,
+    ...(workspaces.names.length > 1
+      ? {
+          workspaces: {
+            names: workspaces.names,
+            probe: (w: string) => workspaces.clientOf(w).listServingEndpoints(),
+          },
+        }
+      : {}),
   });
   // What ptbot sends to Slack exists before the core; the app that receives from Slack is built on the core's commands.
   const ports = createSlackPorts({
@@ -92,12 +116,11 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   });
   const core = createCore({
     store,
-    databricks,
+    workspaces,
     directory: ports.directory,
     notifier: ports.notifier,
     clock,
     policy,
-    policyOf: policiesOf(config.workspaces),
     logger,
     owner,
     newId: randomUUID,
@@ -172,19 +195,13 @@ async function bounded(part: Promise<void>, ms: number, name: string, logger: Lo
   }
 }
 
-/**
- * Which policy this start runs (its checksum identifies it in the audit log). Commands do not choose a workspace yet:
- * a file naming several is served through its first, and says so rather than seeming to serve them all.
- */
+/** Which policy this start runs (its checksum identifies it in the audit log), and the workspaces it serves. */
 function logPolicy(config: Config, logger: Logger): void {
   const names = config.workspaces.map((w) => w.name);
   logger.info(
     { policyFile: config.policyFile, policyChecksum: config.policyChecksum, workspaces: names },
     "policy loaded",
   );
-  if (names.length > 1) {
-    logger.warn({ served: names[0], notServed: names.slice(1) }, "only the first workspace is served yet");
-  }
 }
 
 /** What a process may set beyond the environment: test harnesses pin the lease owner and skew the clock. */
