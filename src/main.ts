@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { healthRoutes } from "./observability/health-routes.js";
 import { createMetrics } from "./observability/metrics.js";
 import { ApproverGroupReport } from "./slack/approver-group-report.js";
+import type { CardContext } from "./slack/blocks/deploy-card.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
 import { createSlackPorts } from "./slack/slack-ports.js";
 import { openStore } from "./store/open-store.js";
@@ -24,7 +25,7 @@ import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
 import type { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
 import { type Clock, systemClock } from "./workflow/ports.js";
 import type { Wakeups } from "./workflow/wakeups.js";
-import { type WorkspaceEntry, workspacesOf } from "./workflow/workspaces.js";
+import { type WorkspaceEntry, type Workspaces, workspacesOf } from "./workflow/workspaces.js";
 
 export interface PtbotOptions {
   readonly config: Config;
@@ -112,7 +113,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     config: config.slack,
     clock,
     logger,
-    card: { policy, endpointUrl: (name) => databricks.endpointUrl(name) },
+    card: (w) => cardContextIn(workspaces, w),
   });
   const core = createCore({
     store,
@@ -136,14 +137,16 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     port: config.port,
     clock,
     logger,
-    listeners: { workflow, store, databricks, policy },
+    listeners: { workflow, store, databricks, policy, workspaces, channels: config.channels },
     customRoutes,
     onAck: metrics.slackAck,
   });
   await slack.start();
   await core.start();
   // In the background: a slow Slack must not hold the start; the outcome is logged and shown in /readyz.
-  void approverGroups.run(ports.checkApproverGroups, policy.approverGroups, logger);
+  // Every workspace's approver groups, each once.
+  const groups = [...new Set(config.workspaces.flatMap((w) => w.policy.approval.approverGroups))];
+  void approverGroups.run(ports.checkApproverGroups, groups, logger);
   logger.info(
     { port: slack.port, socketMode: config.slack.appToken !== undefined, instance: owner },
     "ptbot started",
@@ -168,6 +171,21 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
       await bounded(store.close(), STOP_BOUNDS_MS.close, "store", logger);
       logger.info({}, "ptbot stopped");
     },
+  };
+}
+
+/**
+ * What a card of a request in `workspace` shows: its workspace's approvers and links, and its name when several are
+ * served. A workspace no longer configured (a request from before the policy file dropped it) gets the first's links,
+ * so its card can still be drawn.
+ */
+function cardContextIn(workspaces: Workspaces, workspace: string): CardContext {
+  const known = workspaces.names.includes(workspace);
+  const client = workspaces.clientOf(known ? workspace : (workspaces.names[0] ?? workspace));
+  return {
+    policy: workspaces.policyOf(workspace).approval,
+    endpointUrl: (name) => client.endpointUrl(name),
+    ...(workspaces.names.length > 1 ? { workspace } : {}),
   };
 }
 

@@ -62,6 +62,9 @@ export interface SlackAppWiring {
   readonly store: ListenerDeps["store"];
   readonly databricks: ListenerDeps["databricks"];
   readonly policy: ApprovalPolicy;
+  /** Every workspace served and the channels' rules (issue 14); undefined: the one workspace above. */
+  readonly workspaces?: ListenerDeps["workspaces"];
+  readonly channels?: ListenerDeps["channels"];
 }
 
 export interface SlackApp {
@@ -124,6 +127,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     store: listeners.store,
     databricks: listeners.databricks,
     policy: listeners.policy,
+    ...(listeners.workspaces === undefined ? {} : { workspaces: listeners.workspaces }),
+    ...(listeners.channels === undefined ? {} : { channels: listeners.channels }),
     clock,
     logger,
     ...(options.submitBudgetMs === undefined ? {} : { submitBudgetMs: options.submitBudgetMs }),

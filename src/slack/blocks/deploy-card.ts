@@ -43,6 +43,8 @@ import { currentBand, planBand, planValues } from "./throughput.js";
 export interface CardContext {
   readonly policy: ApprovalPolicy;
   readonly endpointUrl: (endpointName: string) => string;
+  /** The request's workspace, shown on the card when several are served (issue 14); undefined: not shown. */
+  readonly workspace?: string;
 }
 
 /** The card for `request` as it stands. Pure; within Block Kit's limits whatever the names and messages. */
@@ -52,7 +54,9 @@ export function deployCard(request: DeployRequest, ctx: CardContext): SlackMessa
   const change = changeLine(request);
   if (change !== undefined) blocks.push(section(change));
   if (request.state === "awaiting_approval") blocks.push(actions(request));
-  blocks.push(context([`Request ${code(request.id)}`]));
+  // The fields are full (Slack shows ten): the workspace goes beside the request id.
+  const workspace = ctx.workspace === undefined ? [] : [`Workspace ${code(ctx.workspace)}`];
+  blocks.push(context([`Request ${code(request.id)}`, ...workspace]));
   return message(fallback(request), blocks);
 }
 

@@ -100,7 +100,9 @@ export function threadNotice(
         requestKind(request) === "deploy"
           ? text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`)
           : text(`🟢 ${requester}: done, ${endpoint} is READY${version}${band}${url}`),
-        request.endpointName,
+        request.endpointName === undefined
+          ? undefined
+          : exportButtonValue(request.endpointName, ctx.workspace),
       );
     }
     case "deleting":
@@ -148,6 +150,22 @@ function doingWord(request: DeployRequest): string {
 function stillServing(request: DeployRequest): string {
   if (request.mode?.kind !== "update" || request.endpoint?.ready !== "READY") return "";
   return `\nIt is still READY on ${currentBand(request.mode.current)}: its old config keeps serving.`;
+}
+
+/**
+ * What the Export button carries: the endpoint's name, after its workspace and a `/` when several are served (an
+ * endpoint name has no `/`, see {@link exportButtonTarget}).
+ */
+export function exportButtonValue(endpointName: string, workspace: string | undefined): string {
+  return workspace === undefined ? endpointName : `${workspace}/${endpointName}`;
+}
+
+/** The endpoint (and its workspace, when named) an Export button's value carries. */
+export function exportButtonTarget(value: string): { endpointName: string; workspace?: string } {
+  const slash = value.indexOf("/");
+  return slash < 0
+    ? { endpointName: value }
+    : { workspace: value.slice(0, slash), endpointName: value.slice(slash + 1) };
 }
 
 /** The READY notice's Export button: the endpoint's config as bundle YAML and Terraform, privately to who clicks. */

@@ -7,6 +7,7 @@ import type { Applied } from "../../workflow/apply-event.js";
 import { rejectionText } from "../messages.js";
 import { adoptClickedCard, type ButtonArgs, buttonRequestId, ephemeral, type ListenerDeps } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { approvalIn } from "./workspace-of.js";
 
 export type Decision = "approve" | "reject" | "cancel";
 
@@ -33,7 +34,7 @@ export async function handleDecision(
       log.info({ code: applied.rejection.code }, `${decision} refused`);
       answer = rejectionText(applied.rejection, {
         action: decision,
-        policy: deps.policy,
+        policy: approvalIn(deps, applied.request?.workspace ?? "default"),
         ...(applied.request === undefined ? {} : { request: applied.request }),
       });
     }
