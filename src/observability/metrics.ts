@@ -17,7 +17,10 @@ export interface Metrics {
   trackerTick(at: number, ms: number): void;
   /** When a workspace last answered (any status below 500), ms since the epoch; undefined if never. */
   readonly lastDatabricksAnswerAt: number | undefined;
-  /** When the workspace named so last answered usably (below 500, not 401 or 403); undefined if never. */
+  /**
+   * When the workspace named so last answered usably (below 500, not 401 or 403); undefined if never, or if its last
+   * attempt was not answered so.
+   */
   lastAnswerAtIn(workspace: string): number | undefined;
 }
 
@@ -109,7 +112,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const usable = status !== undefined && status < 500 && status !== 401 && status !== 403;
       workspaceUp.set({ workspace }, usable ? 1 : 0);
       if (status !== undefined && status < 500) lastAnswerAt = options.now();
+      // A workspace whose last attempt failed is not fresh, however recent its last answer: `/readyz` probes it.
       if (usable) lastAnswerBy.set(workspace, options.now());
+      else lastAnswerBy.delete(workspace);
     },
     slackAck(kind, seconds) {
       ackSeconds.observe({ kind }, seconds);
