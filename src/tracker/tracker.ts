@@ -1,5 +1,6 @@
 import type { EndpointSummary } from "../databricks/index.js";
 import type { ApprovalPolicy, DeployRequest } from "../domain/index.js";
+import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { PollLeases } from "../store/poll-leases.js";
 import type { RequestStore } from "../store/request-store.js";
@@ -52,6 +53,16 @@ export interface TrackerOptions {
   readonly createNoticeAfterMs?: number;
   /** A create Databricks has not taken for this long fails with the last error. Default 30 min. */
   readonly createFailAfterMs?: number;
+  /**
+   * A workspace whose list call has failed for this long (down, or refusing the credentials) is told in the thread
+   * of each of its provisioning requests, once per request. Default: {@link createNoticeAfterMs}.
+   */
+  readonly unreachableNoticeAfterMs?: number;
+  /**
+   * How long a round's requests wait for their workspace's list call before they give up until the next round (the
+   * call goes on, and the next rounds join it). Default: the poll interval, and at least 5 s.
+   */
+  readonly listBoundMs?: number;
   /** How long `stop()` waits for work in hand before it abandons it. Default 5 s. */
   readonly stopWaitMs?: number;
   /** Called after every tick, once the work it started has ended (tests and metrics). */
@@ -78,6 +89,7 @@ const CREATES = ["approved", "creating", "deleting"] as const;
 const POLLED = ["provisioning"] as const;
 
 export const DEFAULT_LEASE_MS = 45_000;
+export const DEFAULT_LIST_BOUND_MS = 5_000;
 export const DEFAULT_CREATE_NOTICE_AFTER_MS = 5 * 60_000;
 export const DEFAULT_CREATE_FAIL_AFTER_MS = 30 * 60_000;
 /** Past the typical provisioning time (a few minutes to a quarter of an hour), the card shows the elapsed time. */
@@ -111,6 +123,10 @@ export class Tracker {
   /** Work that ended while the database was unreachable: its lease is released at the next round, not left to run out. */
   readonly #unreleased = new Map<string, DeployRequest>();
   readonly #outage: StoreOutage;
+  /** Since when each workspace's list call has failed, without an answer since (in memory: a restart starts over). */
+  readonly #downSince = new Map<string, number>();
+  /** Each workspace's list call still in hand (retrying a workspace that is down): joined, not called again. */
+  readonly #pendingLists = new Map<string, Promise<Map<string, EndpointSummary>>>();
   #renewTimer: NodeJS.Timeout | undefined;
   #renewing: Promise<void> | undefined;
 
@@ -235,15 +251,23 @@ export class Tracker {
     let listCalls = 0;
     const listings = new Map<string, Promise<Map<string, EndpointSummary>>>();
     // One list call per won poll of a workspace, shared by every provisioning request of it followed in this round.
-    // Each workspace's call runs on its own: one that is down or slow holds back only its own requests.
+    // Each workspace's call runs on its own: one that is down or slow holds back only its own requests, and for at
+    // most the list bound; its call (retrying) is then joined by the next rounds rather than called again.
     const list = (workspace: string) => {
       let listing = listings.get(workspace);
       if (listing === undefined) {
-        listCalls++;
-        listing = this.#o.workspaces
-          .clientOf(workspace)
-          .listServingEndpoints()
-          .then((endpoints) => new Map(endpoints.map((e) => [e.name, e])));
+        let pending = this.#pendingLists.get(workspace);
+        if (pending === undefined) {
+          listCalls++;
+          pending = this.#listOf(workspace);
+          this.#pendingLists.set(workspace, pending);
+          const settled = pending;
+          void settled.then(
+            () => this.#pendingLists.delete(workspace),
+            () => this.#pendingLists.delete(workspace),
+          );
+        }
+        listing = this.#bounded(workspace, pending);
         listings.set(workspace, listing);
       }
       return listing;
@@ -265,7 +289,16 @@ export class Tracker {
           if (request.state === "approved") await startCreate(own, request);
           else if (request.state === "creating" || request.state === "deleting")
             await resumeCreate(own, request);
-          else await followProvisioning(own, request, await list(request.workspace));
+          else {
+            let summaries: Map<string, EndpointSummary>;
+            try {
+              summaries = await list(request.workspace);
+            } catch (error) {
+              await this.#reportUnreachable(request, error);
+              throw error;
+            }
+            await followProvisioning(own, request, summaries);
+          }
         } catch (error) {
           // Cut by an outage, the work is safe where it stopped: the next check takes it up from the stored state.
           if (!this.#outage.failed(error, "tracker")) {
@@ -299,6 +332,59 @@ export class Tracker {
       durationMs: clock.now() - started,
     }));
     return { done };
+  }
+
+  /** One workspace's list call; an answer ends its outage. */
+  async #listOf(workspace: string): Promise<Map<string, EndpointSummary>> {
+    try {
+      const endpoints = await this.#o.workspaces.clientOf(workspace).listServingEndpoints();
+      if (this.#downSince.delete(workspace)) this.#o.logger.info({ workspace }, "workspace answering again");
+      return new Map(endpoints.map((e) => [e.name, e]));
+    } catch (error) {
+      this.#markDown(workspace, error);
+      throw error;
+    }
+  }
+
+  /** The list call as a round waits for it: at most the list bound, past which the workspace counts as down. */
+  #bounded(
+    workspace: string,
+    pending: Promise<Map<string, EndpointSummary>>,
+  ): Promise<Map<string, EndpointSummary>> {
+    const ms = this.#o.listBoundMs ?? Math.max(this.#o.pollIntervalMs, DEFAULT_LIST_BOUND_MS);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new PtbotError(
+          "databricks_timeout",
+          `workspace ${workspace} did not answer within ${ms} ms`,
+        );
+        this.#markDown(workspace, error);
+        reject(error);
+      }, ms);
+    });
+    return Promise.race([pending, bound]).finally(() => clearTimeout(timer));
+  }
+
+  /** The workspace's outage starts now, unless it already runs (logged once per outage). */
+  #markDown(workspace: string, error: unknown): void {
+    if (this.#downSince.has(workspace)) return;
+    this.#downSince.set(workspace, this.#o.clock.now());
+    this.#o.logger.warn({ err: error, workspace }, "workspace not answering");
+  }
+
+  /**
+   * A provisioning request whose workspace has not answered for the notice bound hears it in its thread, once (the
+   * request's `unreachableReportedAt`, so a restart or another replica does not say it again).
+   */
+  async #reportUnreachable(request: DeployRequest, error: unknown): Promise<void> {
+    const since = this.#downSince.get(request.workspace);
+    const after = this.#o.unreachableNoticeAfterMs ?? this.#createNoticeAfterMs;
+    if (since === undefined || request.unreachableReportedAt !== undefined) return;
+    if (this.#o.clock.now() - since < after) return;
+    const code = error instanceof PtbotError ? error.code : "databricks_unreachable";
+    const applied = await applyEvent(this.#o, request.id, { type: "workspace_unreachable", since, code });
+    if (applied.ok) this.#o.onWorkDone?.();
   }
 
   /** A create call in hand for longer than the notice bound (a client retrying a 429, say) is told in its thread. */

@@ -114,6 +114,35 @@ describe("two workspaces", () => {
     expect(metrics).toMatch(/ptbot_databricks_workspace_up\{workspace="prod"\} 0/);
   });
 
+  it("tells a provisioning request's thread once that its workspace went down, and keeps following it", async () => {
+    h = await startHarness({ ...TWO_WORKSPACES, provisioningMs: 60_000 });
+    const card = await h.deploy(`deploy ${LLAMA} 3 --name prod-ep --in prod`);
+    await approve(h, card);
+    await h.waitForReply(card, (t) => t.includes("provisioning (this can take"));
+    await h.dbxOf.prod?.close();
+    const logged = (msg: string) => h?.logs.filter((l) => l.msg === msg).length ?? 0;
+    // The list call retries; past its bound (5 s) the round gives up on it and the workspace counts as down.
+    await waitUntil(() => logged("workspace not answering") > 0, {
+      timeoutMs: 15_000,
+      description: "prod down",
+    });
+    // Past the notice bound (5 min by ptbot's clock): told once.
+    h.clock.advance(6 * 60_000);
+    const said = await h.waitForReply(
+      card,
+      (t) => t.includes("cannot reach Databricks workspace `prod`"),
+      15_000,
+    );
+    expect(said.text).toContain("`prod-ep`");
+    const before = logged("request check failed");
+    h.clock.advance(6 * 60_000);
+    await waitUntil(() => logged("request check failed") >= before + 1, {
+      timeoutMs: 20_000,
+      description: "more rounds",
+    });
+    expect(h.replies(card).filter((t) => t.includes("cannot reach Databricks")).length).toBe(1);
+  }, 60_000);
+
   it("refuses a workspace the channel may not use, with the ones it may, and an unknown one", async () => {
     h = await startHarness(TWO_WORKSPACES);
     const refused = await h.answer(`deploy ${LLAMA} 3 --in prod`, undefined, DEV_ONLY);

@@ -124,6 +124,8 @@ export function threadNotice(
           `for ${formatDuration(notice.forMs)}; ptbot is still trying and will post here when it goes through or ` +
           `gives up. ${requester}`,
       );
+    case "workspace_unreachable":
+      return text(workspaceUnreachableLine(endpoint, notice, requester));
     case "stuck":
       return text(
         `🐢 ${endpoint} has been provisioning for ${formatDuration(notice.forMs)}. That can mean Databricks is short ` +
@@ -215,4 +217,20 @@ function tryAgain(request: DeployRequest): Block {
       },
     ],
   };
+}
+
+/** The one line a request hears when its workspace stopped answering the tracker (issue 14). */
+function workspaceUnreachableLine(
+  endpoint: string,
+  notice: Extract<Notice, { type: "workspace_unreachable" }>,
+  requester: string,
+): string {
+  const refused = notice.code === "databricks_unauthorized" || notice.code === "databricks_permission_denied";
+  const what = refused
+    ? `Databricks workspace ${code(notice.workspace)} is refusing ptbot's credentials`
+    : `ptbot cannot reach Databricks workspace ${code(notice.workspace)}`;
+  return (
+    `📡 ${what} (for ${formatDuration(notice.forMs)}), so it cannot see how ${endpoint} is doing. ` +
+    `It keeps trying and will post here when the endpoint is READY or fails${refused ? "; ask the ptbot admins to check its credentials" : ""}. ${requester}`
+  );
 }
