@@ -8,6 +8,8 @@ export interface BannerFacts {
   /** e.g. `@ml-approvers (PTBOT_APPROVERS=S0MLAPPROVE)` */
   readonly approvers: string;
   readonly models: readonly string[];
+  /** The emulated Databricks workspaces and their rules, when there are several (issue 14). */
+  readonly workspaces?: readonly { readonly name: string; readonly rules: string }[];
   readonly provisioningMs: number;
   readonly databasePath: string;
   readonly temporaryDatabase: boolean;
@@ -30,6 +32,11 @@ export function banner(facts: BannerFacts): string {
     row("channel", `#${facts.channel}`),
     row("you can be", who),
     row("approvers", facts.approvers),
+    ...((facts.workspaces ?? []).length > 1
+      ? (facts.workspaces ?? []).map((w, i) =>
+          row(i === 0 ? "workspaces" : "", `${s.bold(w.name)}: ${w.rules}`),
+        )
+      : []),
     row("models", facts.models.join(", ")),
     row(
       "provisioning",

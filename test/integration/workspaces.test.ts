@@ -143,6 +143,22 @@ describe("two workspaces", () => {
     expect(h.replies(card).filter((t) => t.includes("cannot reach Databricks")).length).toBe(1);
   }, 60_000);
 
+  it("scales and rolls back an endpoint in the workspace named, from that workspace's history", async () => {
+    h = await startHarness(TWO_WORKSPACES);
+    const deploy = await h.deploy(`deploy ${LLAMA} 3 --name roll --in prod`);
+    await approve(h, deploy);
+    await h.waitForReply(deploy, (t) => t.includes("READY"), 10_000);
+    const scale = await h.deploy("scale roll --max 4 --in prod");
+    expect(blockText(scale)).toContain("Workspace `prod`");
+    await approve(h, scale);
+    await h.waitForReply(scale, (t) => t.includes("done, `roll` is READY"), 10_000);
+    // dev has no such endpoint: the same name there is another endpoint.
+    expect(await h.answer("rollback roll")).toContain("no endpoint");
+    const rollback = await h.deploy("rollback roll --in prod");
+    await approve(h, rollback);
+    await h.waitForReply(rollback, (t) => t.includes("done, `roll` is READY on v3: 1,960–2,940"), 10_000);
+  });
+
   it("refuses a workspace the channel may not use, with the ones it may, and an unknown one", async () => {
     h = await startHarness(TWO_WORKSPACES);
     const refused = await h.answer(`deploy ${LLAMA} 3 --in prod`, undefined, DEV_ONLY);
