@@ -71,6 +71,8 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+const SANDBOX_APPROVER_GROUP = defaultWorkspace.usergroups[0].id;
+
 /** One emulated Databricks workspace of the sandbox. */
 export interface SandboxWorkspace {
   readonly name: string;
@@ -80,19 +82,25 @@ export interface SandboxWorkspace {
 }
 
 /**
- * The sandbox's two workspaces (issue 14), with different rules a newcomer can try: `dev` (this channel's default)
- * lets you approve your own request; `prod` (`--in prod`) needs someone else's approval and allows at most 4×.
+ * The sandbox's two workspaces (issue 14), with different rules a newcomer can try: in `dev` (this channel's
+ * default) ada may approve her own request; `prod` (`--in prod`) needs grace's approval and allows at most 4×.
  */
 const SANDBOX_WORKSPACES = [
   {
     name: "dev",
-    policy: { allow_self_approval: true },
-    rules: "the channel's default; you may approve your own request",
+    // ada (the requester) is an approver here, and may approve her own request.
+    policy: { approvers: [SANDBOX_APPROVER_GROUP, "U0REQUESTER"], allow_self_approval: true },
+    rules: "the channel's default; ada may approve her own request",
   },
   {
     name: "prod",
-    policy: { allow_self_approval: false, max_multiple: 4, request_ttl: "4h" },
-    rules: "--in prod; someone else approves, at most 4×, requests expire after 4 h",
+    policy: {
+      approvers: [SANDBOX_APPROVER_GROUP],
+      allow_self_approval: false,
+      max_multiple: 4,
+      request_ttl: "4h",
+    },
+    rules: "--in prod; only @ml-approvers (grace) approve, at most 4×, requests expire after 4 h",
   },
 ] as const;
 
