@@ -59,8 +59,8 @@ export interface TrackerOptions {
    */
   readonly unreachableNoticeAfterMs?: number;
   /**
-   * How long a round's requests wait for their workspace's list call before they give up until the next round (the
-   * call goes on, and the next rounds join it). Default: the poll interval, and at least 5 s.
+   * Past this without an answer to its list call (and again after each such period), a workspace counts as down for
+   * {@link unreachableNoticeAfterMs}; the call is still waited for. Default 5 s.
    */
   readonly listBoundMs?: number;
   /** How long `stop()` waits for work in hand before it abandons it. Default 5 s. */
@@ -125,8 +125,6 @@ export class Tracker {
   readonly #outage: StoreOutage;
   /** Since when each workspace's list call has failed, without an answer since (in memory: a restart starts over). */
   readonly #downSince = new Map<string, number>();
-  /** Each workspace's list call still in hand (retrying a workspace that is down): joined, not called again. */
-  readonly #pendingLists = new Map<string, Promise<Map<string, EndpointSummary>>>();
   #renewTimer: NodeJS.Timeout | undefined;
   #renewing: Promise<void> | undefined;
 
@@ -251,23 +249,12 @@ export class Tracker {
     let listCalls = 0;
     const listings = new Map<string, Promise<Map<string, EndpointSummary>>>();
     // One list call per won poll of a workspace, shared by every provisioning request of it followed in this round.
-    // Each workspace's call runs on its own: one that is down or slow holds back only its own requests, and for at
-    // most the list bound; its call (retrying) is then joined by the next rounds rather than called again.
+    // Each workspace's call runs on its own: one that is down or slow holds back only its own requests.
     const list = (workspace: string) => {
       let listing = listings.get(workspace);
       if (listing === undefined) {
-        let pending = this.#pendingLists.get(workspace);
-        if (pending === undefined) {
-          listCalls++;
-          pending = this.#listOf(workspace);
-          this.#pendingLists.set(workspace, pending);
-          const settled = pending;
-          void settled.then(
-            () => this.#pendingLists.delete(workspace),
-            () => this.#pendingLists.delete(workspace),
-          );
-        }
-        listing = this.#bounded(workspace, pending);
+        listCalls++;
+        listing = this.#listOf(workspace);
         listings.set(workspace, listing);
       }
       return listing;
@@ -292,7 +279,7 @@ export class Tracker {
           else {
             let summaries: Map<string, EndpointSummary>;
             try {
-              summaries = await list(request.workspace);
+              summaries = await this.#awaitList(request, list(request.workspace));
             } catch (error) {
               await this.#reportUnreachable(request, error);
               throw error;
@@ -346,24 +333,30 @@ export class Tracker {
     }
   }
 
-  /** The list call as a round waits for it: at most the list bound, past which the workspace counts as down. */
-  #bounded(
-    workspace: string,
-    pending: Promise<Map<string, EndpointSummary>>,
+  /**
+   * Waits for the request's list call as long as it takes (the client bounds its retries), but past every list bound
+   * without an answer the workspace counts as down, and the request's thread hears it once that has lasted the
+   * notice bound: a workspace that hangs is told like one that refuses.
+   */
+  async #awaitList(
+    request: DeployRequest,
+    listing: Promise<Map<string, EndpointSummary>>,
   ): Promise<Map<string, EndpointSummary>> {
-    const ms = this.#o.listBoundMs ?? Math.max(this.#o.pollIntervalMs, DEFAULT_LIST_BOUND_MS);
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new PtbotError(
-          "databricks_timeout",
-          `workspace ${workspace} did not answer within ${ms} ms`,
-        );
-        this.#markDown(workspace, error);
-        reject(error);
-      }, ms);
-    });
-    return Promise.race([pending, bound]).finally(() => clearTimeout(timer));
+    const ms = this.#o.listBoundMs ?? DEFAULT_LIST_BOUND_MS;
+    const answered = listing.then((summaries) => ({ summaries }));
+    let told = false;
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+        timer.unref();
+      });
+      const outcome = await Promise.race([answered, waited]).finally(() => clearTimeout(timer));
+      if (outcome !== undefined) return outcome.summaries;
+      const error = new PtbotError("databricks_timeout", `no answer to the list call within ${ms} ms`);
+      this.#markDown(request.workspace, error);
+      if (!told) told = await this.#reportUnreachable(request, error);
+    }
   }
 
   /** The workspace's outage starts now, unless it already runs (logged once per outage). */
@@ -377,14 +370,16 @@ export class Tracker {
    * A provisioning request whose workspace has not answered for the notice bound hears it in its thread, once (the
    * request's `unreachableReportedAt`, so a restart or another replica does not say it again).
    */
-  async #reportUnreachable(request: DeployRequest, error: unknown): Promise<void> {
+  async #reportUnreachable(request: DeployRequest, error: unknown): Promise<boolean> {
     const since = this.#downSince.get(request.workspace);
     const after = this.#o.unreachableNoticeAfterMs ?? this.#createNoticeAfterMs;
-    if (since === undefined || request.unreachableReportedAt !== undefined) return;
-    if (this.#o.clock.now() - since < after) return;
+    if (request.unreachableReportedAt !== undefined) return true;
+    if (since === undefined || this.#o.clock.now() - since < after) return false;
     const code = error instanceof PtbotError ? error.code : "databricks_unreachable";
     const applied = await applyEvent(this.#o, request.id, { type: "workspace_unreachable", since, code });
     if (applied.ok) this.#o.onWorkDone?.();
+    // Told now, or already (another replica, an earlier round): either way, not again.
+    return true;
   }
 
   /** A create call in hand for longer than the notice bound (a client retrying a 429, say) is told in its thread. */

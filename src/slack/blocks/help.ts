@@ -55,7 +55,8 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         " No version means the latest READY one. Model-unit models are sized by `--max` alone." +
         " `--scale-to-zero=false` (or `--no-scale-to-zero`) keeps scale to zero off; every option takes" +
         " `--option value` or `--option=value`, once. Scale, rollback and delete change only endpoints ptbot" +
-        " created, unless `--adopt` says to take over one it did not (ptbot manages it from then on).",
+        " created, unless `--adopt` says to take over one it did not (ptbot manages it from then on)." +
+        " Every command takes `--in <workspace>`: the Databricks workspace it is for (default: the channel's).",
     ]),
   );
   const text = lead === undefined ? "How to use /pt" : `${lead} See /pt help for usage.`;
