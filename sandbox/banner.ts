@@ -10,6 +10,8 @@ export interface BannerFacts {
   readonly models: readonly string[];
   /** The DBU price the cards show, and whether it is the sandbox's sample (not a real price). */
   readonly dbuPrice?: { readonly value: string; readonly sample: boolean };
+  /** The emulated Databricks workspaces and their rules, when there are several (issue 14). */
+  readonly workspaces?: readonly { readonly name: string; readonly rules: string }[];
   readonly provisioningMs: number;
   readonly databasePath: string;
   readonly temporaryDatabase: boolean;
@@ -32,6 +34,11 @@ export function banner(facts: BannerFacts): string {
     row("channel", `#${facts.channel}`),
     row("you can be", who),
     row("approvers", facts.approvers),
+    ...((facts.workspaces ?? []).length > 1
+      ? (facts.workspaces ?? []).map((w, i) =>
+          row(i === 0 ? "workspaces" : "", `${s.bold(w.name)}: ${w.rules}`),
+        )
+      : []),
     row("models", facts.models.join(", ")),
     ...(facts.dbuPrice === undefined
       ? []

@@ -92,7 +92,11 @@ async function runEmulated(args: SandboxArgs): Promise<number> {
     banner({
       channel: sandbox.channel.name,
       users: sandbox.users,
-      approvers: `@${SANDBOX_APPROVERS.handle} (PTBOT_APPROVERS=${SANDBOX_APPROVERS.id})`,
+      approvers:
+        sandbox.workspaces.length > 1
+          ? `@${SANDBOX_APPROVERS.handle} (in the sandbox's policy file)`
+          : `@${SANDBOX_APPROVERS.handle} (PTBOT_APPROVERS=${SANDBOX_APPROVERS.id})`,
+      workspaces: sandbox.workspaces,
       models: defaultSeed().models.map((m) => m.full_name),
       dbuPrice: sandbox.dbuPrice,
       provisioningMs: args.provisioningMs,

@@ -5,10 +5,11 @@
  * an embedded PostgreSQL server started for the run; the driver posts to the balancer, as Slack posts to a
  * production app's load balancer.
  */
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pino } from "pino";
+import { stringify } from "yaml";
 import { type DatabricksEmulator, startDatabricksEmulator } from "../emulators/databricks/index.js";
 import {
   defaultCredentials,
@@ -17,7 +18,7 @@ import {
   type SlackEmulator,
   startSlackEmulator,
 } from "../emulators/slack/index.js";
-import { loadConfig } from "../src/config.js";
+import { FILE_OWNED, loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { type RunningPtbot, startPtbot } from "../src/main.js";
 import type { SandboxUser } from "./chat-session.js";
@@ -46,7 +47,10 @@ export interface SandboxOptions {
 
 export interface RunningSandbox {
   readonly slack: SlackEmulator;
+  /** The first workspace's emulated Databricks (`dev`, or the one `default`). */
   readonly databricks: DatabricksEmulator;
+  /** Each workspace's emulated Databricks by name, and what its rules are, for the banner. */
+  readonly workspaces: readonly SandboxWorkspace[];
   /** The bot, with one replica (it runs in this process). */
   readonly bot: RunningPtbot | undefined;
   /** The replicas and their balancer, with several. */
@@ -74,6 +78,39 @@ export interface RunningSandbox {
  * for the demo (in USD), not any account's list or contract price. The banner says so.
  */
 export const SAMPLE_DBU_PRICE = "0.07";
+
+const SANDBOX_APPROVER_GROUP = defaultWorkspace.usergroups[0].id;
+
+/** One emulated Databricks workspace of the sandbox. */
+export interface SandboxWorkspace {
+  readonly name: string;
+  readonly databricks: DatabricksEmulator;
+  /** Its rules in a few words. */
+  readonly rules: string;
+}
+
+/**
+ * The sandbox's two workspaces (issue 14), with different rules a newcomer can try: in `dev` (this channel's
+ * default) ada may approve her own request; `prod` (`--in prod`) needs grace's approval and allows at most 4×.
+ */
+const SANDBOX_WORKSPACES = [
+  {
+    name: "dev",
+    // ada (the requester) is an approver here, and may approve her own request.
+    policy: { approvers: [SANDBOX_APPROVER_GROUP, "U0REQUESTER"], allow_self_approval: true },
+    rules: "the channel's default; ada may approve her own request",
+  },
+  {
+    name: "prod",
+    policy: {
+      approvers: [SANDBOX_APPROVER_GROUP],
+      allow_self_approval: false,
+      max_multiple: 4,
+      request_ttl: "4h",
+    },
+    rules: "--in prod; only @ml-approvers (grace) approve, at most 4×, requests expire after 4 h",
+  },
+] as const;
 
 /** The default workspace's approver group: grace is in it; the bot is configured with the group, not a user. */
 export const SANDBOX_APPROVERS = defaultWorkspace.usergroups[0];
@@ -106,7 +143,9 @@ export const SANDBOX_NAMES: NameLookup = {
 
 const PASS_THROUGH = /^(PTBOT_|LOG_LEVEL$|HOME$)/;
 /** Set by the sandbox itself, whatever the environment says. */
-const OWN = new Set(["PTBOT_DATABASE", "PTBOT_DATABASE_URL", "PTBOT_INSTANCE_ID"]);
+const OWN = new Set(["PTBOT_DATABASE", "PTBOT_DATABASE_URL", "PTBOT_INSTANCE_ID", "PTBOT_CONFIG_FILE"]);
+/** Policy variables: set in the environment, the sandbox runs the one workspace they describe, as before. */
+const POLICY_ENV = new Set<string>(FILE_OWNED);
 
 /** A database path and whether it is a throwaway one. */
 export function sandboxPaths(options: Pick<SandboxOptions, "databasePath" | "logPath">): {
@@ -134,8 +173,18 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     for (const step of cleanups.splice(0).reverse()) await step();
   };
   try {
-    const databricks = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs });
-    cleanups.push(() => databricks.close());
+    const passedPolicy = Object.entries(options.env ?? {}).some(
+      ([key, value]) => POLICY_ENV.has(key) && value !== undefined && value.trim() !== "",
+    );
+    const workspaces: SandboxWorkspace[] = [];
+    for (const w of passedPolicy
+      ? [{ name: "default", rules: "from the environment's PTBOT_* settings" }]
+      : SANDBOX_WORKSPACES) {
+      const emulator = await startDatabricksEmulator({ port: 0, provisioningMs: options.provisioningMs });
+      cleanups.push(() => emulator.close());
+      workspaces.push({ name: w.name, databricks: emulator, rules: w.rules });
+    }
+    const databricks = (workspaces[0] as SandboxWorkspace).databricks;
     const slack = await startSlackEmulator({ ...defaultWorkspace, ...defaultCredentials, port: 0 });
     cleanups.push(() => slack.close());
     const passed = Object.entries(options.env ?? {}).filter(
@@ -146,18 +195,19 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     // Several replicas share a PostgreSQL server of the sandbox's own, as production replicas share one.
     const postgres = replicas > 1 ? await startSandboxPostgres() : undefined;
     if (postgres !== undefined) cleanups.push(() => postgres.stop());
+    const workspaceEnv = passedPolicy
+      ? { DATABRICKS_HOST: databricks.url, DATABRICKS_TOKEN: databricks.token }
+      : sandboxPolicyFile(workspaces, dirname(databasePath));
     const env: Record<string, string> = {
-      PTBOT_APPROVERS: SANDBOX_APPROVERS.id,
       PTBOT_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 500),
-      // Cost on the card by default: a sample price, labelled as one in the banner.
-      PTBOT_DBU_PRICE: SAMPLE_DBU_PRICE,
+      // Cost on the card by default: a sample price, labelled as one in the banner (in the policy file otherwise).
+      ...(passedPolicy ? { PTBOT_APPROVERS: SANDBOX_APPROVERS.id, PTBOT_DBU_PRICE: SAMPLE_DBU_PRICE } : {}),
       ...Object.fromEntries(passed),
       PORT: "0",
       SLACK_BOT_TOKEN: defaultCredentials.botToken,
       SLACK_SIGNING_SECRET: defaultCredentials.signingSecret,
       SLACK_API_URL: slack.apiUrl,
-      DATABRICKS_HOST: databricks.url,
-      DATABRICKS_TOKEN: databricks.token,
+      ...workspaceEnv,
       ...(postgres === undefined ? { PTBOT_DATABASE: databasePath } : { PTBOT_DATABASE_URL: postgres.url }),
     };
     // Checked here for every replica, so a bad setting is reported once, the same way as with one bot.
@@ -197,6 +247,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     return {
       slack,
       databricks,
+      workspaces,
       bot,
       fleet,
       driver,
@@ -220,4 +271,28 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     await cleanup();
     throw error;
   }
+}
+
+/**
+ * Writes the sandbox's policy file (`ptbot.yaml` beside the database): each workspace on its emulator, with its
+ * token in an environment variable, the approver group for both, and the channel defaulting to `dev`.
+ */
+function sandboxPolicyFile(workspaces: readonly SandboxWorkspace[], dir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const file = {
+    defaults: { approvers: [SANDBOX_APPROVERS.id], cost: { dbu_price: Number(SAMPLE_DBU_PRICE) } },
+    workspaces: Object.fromEntries(
+      workspaces.map((w) => {
+        const tokenEnv = `DATABRICKS_${w.name.toUpperCase()}_TOKEN`;
+        env[tokenEnv] = w.databricks.token;
+        const policy = SANDBOX_WORKSPACES.find((s) => s.name === w.name)?.policy ?? {};
+        return [w.name, { host: w.databricks.url, auth: { token_env: tokenEnv }, policy }];
+      }),
+    ),
+    channels: { [CHANNEL.id]: { default: "dev" } },
+  };
+  const path = join(dir, "ptbot.yaml");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path, stringify(file));
+  return { ...env, PTBOT_CONFIG_FILE: path };
 }

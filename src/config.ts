@@ -265,7 +265,7 @@ const EnvSchema = z.object({
 });
 
 /** The variables a policy file replaces: set beside one, they are refused rather than silently ignored. */
-const FILE_OWNED = [
+export const FILE_OWNED = [
   "DATABRICKS_HOST",
   "DATABRICKS_CONFIG_PROFILE",
   "PTBOT_APPROVERS",

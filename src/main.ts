@@ -8,12 +8,13 @@ import { hostname } from "node:os";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createCore } from "./core/create-core.js";
 import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
-import { approvalPolicy, policiesOf } from "./domain/index.js";
+import { approvalPolicy } from "./domain/index.js";
 import { PtbotError } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { healthRoutes } from "./observability/health-routes.js";
 import { createMetrics } from "./observability/metrics.js";
 import { ApproverGroupReport } from "./slack/approver-group-report.js";
+import type { CardContext } from "./slack/blocks/deploy-card.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
 import { createSlackPorts } from "./slack/slack-ports.js";
 import { openStore } from "./store/open-store.js";
@@ -24,6 +25,7 @@ import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
 import type { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
 import { type Clock, systemClock } from "./workflow/ports.js";
 import type { Wakeups } from "./workflow/wakeups.js";
+import { type WorkspaceEntry, type Workspaces, workspacesOf } from "./workflow/workspaces.js";
 
 export interface PtbotOptions {
   readonly config: Config;
@@ -56,8 +58,16 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const clock = options.clock ?? systemClock;
   const owner = options.owner ?? config.instanceId ?? uniqueInstanceId();
   logPolicy(config, logger);
-  const auth = await resolveDatabricksAuth(config.databricks, { logger });
-  logger.info({ host: auth.host, source: auth.source }, "databricks workspace configured");
+  // Each workspace's credentials are resolved before anything opens: a missing secret stops the start, named.
+  const auths = [];
+  for (const w of config.workspaces) {
+    const auth = await resolveDatabricksAuth(w.databricks, { logger });
+    logger.info(
+      { workspace: w.name, host: auth.host, source: auth.source },
+      "databricks workspace configured",
+    );
+    auths.push({ workspace: w, auth });
+  }
   const store: Store = await (options.openStore ?? openStore)(config.database, logger);
   // Replicas sharing a PostgreSQL database wake each other through it; a SQLite file has one process (no wake-ups).
   const wakeups: Wakeups | undefined =
@@ -65,14 +75,20 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
       ? await PostgresWakeups.open({ url: config.database.url, logger, origin: owner })
       : undefined;
   const metrics = createMetrics({ countByState: () => store.countByState(), now: () => clock.now() });
-  const databricks = createDatabricksClient({
-    host: auth.host,
-    credentials: auth.credentials,
-    logger,
-    onAttempt: metrics.databricksAttempt,
-  });
+  // One client per workspace, each with its own credentials, retries and metrics label.
+  const entries: WorkspaceEntry[] = auths.map(({ workspace, auth }) => ({
+    name: workspace.name,
+    policy: workspace.policy,
+    client: createDatabricksClient({
+      host: auth.host,
+      credentials: auth.credentials,
+      logger: logger.child({ workspace: workspace.name }),
+      onAttempt: (report) => metrics.databricksAttempt(report, workspace.name),
+    }),
+  }));
+  const workspaces = workspacesOf(entries);
+  const databricks = workspaces.clientOf(workspaces.names[0] ?? "default");
   const policy = approvalPolicy(config.policy);
-  const policyOf = policiesOf(config.workspaces);
   let draining = false;
   const approverGroups = new ApproverGroupReport();
   const customRoutes = healthRoutes({
@@ -83,26 +99,29 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     freshnessMs: Math.max(60_000, 3 * config.pollIntervalMs),
     draining: () => draining,
     approverGroups: () => approverGroups.check,
+    ...(workspaces.names.length > 1
+      ? {
+          workspaces: {
+            names: workspaces.names,
+            probe: (w: string) => workspaces.clientOf(w).listServingEndpoints(),
+          },
+        }
+      : {}),
   });
   // What ptbot sends to Slack exists before the core; the app that receives from Slack is built on the core's commands.
   const ports = createSlackPorts({
     config: config.slack,
     clock,
     logger,
-    card: {
-      policy,
-      costOf: (workspace) => policyOf(workspace).cost,
-      endpointUrl: (name) => databricks.endpointUrl(name),
-    },
+    card: (w) => cardContextIn(workspaces, w),
   });
   const core = createCore({
     store,
-    databricks,
+    workspaces,
     directory: ports.directory,
     notifier: ports.notifier,
     clock,
     policy,
-    policyOf,
     policyChecksum: config.policyChecksum,
     logger,
     owner,
@@ -119,14 +138,24 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     port: config.port,
     clock,
     logger,
-    listeners: { workflow, store, databricks, policy, costOf: (workspace) => policyOf(workspace).cost },
+    listeners: {
+      workflow,
+      store,
+      databricks,
+      policy,
+      workspaces,
+      channels: config.channels,
+      costOf: (workspace) => workspaces.policyOf(workspace).cost,
+    },
     customRoutes,
     onAck: metrics.slackAck,
   });
   await slack.start();
   await core.start();
   // In the background: a slow Slack must not hold the start; the outcome is logged and shown in /readyz.
-  void approverGroups.run(ports.checkApproverGroups, policy.approverGroups, logger);
+  // Every workspace's approver groups, each once.
+  const groups = [...new Set(config.workspaces.flatMap((w) => w.policy.approval.approverGroups))];
+  void approverGroups.run(ports.checkApproverGroups, groups, logger);
   logger.info(
     { port: slack.port, socketMode: config.slack.appToken !== undefined, instance: owner },
     "ptbot started",
@@ -154,6 +183,22 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   };
 }
 
+/**
+ * What a card of a request in `workspace` shows: its workspace's approvers and links, and its name when several are
+ * served. A workspace no longer configured (a request from before the policy file dropped it) gets the first's links,
+ * so its card can still be drawn.
+ */
+function cardContextIn(workspaces: Workspaces, workspace: string): CardContext {
+  const known = workspaces.names.includes(workspace);
+  const client = workspaces.clientOf(known ? workspace : (workspaces.names[0] ?? workspace));
+  return {
+    policy: workspaces.policyOf(workspace).approval,
+    costOf: (w) => workspaces.policyOf(w).cost,
+    endpointUrl: (name) => client.endpointUrl(name),
+    ...(workspaces.names.length > 1 ? { workspace } : {}),
+  };
+}
+
 /** How long each part of `stop()` may take: 9 s in all, within the 9.5 s backstop and Docker's 10 s stop timeout. */
 const STOP_BOUNDS_MS = { slack: 2_000, workers: 5_000, close: 1_000 } as const;
 
@@ -178,19 +223,13 @@ async function bounded(part: Promise<void>, ms: number, name: string, logger: Lo
   }
 }
 
-/**
- * Which policy this start runs (its checksum identifies it in the audit log). Commands do not choose a workspace yet:
- * a file naming several is served through its first, and says so rather than seeming to serve them all.
- */
+/** Which policy this start runs (its checksum identifies it in the audit log), and the workspaces it serves. */
 function logPolicy(config: Config, logger: Logger): void {
   const names = config.workspaces.map((w) => w.name);
   logger.info(
     { policyFile: config.policyFile, policyChecksum: config.policyChecksum, workspaces: names },
     "policy loaded",
   );
-  if (names.length > 1) {
-    logger.warn({ served: names[0], notServed: names.slice(1) }, "only the first workspace is served yet");
-  }
 }
 
 /** What a process may set beyond the environment: test harnesses pin the lease owner and skew the clock. */

@@ -23,6 +23,7 @@ import type { Clock, DatabricksApi, Notifier } from "../workflow/ports.js";
 import { SmokeTester, withSmokeTests } from "../workflow/smoke-test.js";
 import { StoreOutage } from "../workflow/store-outage.js";
 import { WakeupBus, type Wakeups } from "../workflow/wakeups.js";
+import { type Workspaces, workspacesOf } from "../workflow/workspaces.js";
 import { Expiry } from "./expiry.js";
 import { Reminders } from "./reminders.js";
 
@@ -33,7 +34,16 @@ export interface CoreOptions {
    * notice outbox.
    */
   readonly store: RequestStore & WorkQueue & PollLeases & Outbox;
-  readonly databricks: DatabricksApi;
+  /**
+   * The client of the one workspace `default`, when {@link workspaces} is not given (tests, the bench). One of the
+   * two is required.
+   */
+  readonly databricks?: DatabricksApi;
+  /**
+   * Every workspace served (issue 14): each one's client and rules. Default: the one workspace `default`, on
+   * {@link databricks} with {@link policyOf}'s rules. Given, its `policyOf` is the core's (and `policyOf` is ignored).
+   */
+  readonly workspaces?: Workspaces;
   /** Which approver groups a user belongs to (the Slack user groups in production). */
   readonly directory: ApproverDirectory;
   /** Delivers the outbox's notices (edits cards, posts in threads). */
@@ -41,8 +51,10 @@ export interface CoreOptions {
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
   /**
-   * Each workspace's rules (cost, lifetime, freezes, reminders, smoke test), by the request's `workspace`. Default:
-   * every workspace has {@link policy}'s approval rules and nothing else configured. Approvals still read `policy`.
+   * Each workspace's rules (approvals, cost, lifetime, freezes, reminders, smoke test), by the request's
+   * `workspace`. Default: every workspace has {@link policy}'s approval rules and nothing else configured. Approvals
+   * read `policyOf(request.workspace).approval`; {@link policy} is the default and what a lookup of groups falls
+   * back on.
    */
   readonly policyOf?: PolicyOf;
   /** The policy's checksum (`config.policyChecksum`), recorded with each audit row. Default: none recorded. */
@@ -95,6 +107,8 @@ export interface Core {
   readonly lifetimes: Lifetimes;
   /** Each workspace's rules, as passed in (or the default): for the Slack layer and the workers alike. */
   readonly policyOf: PolicyOf;
+  /** Every workspace served, with its client and rules: for the Slack layer (queries, links) and the probes. */
+  readonly workspaces: Workspaces;
   /** Starts the workers' loops: the tracker (taking back this owner's leases), then the dispatcher. */
   start(): Promise<void>;
   /**
@@ -111,17 +125,22 @@ export interface Core {
  * harness may drive them by hand instead: `tracker.tick()`, `dispatcher.drain()`.
  */
 export function createCore(o: CoreOptions): Core {
-  const { store, databricks, clock, policy, logger, owner } = o;
+  const { store, clock, policy, logger, owner } = o;
   const onlyApproval = defaultWorkspacePolicy(policy);
-  const policyOf: PolicyOf = o.policyOf ?? (() => onlyApproval);
+  const workspaces = o.workspaces ?? oneWorkspace(o.databricks, o.policyOf ?? (() => onlyApproval));
+  const policyOf: PolicyOf = (workspace) => workspaces.policyOf(workspace);
+  const approvalOf = (workspace: string) => policyOf(workspace).approval;
+  const databricks = workspaces.clientOf(workspaces.names[0] ?? "default");
   // One outage, whichever worker notices it first: logged once when the database goes away, once when it is back.
   const outage = new StoreOutage({ logger, clock });
   const checksum = o.policyChecksum === undefined ? {} : { policyChecksum: o.policyChecksum };
   const smokeTester = new SmokeTester({
     store,
     databricks,
+    clientOf: (workspace) => workspaces.clientOf(workspace),
     clock,
     policy,
+    approvalOf,
     logger,
     ...checksum,
     // On for the core (`PTBOT_SMOKE_TEST`) and for the request's workspace (its policy's `smoke_test`).
@@ -133,8 +152,10 @@ export function createCore(o: CoreOptions): Core {
   const lifetimes = new Lifetimes({
     store,
     databricks,
+    clientOf: (workspace) => workspaces.clientOf(workspace),
     clock,
     policy,
+    approvalOf,
     logger,
     ...checksum,
     lifetimeOf,
@@ -160,6 +181,7 @@ export function createCore(o: CoreOptions): Core {
     store,
     clock,
     policy,
+    approvalOf,
     logger,
     ...checksum,
     onNotices: () => dispatcher.kick(),
@@ -168,6 +190,7 @@ export function createCore(o: CoreOptions): Core {
     store,
     clock,
     policy,
+    approvalOf,
     policyOf,
     logger,
     ...checksum,
@@ -175,7 +198,7 @@ export function createCore(o: CoreOptions): Core {
   });
   const tracker = new Tracker({
     store,
-    databricks,
+    workspaces,
     // Each round: the undecided requests past their time, then the reminders (a request that expires in this round
     // is not reminded first), then the endpoint lifetimes due.
     expireDue: async () => {
@@ -186,6 +209,7 @@ export function createCore(o: CoreOptions): Core {
     ...checksum,
     clock,
     policy,
+    approvalOf,
     logger,
     owner,
     pollIntervalMs: o.pollIntervalMs,
@@ -215,11 +239,12 @@ export function createCore(o: CoreOptions): Core {
   let unsubscribe = (): void => {};
   const workflow = new DeployWorkflow({
     store,
-    databricks,
+    workspaces,
     directory: o.directory,
     clock,
     policy,
     costOf: (workspace) => policyOf(workspace).cost,
+    approvalOf,
     newId: o.newId,
     logger,
     onWork: wake,
@@ -234,6 +259,7 @@ export function createCore(o: CoreOptions): Core {
     expiry,
     lifetimes,
     policyOf,
+    workspaces,
     async start() {
       await tracker.start();
       await dispatcher.start();
@@ -244,4 +270,12 @@ export function createCore(o: CoreOptions): Core {
       await Promise.all([each("tracker", tracker.stop()), each("dispatcher", dispatcher.stop())]);
     },
   };
+}
+
+/** The one workspace `default` of a caller that passed a client, not {@link Workspaces}. */
+function oneWorkspace(databricks: DatabricksApi | undefined, policyOf: PolicyOf): Workspaces {
+  if (databricks === undefined) throw new Error("createCore needs databricks or workspaces");
+  const only = workspacesOf([{ name: "default", client: databricks, policy: policyOf("default") }]);
+  // The caller's rules by name, as before: a test may give other workspaces other rules.
+  return { ...only, policyOf };
 }

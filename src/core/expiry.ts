@@ -15,6 +15,8 @@ export interface ExpiryDeps {
   readonly policy: ApprovalPolicy;
   /** The policy's checksum, recorded with each audit row. */
   readonly policyChecksum?: string;
+  /** Each workspace's approval rules; default {@link policy}. */
+  readonly approvalOf?: (workspace: string) => ApprovalPolicy;
   readonly logger: Logger;
   /** Called after an expiry wrote notices (the thread hears of it): wakes the notice dispatcher. */
   readonly onNotices?: () => void;

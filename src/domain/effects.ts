@@ -48,6 +48,13 @@ export type Notice =
   | { readonly type: "create_slow"; readonly forMs: number }
   /** Provisioning for `forMs` already; still followed. */
   | { readonly type: "stuck"; readonly forMs: number }
+  /** The request's workspace has not answered for `forMs` (`code`: why, e.g. `databricks_unauthorized`). */
+  | {
+      readonly type: "workspace_unreachable";
+      readonly workspace: string;
+      readonly forMs: number;
+      readonly code: string;
+    }
   /**
    * The endpoint is READY: send it its smoke test. Work rather than words: the core hands it to the smoke tester
    * instead of the Notifier, so it rides the outbox (durable, one deliverer at a time, after the READY notice).

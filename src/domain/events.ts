@@ -117,6 +117,11 @@ export type DeployEvent =
   /** Still provisioning after `limitMs`: reported once, and still followed. */
   | { readonly type: "provisioning_stuck"; readonly limitMs: number }
   /**
+   * The request's workspace has not answered the tracker (down, or refusing ptbot's credentials: `code`) since
+   * `since`: told in the thread once per request, and still followed (issue 14).
+   */
+  | { readonly type: "workspace_unreachable"; readonly since: number; readonly code: string }
+  /**
    * Still provisioning past `typicalMs`: the card shows the elapsed time, refreshed at most every `everyMs` (a card
    * edit only, no thread message).
    */
@@ -174,6 +179,7 @@ export const DEPLOY_EVENT_TYPES: readonly DeployEventType[] = [
   "provisioning_succeeded",
   "provisioning_failed",
   "provisioning_stuck",
+  "workspace_unreachable",
   "provisioning_elapsed",
   "smoke_test_started",
   "smoke_test_finished",

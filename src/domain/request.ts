@@ -327,6 +327,8 @@ export interface DeployRequest {
   readonly createRetry?: CreateRetry;
   /** Set once the request was reported stuck, so it is reported only once. */
   readonly stuckReportedAt?: number;
+  /** Set once the thread heard that the request's workspace cannot be reached, so it hears it only once. */
+  readonly unreachableReportedAt?: number;
   /**
    * Set once Slack answered that the card can never be changed again (its channel archived, read-only, the bot
    * removed: `code` is Slack's answer): the request carries on without card updates, and this is said once.

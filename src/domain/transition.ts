@@ -436,6 +436,20 @@ export function transition(
       return ok(request, now, { stuckReportedAt: now }, [notice({ type: "stuck", forMs })]);
     }
 
+    case "workspace_unreachable": {
+      if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
+      if (request.unreachableReportedAt !== undefined) {
+        return reject(
+          "already_reported",
+          `request was reported unreachable at ${iso(request.unreachableReportedAt)}`,
+        );
+      }
+      const forMs = Math.max(0, now - event.since);
+      return ok(request, now, { unreachableReportedAt: now }, [
+        notice({ type: "workspace_unreachable", workspace: request.workspace, forMs, code: event.code }),
+      ]);
+    }
+
     case "provisioning_elapsed": {
       if (request.state !== "provisioning") return wrongState(request, event.type, ["provisioning"]);
       if (!isElapsedDue(request, now, event.typicalMs, event.everyMs)) {

@@ -30,6 +30,16 @@ export interface HealthDeps {
    * does not make ptbot unready (the README says why).
    */
   readonly approverGroups?: () => HealthCheck;
+  /**
+   * Several workspaces (issue 14): each is checked on its own (fresh from its last usable answer, else probed) and
+   * shown under `checks.workspaces`; `checks.databricks` is then ok while at least one answers, since a workspace
+   * that is down is not something taking this replica out of service would mend, and the others still work.
+   * Undefined: `probeDatabricks` is the one workspace.
+   */
+  readonly workspaces?: {
+    readonly names: readonly string[];
+    readonly probe: (workspace: string) => Promise<unknown>;
+  };
 }
 
 const DEFAULT_PING_TIMEOUT_MS = 2_000;
@@ -83,16 +93,19 @@ export function healthRoutes(deps: HealthDeps): HttpRoute[] {
       method: ["GET"],
       handler: (_req, res) => {
         void (async () => {
-          const last = deps.metrics.lastDatabricksAnswerAt;
-          const fresh = last !== undefined && deps.now() - last <= deps.freshnessMs;
-          const [store, databricks] = await Promise.all([
+          const [store, { databricks, workspaces }] = await Promise.all([
             check(deps.pingStore, deps.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS),
-            fresh ? Promise.resolve<Check>({ ok: true }) : check(deps.probeDatabricks),
+            checkDatabricks(deps),
           ]);
           const draining = deps.draining();
           const ready = store.ok && databricks.ok && !draining;
           const groups = deps.approverGroups === undefined ? {} : { approverGroups: deps.approverGroups() };
-          send(res, ready ? 200 : 503, { ready, draining, checks: { store, databricks, ...groups } });
+          const each = workspaces === undefined ? {} : { workspaces };
+          send(res, ready ? 200 : 503, {
+            ready,
+            draining,
+            checks: { store, databricks, ...each, ...groups },
+          });
         })();
       },
     },
@@ -110,4 +123,31 @@ export function healthRoutes(deps: HealthDeps): HttpRoute[] {
       },
     },
   ];
+}
+
+/** The Databricks line of `/readyz`: the one workspace, or each of several and whether any answers. */
+async function checkDatabricks(
+  deps: HealthDeps,
+): Promise<{ databricks: Check; workspaces?: Record<string, Check> }> {
+  const fresh = (last: number | undefined) => last !== undefined && deps.now() - last <= deps.freshnessMs;
+  const several = deps.workspaces;
+  if (several === undefined) {
+    const databricks = fresh(deps.metrics.lastDatabricksAnswerAt)
+      ? { ok: true }
+      : await check(deps.probeDatabricks);
+    return { databricks };
+  }
+  const checks = await Promise.all(
+    several.names.map(async (name) =>
+      fresh(deps.metrics.lastAnswerAtIn(name))
+        ? ([name, { ok: true }] as const)
+        : ([name, await check(() => several.probe(name), DEFAULT_PING_TIMEOUT_MS)] as const),
+    ),
+  );
+  const down = checks.filter(([, c]) => !c.ok).map(([name]) => name);
+  const databricks: Check =
+    down.length === 0
+      ? { ok: true }
+      : { ok: down.length < checks.length, detail: `unreachable: ${down.join(", ")}` };
+  return { databricks, workspaces: Object.fromEntries(checks) };
 }

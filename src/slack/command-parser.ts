@@ -9,7 +9,7 @@ import { tokenize } from "./command-tokens.js";
 /** Which version of the model to deploy: a number, the highest READY one, or the one an alias points to. */
 export type VersionSpec = number | "latest" | `@${string}`;
 
-export type ParsedCommand =
+export type ParsedCommand = (
   | {
       readonly kind: "deploy";
       readonly model: string;
@@ -53,7 +53,15 @@ export type ParsedCommand =
   | { readonly kind: "list" }
   /** What the managed endpoints cost (issue 13). */
   | { readonly kind: "cost" }
-  | { readonly kind: "help"; readonly problem?: ParseProblem };
+  | { readonly kind: "help"; readonly problem?: ParseProblem }
+) &
+  CommonOptions;
+
+/** The options every command takes, wherever they stand in its text (issue 14). */
+export interface CommonOptions {
+  /** `--in <workspace>`: the workspace the command is for (absent: the channel's, else the only one). */
+  readonly workspace?: string;
+}
 
 /** Why the text could not be understood; `detail` is the offending user text (escape it before showing it). */
 export interface ParseProblem {
@@ -281,12 +289,45 @@ function parseChange(args: readonly string[], command: Exclude<FlagCommand, "dep
   };
 }
 
-/** Parses `/pt` text such as `deploy ml.llm-catalog.llama-13b 3 --max 4`. */
+/**
+ * Takes the options every command shares ({@link CommonOptions}) out of its words, wherever they stand, so each
+ * subcommand's own parsing never sees them. Another shared option is one more case here.
+ */
+function takeCommonOptions(
+  tokens: readonly string[],
+): { rest: string[]; common: CommonOptions } | HelpCommand {
+  const rest: string[] = [];
+  let workspace: string | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const raw = tokens[i] ?? "";
+    const [flag = "", inline] = normaliseFlag(raw).split(/=(.*)/s, 2);
+    if (flag !== "--in") {
+      rest.push(raw);
+      continue;
+    }
+    if (workspace !== undefined) return problem("repeated_flag", flag);
+    const value = inline ?? tokens[++i];
+    if (value === undefined || value === "" || normaliseFlag(value).startsWith("--")) {
+      return problem("missing_flag_value", flag);
+    }
+    workspace = value;
+  }
+  return { rest, common: workspace === undefined ? {} : { workspace } };
+}
+
+/** Parses `/pt` text such as `deploy ml.llm-catalog.llama-13b 3 --max 4 --in prod`. */
 export function parseCommand(text: string): ParsedCommand {
   if (text.length > MAX_COMMAND_LENGTH) return problem("too_long", String(text.length));
   const tokens = tokenize(text);
   if (!tokens.ok) return problem("unclosed_quote", tokens.unclosed);
-  const [sub, ...args] = tokens.words;
+  const taken = takeCommonOptions(tokens.words);
+  if ("kind" in taken) return taken;
+  const parsed = parseSubcommand(taken.rest);
+  return parsed.kind === "help" ? parsed : { ...parsed, ...taken.common };
+}
+
+function parseSubcommand(tokens: readonly string[]): ParsedCommand {
+  const [sub, ...args] = tokens;
   switch (sub?.toLowerCase()) {
     case undefined:
     case "help":

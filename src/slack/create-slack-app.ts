@@ -66,6 +66,9 @@ export interface SlackAppWiring {
   readonly policy: ApprovalPolicy;
   /** The cost rules of a workspace (cards, `/pt cost`, the Home tab); default none. */
   readonly costOf?: ListenerDeps["costOf"];
+  /** Every workspace served and the channels' rules (issue 14); undefined: the one workspace above. */
+  readonly workspaces?: ListenerDeps["workspaces"];
+  readonly channels?: ListenerDeps["channels"];
 }
 
 export interface SlackApp {
@@ -129,6 +132,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     databricks: listeners.databricks,
     policy: listeners.policy,
     ...(listeners.costOf === undefined ? {} : { costOf: listeners.costOf }),
+    ...(listeners.workspaces === undefined ? {} : { workspaces: listeners.workspaces }),
+    ...(listeners.channels === undefined ? {} : { channels: listeners.channels }),
     clock,
     logger,
     ...(options.submitBudgetMs === undefined ? {} : { submitBudgetMs: options.submitBudgetMs }),

@@ -14,6 +14,7 @@ import type {
   Rejection,
   RequestKind,
   VersionAsk,
+  WorkspaceChoice,
 } from "../domain/index.js";
 import { breakGlassApprovals, requestKind } from "../domain/index.js";
 import { MAX_COMMAND_LENGTH, type ParseProblem } from "./command-parser.js";
@@ -674,4 +675,22 @@ export function keepRefusedText(
   }
   const name = request?.endpointName;
   return `There is no lifetime to keep on ${name === undefined ? "this request" : code(name)} any more: a newer request of the endpoint replaced it, or it was deleted.`;
+}
+
+/** Why a command got no workspace (issue 14): the one named is unknown or not for this channel, or none was named. */
+export function workspaceChoiceText(
+  choice: Extract<WorkspaceChoice, { ok: false }>,
+  requested: string | undefined,
+): string {
+  const names = (list: readonly string[]) => list.map((w) => code(w)).join(", ");
+  switch (choice.code) {
+    case "unknown_workspace":
+      return `There is no workspace ${code(requested ?? "")}. ptbot serves ${names(choice.known)}.`;
+    case "workspace_not_allowed":
+      return choice.allowed.length === 0
+        ? "This channel may not use any workspace. Ask in a channel meant for deploys, or ask the ptbot admins."
+        : `This channel may not use ${requested === undefined ? "that workspace" : `workspace ${code(requested)}`}. It may use ${names(choice.allowed)}: add \`--in <workspace>\`.`;
+    case "workspace_required":
+      return `Say which workspace with \`--in <workspace>\`: this channel may use ${names(choice.allowed)}.`;
+  }
 }

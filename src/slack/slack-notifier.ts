@@ -49,8 +49,8 @@ const CARD_UNREACHABLE = new Set([
 export interface SlackNotifierOptions {
   readonly client: Pick<webApi.WebClient, "chat" | "conversations">;
   readonly logger: Logger;
-  /** The policy and workspace links the card shows. */
-  readonly context: CardContext;
+  /** The policy and workspace links the card shows: the same for every request, or by the request's workspace. */
+  readonly context: CardContext | ((workspace: string) => CardContext);
 }
 
 export class SlackNotifier implements Notifier {
@@ -58,6 +58,11 @@ export class SlackNotifier implements Notifier {
 
   constructor(options: SlackNotifierOptions) {
     this.#o = options;
+  }
+
+  #contextOf(request: DeployRequest): CardContext {
+    const { context } = this.#o;
+    return typeof context === "function" ? context(request.workspace) : context;
   }
 
   async deliver(
@@ -73,7 +78,7 @@ export class SlackNotifier implements Notifier {
     const log = this.#o.logger.child({ requestId: request.id, notice: notice.type });
     try {
       if (notice.type === "card_changed") return await this.#updateCard(request, card, log);
-      const reply = threadNotice(request, notice, this.#o.context);
+      const reply = threadNotice(request, notice, this.#contextOf(request));
       if (reply === undefined) return undefined;
       const metadata =
         delivery === undefined ? {} : { metadata: noticeMetadata(request.id, delivery.outboxId) };
@@ -128,7 +133,7 @@ export class SlackNotifier implements Notifier {
       log.debug({ slackError: request.cardUnreachable.code }, "card unreachable; update skipped");
       return undefined;
     }
-    const rendered = deployCard(request, this.#o.context);
+    const rendered = deployCard(request, this.#contextOf(request));
     try {
       await this.#o.client.chat.update({ channel: card.channelId, ts: card.ts, ...rendered });
     } catch (error) {

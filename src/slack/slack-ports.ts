@@ -18,8 +18,8 @@ export interface SlackPortsOptions {
   readonly config: SlackConfig;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** What every card shows beside the request: the policy and the workspace's endpoint links. */
-  readonly card: CardContext;
+  /** What every card shows beside the request: the policy and the workspace's endpoint links (or by workspace). */
+  readonly card: CardContext | ((workspace: string) => CardContext);
   /** How long user-group members are cached. Default 1 minute (see `SlackApproverDirectory`). */
   readonly directoryTtlMs?: number;
   readonly retryConfig?: WebClientSettings["retryConfig"];

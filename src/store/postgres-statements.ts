@@ -32,6 +32,7 @@ export const SQL = {
   claimDue: `WITH due AS (
       SELECT id FROM requests
       WHERE state = ANY($1::text[])
+        AND ($6::text[] IS NULL OR workspace = ANY($6::text[]))
         AND (lease_until IS NULL OR lease_until <= $2)
         AND (next_check_at IS NULL OR next_check_at <= $2)
       ORDER BY COALESCE(next_check_at, 0), created_at, id

@@ -182,7 +182,8 @@ export class PostgresStore implements Store {
   async claimDue(options: ClaimOptions): Promise<DeployRequest[]> {
     const { owner, now, leaseMs, limit, states } = options;
     if (limit <= 0 || states.length === 0) return [];
-    return bodies(await this.#query(SQL.claimDue, [states, now, limit, owner, now + leaseMs]));
+    const workspaces = options.workspaces ?? null;
+    return bodies(await this.#query(SQL.claimDue, [states, now, limit, owner, now + leaseMs, workspaces]));
   }
 
   async renewLease(id: string, owner: string, until: number): Promise<boolean> {

@@ -146,8 +146,9 @@ export class SqliteStore implements Store {
   async claimDue(options: ClaimOptions): Promise<DeployRequest[]> {
     const { owner, now, leaseMs, limit, states } = options;
     if (limit <= 0 || states.length === 0) return [];
+    const workspaces = options.workspaces === undefined ? null : JSON.stringify(options.workspaces);
     return this.#transaction(() => {
-      const due = this.#sql.due.all({ states: JSON.stringify(states), now, limit });
+      const due = this.#sql.due.all({ states: JSON.stringify(states), workspaces, now, limit });
       const claimed: DeployRequest[] = [];
       for (const row of due) {
         const { changes } = this.#sql.lease.run({ id: row.id ?? null, owner, until: now + leaseMs, now });
@@ -361,6 +362,7 @@ function prepareStatements(db: DatabaseSync) {
       ORDER BY lifetime_due_at, id LIMIT ?`),
     due: p(`SELECT id, body FROM requests
       WHERE state IN (SELECT value FROM json_each(:states))
+        AND (:workspaces IS NULL OR workspace IN (SELECT value FROM json_each(:workspaces)))
         AND (lease_until IS NULL OR lease_until <= :now)
         AND (next_check_at IS NULL OR next_check_at <= :now)
       ORDER BY COALESCE(next_check_at, 0), created_at, id

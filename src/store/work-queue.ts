@@ -40,4 +40,6 @@ export interface ClaimOptions {
   readonly leaseMs: number;
   readonly limit: number;
   readonly states: readonly DeployState[];
+  /** Only requests of these workspaces (`DeployRequest.workspace`); undefined: every workspace. */
+  readonly workspaces?: readonly string[];
 }

@@ -1,13 +1,15 @@
 import type { EndpointSummary } from "../databricks/index.js";
 import type { ApprovalPolicy, DeployRequest } from "../domain/index.js";
+import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { PollLeases } from "../store/poll-leases.js";
 import type { RequestStore } from "../store/request-store.js";
 import type { WorkQueue } from "../store/work-queue.js";
 import { applyEvent } from "../workflow/apply-event.js";
-import type { Clock, DatabricksApi } from "../workflow/ports.js";
+import type { Clock } from "../workflow/ports.js";
 import { Rounds } from "../workflow/rounds.js";
 import { StoreOutage } from "../workflow/store-outage.js";
+import type { Workspaces } from "../workflow/workspaces.js";
 import { followProvisioning } from "./follow-provisioning.js";
 import { resumeCreate, startCreate } from "./start-create.js";
 
@@ -17,13 +19,11 @@ export interface TrackerOptions {
    * replica follows the provisioning requests in an interval.
    */
   readonly store: RequestStore & WorkQueue & PollLeases;
-  /** The one workspace `databricks` talks to. */
-  readonly databricks: DatabricksApi;
   /**
-   * The name of that workspace, as requests carry it and as its poll lease is named. Default `"default"` (the only
-   * one today).
+   * The workspaces it follows, each with its own client, poll lease (named after the workspace) and list call per
+   * interval; a request's calls go to its own workspace's client.
    */
-  readonly workspace?: string;
+  readonly workspaces: Workspaces;
   /**
    * Expires undecided requests past their time and says how many (the core passes its expiry's `expireDue`). Run at
    * the start of every round.
@@ -33,6 +33,8 @@ export interface TrackerOptions {
   readonly policy: ApprovalPolicy;
   /** The policy's checksum, recorded with each audit row the tracker's writes append. */
   readonly policyChecksum?: string;
+  /** Each workspace's approval rules; default {@link policy}. */
+  readonly approvalOf?: (workspace: string) => ApprovalPolicy;
   readonly logger: Logger;
   /** Who holds the leases; stable across restarts of one replica (its leases are released at start). */
   readonly owner: string;
@@ -53,6 +55,16 @@ export interface TrackerOptions {
   readonly createNoticeAfterMs?: number;
   /** A create Databricks has not taken for this long fails with the last error. Default 30 min. */
   readonly createFailAfterMs?: number;
+  /**
+   * A workspace whose list call has failed for this long (down, or refusing the credentials) is told in the thread
+   * of each of its provisioning requests, once per request. Default: {@link createNoticeAfterMs}.
+   */
+  readonly unreachableNoticeAfterMs?: number;
+  /**
+   * Past this without an answer to its list call (and again after each such period), a workspace counts as down for
+   * {@link unreachableNoticeAfterMs}; the call is still waited for. Default 5 s.
+   */
+  readonly listBoundMs?: number;
   /** How long `stop()` waits for work in hand before it abandons it. Default 5 s. */
   readonly stopWaitMs?: number;
   /** Called after every tick, once the work it started has ended (tests and metrics). */
@@ -65,7 +77,7 @@ export interface TrackerOptions {
 
 export interface TickStats {
   readonly claimed: number;
-  /** Whether this round won the workspace's poll for the interval (and so followed its provisioning requests). */
+  /** Whether this round won any workspace's poll for the interval (and so followed its provisioning requests). */
   readonly polled: boolean;
   readonly listCalls: number;
   readonly expired: number;
@@ -79,6 +91,7 @@ const CREATES = ["approved", "creating", "deleting"] as const;
 const POLLED = ["provisioning"] as const;
 
 export const DEFAULT_LEASE_MS = 45_000;
+export const DEFAULT_LIST_BOUND_MS = 5_000;
 export const DEFAULT_CREATE_NOTICE_AFTER_MS = 5 * 60_000;
 export const DEFAULT_CREATE_FAIL_AFTER_MS = 30 * 60_000;
 /** Past the typical provisioning time (a few minutes to a quarter of an hour), the card shows the elapsed time. */
@@ -112,6 +125,8 @@ export class Tracker {
   /** Work that ended while the database was unreachable: its lease is released at the next round, not left to run out. */
   readonly #unreleased = new Map<string, DeployRequest>();
   readonly #outage: StoreOutage;
+  /** Since when each workspace's list call has failed, without an answer since (in memory: a restart starts over). */
+  readonly #downSince = new Map<string, number>();
   #renewTimer: NodeJS.Timeout | undefined;
   #renewing: Promise<void> | undefined;
 
@@ -221,24 +236,28 @@ export class Tracker {
     await this.#reportSlowCreates();
     const claim = { owner, now: started, leaseMs: this.#leaseMs, limit: this.#o.batchSize ?? 1000 };
     const creates = await store.claimDue({ ...claim, states: CREATES });
-    // The poll is claimed whether or not anything provisions: a winner with nothing to follow makes no list call.
-    const polls = await store.claimPoll({
-      workspace: this.#o.workspace ?? "default",
-      owner,
-      now: started,
-      intervalMs: this.#o.pollIntervalMs,
-    });
-    const claimed = polls ? [...creates, ...(await store.claimDue({ ...claim, states: POLLED }))] : creates;
+    // Each workspace's poll is claimed whether or not anything provisions there: a winner with nothing to follow makes
+    // no list call. A workspace's provisioning requests are followed only in a round that won its poll.
+    const won: string[] = [];
+    for (const workspace of this.#o.workspaces.names) {
+      const poll = { workspace, owner, now: started, intervalMs: this.#o.pollIntervalMs };
+      if (await store.claimPoll(poll)) won.push(workspace);
+    }
+    const polls = won.length > 0;
+    const claimed = polls
+      ? [...creates, ...(await store.claimDue({ ...claim, states: POLLED, workspaces: won }))]
+      : creates;
     this.#outage.answered();
     let listCalls = 0;
-    let listing: Promise<Map<string, EndpointSummary>> | undefined;
-    // One list call per won poll, shared by every provisioning request followed in it.
-    const list = () => {
+    const listings = new Map<string, Promise<Map<string, EndpointSummary>>>();
+    // One list call per won poll of a workspace, shared by every provisioning request of it followed in this round.
+    // Each workspace's call runs on its own: one that is down or slow holds back only its own requests.
+    const list = (workspace: string) => {
+      let listing = listings.get(workspace);
       if (listing === undefined) {
         listCalls++;
-        listing = this.#o.databricks
-          .listServingEndpoints()
-          .then((endpoints) => new Map(endpoints.map((e) => [e.name, e])));
+        listing = this.#listOf(workspace);
+        listings.set(workspace, listing);
       }
       return listing;
     };
@@ -255,10 +274,20 @@ export class Tracker {
     const work = fresh.map((request) => {
       const done = (async () => {
         try {
-          if (request.state === "approved") await startCreate(deps, request);
+          const own = { ...deps, databricks: this.#o.workspaces.clientOf(request.workspace) };
+          if (request.state === "approved") await startCreate(own, request);
           else if (request.state === "creating" || request.state === "deleting")
-            await resumeCreate(deps, request);
-          else await followProvisioning(deps, request, await list());
+            await resumeCreate(own, request);
+          else {
+            let summaries: Map<string, EndpointSummary>;
+            try {
+              summaries = await this.#awaitList(request, list(request.workspace));
+            } catch (error) {
+              await this.#reportUnreachable(request, error);
+              throw error;
+            }
+            await followProvisioning(own, request, summaries);
+          }
         } catch (error) {
           // Cut by an outage, the work is safe where it stopped: the next check takes it up from the stored state.
           if (!this.#outage.failed(error, "tracker")) {
@@ -292,6 +321,67 @@ export class Tracker {
       durationMs: clock.now() - started,
     }));
     return { done };
+  }
+
+  /** One workspace's list call; an answer ends its outage. */
+  async #listOf(workspace: string): Promise<Map<string, EndpointSummary>> {
+    try {
+      const endpoints = await this.#o.workspaces.clientOf(workspace).listServingEndpoints();
+      if (this.#downSince.delete(workspace)) this.#o.logger.info({ workspace }, "workspace answering again");
+      return new Map(endpoints.map((e) => [e.name, e]));
+    } catch (error) {
+      this.#markDown(workspace, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Waits for the request's list call as long as it takes (the client bounds its retries), but past every list bound
+   * without an answer the workspace counts as down, and the request's thread hears it once that has lasted the
+   * notice bound: a workspace that hangs is told like one that refuses.
+   */
+  async #awaitList(
+    request: DeployRequest,
+    listing: Promise<Map<string, EndpointSummary>>,
+  ): Promise<Map<string, EndpointSummary>> {
+    const ms = this.#o.listBoundMs ?? DEFAULT_LIST_BOUND_MS;
+    const answered = listing.then((summaries) => ({ summaries }));
+    let told = false;
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+        timer.unref();
+      });
+      const outcome = await Promise.race([answered, waited]).finally(() => clearTimeout(timer));
+      if (outcome !== undefined) return outcome.summaries;
+      const error = new PtbotError("databricks_timeout", `no answer to the list call within ${ms} ms`);
+      this.#markDown(request.workspace, error);
+      if (!told) told = await this.#reportUnreachable(request, error);
+    }
+  }
+
+  /** The workspace's outage starts now, unless it already runs (logged once per outage). */
+  #markDown(workspace: string, error: unknown): void {
+    if (this.#downSince.has(workspace)) return;
+    this.#downSince.set(workspace, this.#o.clock.now());
+    this.#o.logger.warn({ err: error, workspace }, "workspace not answering");
+  }
+
+  /**
+   * A provisioning request whose workspace has not answered for the notice bound hears it in its thread, once (the
+   * request's `unreachableReportedAt`, so a restart or another replica does not say it again).
+   */
+  async #reportUnreachable(request: DeployRequest, error: unknown): Promise<boolean> {
+    const since = this.#downSince.get(request.workspace);
+    const after = this.#o.unreachableNoticeAfterMs ?? this.#createNoticeAfterMs;
+    if (request.unreachableReportedAt !== undefined) return true;
+    if (since === undefined || this.#o.clock.now() - since < after) return false;
+    const code = error instanceof PtbotError ? error.code : "databricks_unreachable";
+    const applied = await applyEvent(this.#o, request.id, { type: "workspace_unreachable", since, code });
+    if (applied.ok) this.#o.onWorkDone?.();
+    // Told now, or already (another replica, an earlier round): either way, not again.
+    return true;
   }
 
   /** A create call in hand for longer than the notice bound (a client retrying a 429, say) is told in its thread. */

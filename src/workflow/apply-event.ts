@@ -28,6 +28,16 @@ export interface ApplyDeps {
   readonly policyChecksum?: string;
   /** The cost rules of a request's workspace (cap, high-cost tier), by its `workspace`; default none. */
   readonly costOf?: (workspace: string) => CostPolicy;
+  /** The approval rules of a request's workspace (issue 14); default: {@link policy} for every workspace. */
+  readonly approvalOf?: (workspace: string) => ApprovalPolicy;
+}
+
+/** The approval rules `request` is judged by: its workspace's, else the one policy. */
+export function approvalFor(
+  deps: Pick<ApplyDeps, "policy" | "approvalOf">,
+  request: Pick<DeployRequest, "workspace">,
+): ApprovalPolicy {
+  return deps.approvalOf?.(request.workspace) ?? deps.policy;
 }
 
 /** A request id that is not in the store. */
@@ -63,7 +73,7 @@ export async function applyEvent(deps: ApplyDeps, id: string, makeEvent: EventFo
     const cost = deps.costOf?.(current.workspace);
     const result = transition(current, event, {
       now,
-      policy: deps.policy,
+      policy: approvalFor(deps, current),
       ...(cost === undefined ? {} : { cost }),
     });
     if (!result.ok) return { ok: false, rejection: result.rejection, request: current };

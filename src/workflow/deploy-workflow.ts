@@ -37,21 +37,33 @@ import {
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import { EndpointNameHeldError, RequestExistsError, type RequestStore } from "../store/request-store.js";
-import { type Applied, applyAndSignal, type EventFor, noticesOf, type WorkSignal } from "./apply-event.js";
+import {
+  type Applied,
+  applyAndSignal,
+  approvalFor,
+  type EventFor,
+  noticesOf,
+  type WorkSignal,
+} from "./apply-event.js";
 import { toExistingEndpoint } from "./endpoint-views.js";
 import { checksumOf } from "./policy-checksum.js";
-import type { Clock, DatabricksApi } from "./ports.js";
+import type { Clock } from "./ports.js";
 import { resolveChange } from "./resolve-change.js";
 import { readEndpoint, resolveDeploy } from "./resolve-deploy.js";
+import type { Workspaces } from "./workspaces.js";
 
 export interface DeployWorkflowDeps {
   readonly store: RequestStore;
-  readonly databricks: DatabricksApi;
+  /** Each workspace's Databricks client and rules: a request reads its own workspace's (issue 14). */
+  readonly workspaces: Workspaces;
   readonly directory: ApproverDirectory;
   readonly clock: Clock;
+  /** The default approval rules (the `ApprovalPolicy` a caller without workspaces passed). */
   readonly policy: ApprovalPolicy;
   /** The cost rules of a request's workspace (cap, high-cost tier), by its `workspace`; default none. */
   readonly costOf?: (workspace: string) => CostPolicy;
+  /** Each workspace's approval rules (the core passes `policyOf(w).approval`); default {@link policy}. */
+  readonly approvalOf?: (workspace: string) => ApprovalPolicy;
   readonly newId: () => string;
   readonly logger: Logger;
   /** Called after a write that left work: a create for the tracker to start, or notices to deliver. */
@@ -68,6 +80,8 @@ export interface DeployInput {
   readonly ask: DeployAsk;
   readonly requester: Requester;
   readonly channelId: string;
+  /** Which workspace the request is for (`--in`, or the channel's); default: the first workspace. */
+  readonly workspace?: string;
   /** Default `deploy`. A scale, rollback or delete names its endpoint (`ask.endpointName`) and no model. */
   readonly kind?: RequestKind;
   /** The request's id; default a new one. ptbot's own requests at expiry have one per lifetime, so a retry finds it. */
@@ -124,10 +138,12 @@ export class DeployWorkflow {
    * of two requests racing for one name, the store lets exactly one hold it.
    */
   async request(input: DeployInput): Promise<Applied> {
-    const { clock, policy, logger } = this.#deps;
+    const { clock, logger } = this.#deps;
     const now = clock.now();
+    const workspace = input.workspace ?? this.#deps.workspaces.names[0] ?? "default";
+    const deps = this.#in(workspace);
     const first = this.#withLifetime(
-      openRequest({ ...input, id: input.id ?? this.#deps.newId() }, { now, policy }),
+      openRequest({ ...input, id: input.id ?? this.#deps.newId(), workspace }, { now, policy: deps.policy }),
     );
     if (!first.ok) return first;
     // The policy's own expiry action was settled when the endpoint's lifetime was approved: a freeze does not hold
@@ -150,8 +166,8 @@ export class DeployWorkflow {
     );
     const event =
       kind === "deploy"
-        ? await resolveDeploy(this.#deps, opened.request)
-        : await resolveChange(this.#deps, opened.request);
+        ? await resolveDeploy(deps, opened.request)
+        : await resolveChange(deps, opened.request);
     const applied = await this.#holding(opened.request.id, event);
     if (applied.ok) {
       log.info({ state: applied.request.state, reason: applied.request.reason?.code }, "deploy resolved");
@@ -193,7 +209,8 @@ export class DeployWorkflow {
     request: DeployRequest,
     notices: readonly Notice[],
   ): Promise<Extract<Applied, { ok: true }> | undefined> {
-    const { store, clock, policy } = this.#deps;
+    const { store, clock } = this.#deps;
+    const policy = approvalFor(this.#deps, request);
     const actor = request.byPolicy === undefined ? request.requester.id : POLICY_ACTOR;
     const audit = { actor, action: "opened", at: request.createdAt, ...checksumOf(this.#deps) };
     for (let attempt = 1; ; attempt++) {
@@ -355,7 +372,10 @@ export class DeployWorkflow {
       const holder = await this.#deps.store.findHolder(current.workspace, adjustment.endpointName);
       if (holder !== undefined && holder.id !== id)
         return nameInUse(adjustment.endpointName, holder, current);
-      const existing = await readEndpoint(this.#deps.databricks, adjustment.endpointName);
+      const existing = await readEndpoint(
+        this.#deps.workspaces.clientOf(current.workspace),
+        adjustment.endpointName,
+      );
       const decision = decideCreateOrUpdate(
         current.model,
         existing === undefined ? undefined : toExistingEndpoint(existing),
@@ -425,7 +445,7 @@ export class DeployWorkflow {
       if (existing.state !== "resolving") return { ok: true, request: existing, effects: [] };
       // Opened by a delivery that stopped before resolving it: the outbox hands this work to one deliverer at a time,
       // so nobody else is resolving it now.
-      return this.#holding(id, await resolveChange(this.#deps, existing));
+      return this.#holding(id, await resolveChange(this.#in(existing.workspace), existing));
     }
     const endpointName = holder.endpointName ?? holder.ask.endpointName ?? "";
     try {
@@ -440,6 +460,7 @@ export class DeployWorkflow {
         },
         requester: holder.requester,
         channelId: holder.channelId,
+        workspace: holder.workspace,
         byPolicy: {
           lifetimeOf: holder.id,
           ...(holder.message === undefined ? {} : { thread: holder.message }),
@@ -464,11 +485,38 @@ export class DeployWorkflow {
   async #actor(userId: string, workspace?: string): Promise<Actor> {
     const { directory } = this.#deps;
     // A high-cost request's approvers may be other people and groups: look the person up in those too.
+    const everywhere = this.#approversEverywhere();
     const cost = workspace === undefined ? undefined : this.#deps.costOf?.(workspace);
-    const policy = cost === undefined ? this.#deps.policy : anyTierApprovers(this.#deps.policy, cost);
+    const policy = cost === undefined ? everywhere : anyTierApprovers(everywhere, cost);
     return {
       id: userId,
       groups: needsGroupLookup(userId, policy) ? await directory.groupsOf(userId, policy.approverGroups) : [],
+    };
+  }
+
+  /**
+   * The approvers of every workspace together: an actor is looked up before anyone knows which workspace's request
+   * they will act on, so their groups are checked against all of them (each decision then reads its own workspace's).
+   */
+  #approversEverywhere(): ApprovalPolicy {
+    const { workspaces } = this.#deps;
+    const all = workspaces.names.map((w) => approvalFor(this.#deps, { workspace: w }));
+    const [only] = all;
+    if (only !== undefined && all.length === 1) return only;
+    // A user named in one workspace may be a group member in another: with several, the groups are always read.
+    return {
+      ...this.#deps.policy,
+      approverUsers: [],
+      approverGroups: [...new Set(all.flatMap((p) => p.approverGroups))],
+    };
+  }
+
+  /** The deps a request of `workspace` is resolved with: its workspace's client and approval rules. */
+  #in(workspace: string) {
+    return {
+      ...this.#deps,
+      databricks: this.#deps.workspaces.clientOf(workspace),
+      policy: approvalFor(this.#deps, { workspace }),
     };
   }
 

@@ -27,6 +27,8 @@ export const EXPIRES_AT_TAG = "ptbot_expires_at";
 export interface LifetimesDeps extends SignalDeps {
   readonly store: Pick<RequestStore, "get" | "save" | "listLifetimesDue" | "findByEndpointName">;
   readonly databricks: Pick<DatabricksApi, "patchServingEndpointTags">;
+  /** The client of the request's workspace (issue 14); default {@link databricks} for every workspace. */
+  readonly clientOf?: (workspace: string) => Pick<DatabricksApi, "patchServingEndpointTags">;
   readonly lifetimeOf: (workspace: string) => LifetimePolicy;
   readonly logger: Logger;
   /** Opens the policy's own scale-to-zero or delete request of `holder`'s endpoint (the workflow's `expireByPolicy`). */
@@ -113,7 +115,8 @@ export class Lifetimes {
     const name = request.endpointName;
     const lifetime = request.lifetime;
     if (name === undefined || lifetime === undefined) return;
-    await this.#d.databricks.patchServingEndpointTags(name, {
+    const databricks = this.#d.clientOf?.(request.workspace) ?? this.#d.databricks;
+    await databricks.patchServingEndpointTags(name, {
       add_tags: [{ key: EXPIRES_AT_TAG, value: expiresAtTag(lifetime.expiresAt) }],
     });
     this.#d.logger.info({ requestId: request.id, endpoint: name }, "endpoint expiry tag written");

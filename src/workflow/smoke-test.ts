@@ -10,11 +10,16 @@ import type { Logger } from "../logger.js";
 import { type ApplyDeps, applyEvent } from "./apply-event.js";
 import type { DatabricksApi, NoticeDelivery, Notifier } from "./ports.js";
 
+type SmokeApi = Pick<
+  DatabricksApi,
+  "getServingEndpoint" | "queryChat" | "queryCompletions" | "queryEmbeddings"
+>;
+
 export interface SmokeTesterOptions extends ApplyDeps {
-  readonly databricks: Pick<
-    DatabricksApi,
-    "getServingEndpoint" | "queryChat" | "queryCompletions" | "queryEmbeddings"
-  >;
+  /** The client of a workspace; see {@link clientOf}. */
+  readonly databricks: SmokeApi;
+  /** The client of the request's workspace (issue 14); default {@link databricks} for every workspace. */
+  readonly clientOf?: (workspace: string) => SmokeApi;
   readonly logger: Logger;
   /** Whether a request of this workspace gets one; off, the work item is dropped without a word. */
   readonly enabled: (workspace: string) => boolean;
@@ -76,7 +81,7 @@ export class SmokeTester {
       logger.warn({ requestId: request.id }, "smoke test interrupted earlier; not sent again");
       return;
     }
-    const result = await this.#query(name);
+    const result = await this.#query(this.#o.clientOf?.(request.workspace) ?? this.#o.databricks, name);
     logger.info({ requestId: request.id, endpoint: name, outcome: result.outcome }, "smoke test ended");
     await this.#finish(request.id, result);
   }
@@ -85,7 +90,7 @@ export class SmokeTester {
     await applyEvent(this.#o, id, { type: "smoke_test_finished", result });
   }
 
-  async #query(name: string): Promise<SmokeResult> {
+  async #query(databricks: SmokeApi, name: string): Promise<SmokeResult> {
     const timeoutMs = this.#o.timeoutMs ?? DEFAULT_SMOKE_TIMEOUT_MS;
     const stopwatch = this.#o.stopwatch ?? (() => performance.now());
     // One bound for the read and the query together: the whole step must end well inside the notice's lease.
@@ -93,7 +98,7 @@ export class SmokeTester {
     let task: SmokeTask | undefined;
     let said: string | undefined;
     try {
-      said = (await withDeadline(this.#o.databricks.getServingEndpoint(name), timeoutMs)).task;
+      said = (await withDeadline(databricks.getServingEndpoint(name), timeoutMs)).task;
       task = smokeTaskOf(said);
     } catch (error) {
       return { outcome: "skipped", detail: `the endpoint could not be read: ${errorText(error)}` };
@@ -105,7 +110,7 @@ export class SmokeTester {
     const left = Math.max(1, Math.round(timeoutMs - (begun - start)));
     const options = { timeoutMs: left, retry: false };
     try {
-      const answer = await withDeadline(this.#send(name, task, options), left);
+      const answer = await withDeadline(this.#send(databricks, name, task, options), left);
       return { ...answer, latencyMs: Math.max(0, Math.round(stopwatch() - begun)) };
     } catch (error) {
       return {
@@ -118,11 +123,11 @@ export class SmokeTester {
   }
 
   async #send(
+    databricks: SmokeApi,
     name: string,
     task: SmokeTask,
     options: { timeoutMs: number; retry: boolean },
   ): Promise<Omit<Extract<SmokeResult, { outcome: "answered" }>, "latencyMs">> {
-    const { databricks } = this.#o;
     if (task === "chat") {
       const answer = await databricks.queryChat(
         name,

@@ -81,6 +81,10 @@ const SAMPLES: Record<DeployEventType, { event: DeployEvent; now: number }> = {
     now: NOW,
   },
   provisioning_stuck: { event: { type: "provisioning_stuck", limitMs: 30 * MINUTE }, now: NOW },
+  workspace_unreachable: {
+    event: { type: "workspace_unreachable", since: NOW - 10 * MINUTE, code: "databricks_network" },
+    now: NOW,
+  },
   deleted: { event: { type: "deleted" }, now: NOW },
   provisioning_elapsed: {
     event: { type: "provisioning_elapsed", typicalMs: 15 * MINUTE, everyMs: 5 * MINUTE },
@@ -207,6 +211,22 @@ const TABLE: Record<DeployEventType, Cell[]> = {
   ],
   provisioning_failed: [I, I, I, I, to("failed", CARD, "notify:failed"), I, I, I, I, I, I, I, I],
   provisioning_stuck: [I, I, I, I, to("provisioning", CARD, "notify:stuck"), I, I, I, I, I, I, I, I],
+  // Told once in the thread (issue 14); the request goes on provisioning.
+  workspace_unreachable: [
+    I,
+    I,
+    I,
+    I,
+    to("provisioning", CARD, "notify:workspace_unreachable"),
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+    I,
+  ],
   // The card alone shows the elapsed time (no thread message).
   provisioning_elapsed: [I, I, I, I, to("provisioning", CARD), I, I, I, I, I, I, I, I],
   // Bookkeeping only: the card does not change.

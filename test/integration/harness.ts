@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import {
   type DatabricksEmulator,
   type DatabricksEmulatorOptions,
@@ -78,11 +79,29 @@ export interface HarnessOptions {
    * variables (`DATABRICKS_HOST`, `PTBOT_APPROVERS`) are left unset, as the file requires.
    */
   readonly policyFile?: (databricksUrl: string) => string;
+  /**
+   * Several Databricks workspaces (issue 14): one emulator each, and a policy file in a temp dir naming them (each
+   * with a token from its own environment variable, the approvers of {@link APPROVER} and {@link APPROVER_GROUP}
+   * as defaults). Default: the one workspace `default` from the environment, as before.
+   */
+  readonly workspaces?: readonly WorkspaceSetup[];
+  /** The policy file's `channels` (with {@link workspaces}). */
+  readonly channels?: Readonly<Record<string, { readonly default?: string; readonly workspaces?: string[] }>>;
+}
+
+/** One workspace of {@link HarnessOptions.workspaces}. */
+export interface WorkspaceSetup {
+  readonly name: string;
+  /** Its `policy:` in the file (snake_case keys, as written there). */
+  readonly policy?: Readonly<Record<string, unknown>>;
 }
 
 export interface Harness {
   readonly slack: SlackEmulator;
+  /** The (first) workspace's Databricks emulator. */
   readonly dbx: DatabricksEmulator;
+  /** Each workspace's emulator by name (with `workspaces`; else `default` only). */
+  readonly dbxOf: Readonly<Record<string, DatabricksEmulator>>;
   readonly running: RunningPtbot;
   readonly driver: SlackDriver;
   readonly clock: ShiftedClock;
@@ -154,14 +173,24 @@ function writePolicyFile(yaml: string): string {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = new ShiftedClock();
-  const dbx = await startDatabricksEmulator({
-    port: 0,
-    provisioningMs: options.provisioningMs ?? 300,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.invocationLatencyMs === undefined
-      ? {}
-      : { invocationLatencyMs: options.invocationLatencyMs }),
-  });
+  const setups = options.workspaces ?? [{ name: "default" }];
+  const emulators = await Promise.all(
+    setups.map(() =>
+      startDatabricksEmulator({
+        port: 0,
+        provisioningMs: options.provisioningMs ?? 300,
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(options.invocationLatencyMs === undefined
+          ? {}
+          : { invocationLatencyMs: options.invocationLatencyMs }),
+      }),
+    ),
+  );
+  const dbxOf: Record<string, DatabricksEmulator> = Object.fromEntries(
+    setups.map((w, i) => [w.name, emulators[i] as DatabricksEmulator]),
+  );
+  const dbx = emulators[0] as DatabricksEmulator;
+  const closeEmulators = () => Promise.all(emulators.map((e) => e.close()));
   const slack = await startSlackEmulator({
     ...defaultWorkspace,
     ...options.workspace,
@@ -174,6 +203,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let running: RunningPtbot;
   let start: (port?: number) => Promise<RunningPtbot>;
   try {
+    const workspaceEnv =
+      options.workspaces === undefined
+        ? {
+            DATABRICKS_HOST: dbx.url,
+            DATABRICKS_TOKEN: dbx.token,
+            PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP}`,
+          }
+        : policyFileEnv(options.workspaces, dbxOf, options.channels);
     const config = loadConfig({
       PORT: "0",
       HOME: mkdtempSync(join(tmpdir(), "ptbot-home-")),
@@ -182,7 +219,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       SLACK_API_URL: slack.apiUrl,
       ...(options.socketMode === true ? { SLACK_APP_TOKEN: defaultCredentials.appToken } : {}),
       ...(options.policyFile === undefined
-        ? { DATABRICKS_HOST: dbx.url, DATABRICKS_TOKEN: dbx.token }
+        ? workspaceEnv
         : {
             PTBOT_CONFIG_FILE: writePolicyFile(options.policyFile(dbx.url)),
             HARNESS_DATABRICKS_TOKEN: dbx.token,
@@ -191,7 +228,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         ? { PTBOT_DATABASE: ":memory:" }
         : { PTBOT_DATABASE_URL: options.databaseUrl }),
       PTBOT_POLL_INTERVAL_MS: "100",
-      ...(options.policyFile === undefined ? { PTBOT_APPROVERS: `${APPROVER},${APPROVER_GROUP}` } : {}),
       ...options.env,
     });
     const wrap = options.wrapStore;
@@ -205,7 +241,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
     running = await start();
   } catch (error) {
-    await Promise.all([slack.close(), dbx.close()]);
+    await Promise.all([slack.close(), closeEmulators()]);
     throw error;
   }
   const appUrl = `http://127.0.0.1:${running.port}/slack/events`;
@@ -232,6 +268,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     get running() {
       return running;
     },
+    dbxOf,
     driver,
     clock,
     logs: lines,
@@ -281,7 +318,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await running.stop();
-      await Promise.all([slack.close(), dbx.close()]);
+      await Promise.all([slack.close(), closeEmulators()]);
       // Slack dropped these answers and showed the user an error: a test in which ptbot was late fails here.
       const late = slack.lateAcks;
       if (late.length > 0) {
@@ -289,4 +326,35 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
     },
   };
+}
+
+/** A policy file naming each workspace on its emulator (written to a temp dir), and the environment pointing at it. */
+function policyFileEnv(
+  workspaces: readonly WorkspaceSetup[],
+  dbxOf: Readonly<Record<string, DatabricksEmulator>>,
+  channels: HarnessOptions["channels"],
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const tokenEnv = (name: string) => `DATABRICKS_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_TOKEN`;
+  const file = {
+    defaults: { approvers: [APPROVER, APPROVER_GROUP] },
+    workspaces: Object.fromEntries(
+      workspaces.map((w) => {
+        const emulator = dbxOf[w.name] as DatabricksEmulator;
+        env[tokenEnv(w.name)] = emulator.token;
+        return [
+          w.name,
+          {
+            host: emulator.url,
+            auth: { token_env: tokenEnv(w.name) },
+            ...(w.policy === undefined ? {} : { policy: w.policy }),
+          },
+        ];
+      }),
+    ),
+    ...(channels === undefined ? {} : { channels }),
+  };
+  const path = join(mkdtempSync(join(tmpdir(), "ptbot-policy-")), "ptbot.yaml");
+  writeFileSync(path, stringify(file));
+  return { ...env, PTBOT_CONFIG_FILE: path };
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stripAnsi } from "../../sandbox/ansi.js";
 import { type ChatIo, ChatSession } from "../../sandbox/chat-session.js";
 import { type RunningSandbox, startSandbox } from "../../sandbox/start-sandbox.js";
+import { ACTIONS } from "../../src/slack/ids.js";
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -128,5 +129,51 @@ describe("ChatSession with the real bot", () => {
     expect(transcript).toMatch(
       /ptbot\n│ 🚀 Deploy request: system\.ai\.dbrx_instruct v1 → dbrx-small\n(.*\n)*? {4}↳ ptbot/,
     );
+  });
+});
+
+describe("the sandbox's two workspaces (issue 14)", () => {
+  it("deploys to dev by default, where ada approves her own, and to prod with --in, where she may not", async () => {
+    expect(sandbox.workspaces.map((w) => w.name)).toEqual(["dev", "prod"]);
+    const channel = sandbox.channel.id;
+    const deployAndApprove = async (text: string, name: string) => {
+      const since = sandbox.slack.lastSeq;
+      await sandbox.driver.slashCommand({ user: "U0REQUESTER", channel, text });
+      const card = await sandbox.slack.waitForMessage(
+        (m) =>
+          m.channel === channel &&
+          m.threadTs === undefined &&
+          JSON.stringify(m.blocks).includes(`→ ${name}`) &&
+          JSON.stringify(m.blocks).includes(ACTIONS.approve),
+        { since, timeoutMs: 10_000, description: `the card of ${text}` },
+      );
+      await sandbox.driver.clickButton({
+        user: "U0REQUESTER",
+        channel,
+        messageTs: card.ts,
+        actionId: ACTIONS.approve,
+      });
+      return { card, since };
+    };
+    const dev = await deployAndApprove("deploy ml.llm-catalog.llama-13b 2 --name in-dev", "in-dev");
+    expect(JSON.stringify(dev.card.blocks)).toContain("Workspace `dev`");
+    await sandbox.slack.waitForMessage(
+      (m) => m.threadTs === dev.card.ts && /`in-dev` is READY/.test(m.text),
+      {
+        since: dev.since,
+        timeoutMs: 10_000,
+        description: "dev's READY reply",
+      },
+    );
+    const prod = await deployAndApprove(
+      "deploy ml.llm-catalog.llama-13b 2 --name in-prod --in prod",
+      "in-prod",
+    );
+    expect(JSON.stringify(prod.card.blocks)).toContain("Workspace `prod`");
+    await sandbox.slack.waitFor(
+      (e) => e.type === "ephemeral_posted" && /Only approvers can approve/.test(e.ephemeral.text),
+      { since: prod.since, timeoutMs: 10_000, description: "prod's refusal of ada's own approval" },
+    );
+    expect(sandbox.workspaces[1]?.databricks.endpoint("in-prod")).toBeUndefined();
   });
 });

@@ -286,3 +286,39 @@ describe("--break-glass and quoted words", () => {
     });
   });
 });
+
+describe("parseCommand --in (issue 14)", () => {
+  it("takes the workspace on every command, wherever it stands", () => {
+    expect(parseCommand("deploy ml.a.b 3 --in prod --max 4")).toEqual({
+      kind: "deploy",
+      model: "ml.a.b",
+      version: 3,
+      max: 4,
+      scaleToZero: false,
+      workspace: "prod",
+    });
+    expect(parseCommand("--in=dev status ep-1")).toEqual({
+      kind: "status",
+      endpoint: "ep-1",
+      workspace: "dev",
+    });
+    expect(parseCommand("list —in prod")).toEqual({ kind: "list", workspace: "prod" });
+    expect(parseCommand("scale ep-1 --max 2 --in dev")).toMatchObject({ kind: "scale", workspace: "dev" });
+    expect(parseCommand("rollback ep-1 --in dev")).toMatchObject({ kind: "rollback", workspace: "dev" });
+    expect(parseCommand("delete ep-1 --in dev")).toMatchObject({ kind: "delete", workspace: "dev" });
+    expect(parseCommand("export ep-1 --in dev")).toMatchObject({ kind: "export", workspace: "dev" });
+    expect(parseCommand("cancel ep-1 --in dev")).toMatchObject({ kind: "cancel", workspace: "dev" });
+    expect(parseCommand("status ep-1")).toEqual({ kind: "status", endpoint: "ep-1" });
+  });
+
+  it("refuses --in without a value, or twice", () => {
+    expect(parseCommand("list --in")).toEqual({
+      kind: "help",
+      problem: { code: "missing_flag_value", detail: "--in" },
+    });
+    expect(parseCommand("list --in --max 3")).toMatchObject({ problem: { code: "missing_flag_value" } });
+    expect(parseCommand("list --in a --in b")).toMatchObject({
+      problem: { code: "repeated_flag", detail: "--in" },
+    });
+  });
+});

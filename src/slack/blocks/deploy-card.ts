@@ -50,6 +50,8 @@ export interface CardContext {
   /** The cost rules of a request's workspace (rates, price, high-cost tier); without it, no cost is shown. */
   readonly costOf?: (workspace: string) => CostPolicy;
   readonly endpointUrl: (endpointName: string) => string;
+  /** The request's workspace, shown on the card when several are served (issue 14); undefined: not shown. */
+  readonly workspace?: string;
 }
 
 /** The card for `request` as it stands. Pure; within Block Kit's limits whatever the names and messages. */
@@ -63,7 +65,9 @@ export function deployCard(request: DeployRequest, ctx: CardContext): SlackMessa
   if (lifetime !== undefined) blocks.push(section(lifetime));
   blocks.push(...costBlocks(request, ctx));
   if (request.state === "awaiting_approval") blocks.push(actions(request));
-  blocks.push(context([`Request ${code(request.id)}`]));
+  // The fields are full (Slack shows ten): the workspace goes beside the request id.
+  const workspace = ctx.workspace === undefined ? [] : [`Workspace ${code(ctx.workspace)}`];
+  blocks.push(context([`Request ${code(request.id)}`, ...workspace]));
   return message(fallback(request), blocks);
 }
 

@@ -61,6 +61,7 @@ export function helpMessage(options: HelpOptions = {}): SlackMessage {
         " created, unless `--adopt` says to take over one it did not (ptbot manages it from then on)." +
         " `--ttl` (`30m`, `12h`, `7d`) says how long after READY the endpoint should go away: before then, its" +
         " thread asks whether to keep it, scale it to zero or delete it.",
+      " Every command takes `--in <workspace>`: the Databricks workspace it is for (default: the channel's).",
     ]),
   );
   const text = lead === undefined ? "How to use /pt" : `${lead} See /pt help for usage.`;

@@ -134,7 +134,9 @@ export function threadNotice(
         requestKind(request) === "deploy"
           ? text(`🟢 ${requester}: ${endpoint} is READY${band}${url}`)
           : text(`🟢 ${requester}: done, ${endpoint} is READY${version}${band}${url}`),
-        request.endpointName,
+        request.endpointName === undefined
+          ? undefined
+          : exportButtonValue(request.endpointName, ctx.workspace),
       );
     }
     case "deleting":
@@ -156,6 +158,8 @@ export function threadNotice(
           `for ${formatDuration(notice.forMs)}; ptbot is still trying and will post here when it goes through or ` +
           `gives up. ${requester}`,
       );
+    case "workspace_unreachable":
+      return text(workspaceUnreachableLine(endpoint, notice, requester));
     case "stuck":
       return text(
         `🐢 ${endpoint} has been provisioning for ${formatDuration(notice.forMs)}. That can mean Databricks is short ` +
@@ -253,6 +257,22 @@ function stillServing(request: DeployRequest): string {
   return `\nIt is still READY on ${currentBand(request.mode.current)}: its old config keeps serving.`;
 }
 
+/**
+ * What the Export button carries: the endpoint's name, after its workspace and a `/` when several are served (an
+ * endpoint name has no `/`, see {@link exportButtonTarget}).
+ */
+export function exportButtonValue(endpointName: string, workspace: string | undefined): string {
+  return workspace === undefined ? endpointName : `${workspace}/${endpointName}`;
+}
+
+/** The endpoint (and its workspace, when named) an Export button's value carries. */
+export function exportButtonTarget(value: string): { endpointName: string; workspace?: string } {
+  const slash = value.indexOf("/");
+  return slash < 0
+    ? { endpointName: value }
+    : { workspace: value.slice(0, slash), endpointName: value.slice(slash + 1) };
+}
+
 /** The READY notice's Export button: the endpoint's config as bundle YAML and Terraform, privately to who clicks. */
 function withExportButton(notice: SlackMessage, endpointName: string | undefined): SlackMessage {
   if (endpointName === undefined) return notice;
@@ -300,4 +320,20 @@ function tryAgain(request: DeployRequest): Block {
       },
     ],
   };
+}
+
+/** The one line a request hears when its workspace stopped answering the tracker (issue 14). */
+function workspaceUnreachableLine(
+  endpoint: string,
+  notice: Extract<Notice, { type: "workspace_unreachable" }>,
+  requester: string,
+): string {
+  const refused = notice.code === "databricks_unauthorized" || notice.code === "databricks_permission_denied";
+  const what = refused
+    ? `Databricks workspace ${code(notice.workspace)} is refusing ptbot's credentials`
+    : `ptbot cannot reach Databricks workspace ${code(notice.workspace)}`;
+  return (
+    `📡 ${what} (for ${formatDuration(notice.forMs)}), so it cannot see how ${endpoint} is doing. ` +
+    `It keeps trying and will post here when the endpoint is READY or fails${refused ? "; ask the ptbot admins to check its credentials" : ""}. ${requester}`
+  );
 }

@@ -21,6 +21,7 @@ import {
   timed,
 } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { approvalIn } from "./workspace-of.js";
 
 export async function handleAdjust(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
   await args.ack();
@@ -40,9 +41,13 @@ export async function handleAdjust(args: ButtonArgs, deps: ListenerDeps): Promis
     if (request === undefined) answer = REQUEST_NOT_FOUND_TEXT;
     else if (refusal !== undefined) {
       log.info({ code: refusal.code }, "adjust refused");
-      answer = rejectionText(refusal, { action: "adjust", policy: deps.policy, request });
+      answer = rejectionText(refusal, {
+        action: "adjust",
+        policy: approvalIn(deps, request.workspace),
+        request,
+      });
     } else if (isResolved(request)) {
-      answer = await openModal(args, adjustModal(request, deps.policy), log);
+      answer = await openModal(args, adjustModal(request, approvalIn(deps, request.workspace)), log);
     }
   } catch (error) {
     answer = errorText(error, log);
@@ -76,7 +81,7 @@ async function refuse(
   deps: ListenerDeps,
 ): Promise<Rejection | undefined> {
   const actor = user === request.requester.id ? { id: user, groups: [] } : await deps.workflow.actor(user);
-  const decision = mayAdjust(request, actor, deps.policy, deps.clock.now());
+  const decision = mayAdjust(request, actor, approvalIn(deps, request.workspace), deps.clock.now());
   return decision.ok ? undefined : decision.rejection;
 }
 

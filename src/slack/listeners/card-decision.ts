@@ -8,6 +8,7 @@ import type { Applied } from "../../workflow/apply-event.js";
 import { rejectionText } from "../messages.js";
 import { adoptClickedCard, type ButtonArgs, buttonRequestId, ephemeral, type ListenerDeps } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { approvalIn } from "./workspace-of.js";
 
 export type Decision = "approve" | "reject" | "cancel";
 
@@ -34,10 +35,11 @@ export async function handleDecision(
       log.info({ code: applied.rejection.code }, `${decision} refused`);
       // An approval is judged by the request's cost tier: the refusal names that tier's approvers and quorum.
       const cost = applied.request === undefined ? undefined : deps.costOf?.(applied.request.workspace);
+      const approval = approvalIn(deps, applied.request?.workspace ?? "default");
       const policy =
         decision === "approve" && applied.request !== undefined && cost !== undefined
-          ? costQuorum(applied.request, deps.policy, cost)
-          : deps.policy;
+          ? costQuorum(applied.request, approval, cost)
+          : approval;
       answer = rejectionText(applied.rejection, {
         action: decision,
         policy,

@@ -19,6 +19,7 @@ import {
   timed,
 } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { approvalIn } from "./workspace-of.js";
 
 export async function handleDelete(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
   await args.ack();
@@ -42,7 +43,7 @@ export async function handleDelete(args: ButtonArgs, deps: ListenerDeps): Promis
     ) {
       answer = rejectionText(
         { code: "invalid_transition", message: "not a delete awaiting approval" },
-        { action: "approve", policy: deps.policy, request },
+        { action: "approve", policy: approvalIn(deps, request.workspace), request },
       );
     } else {
       try {

@@ -10,6 +10,7 @@ import { BUTTON_VALUE, DELETE_INPUT, DELETE_VIEW } from "../ids.js";
 import { rejectionText } from "../messages.js";
 import { type ListenerDeps, timed } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { approvalIn } from "./workspace-of.js";
 
 export interface DeleteSubmitArgs {
   readonly body: {
@@ -48,7 +49,7 @@ export async function handleDeleteSubmit(args: DeleteSubmitArgs, deps: ListenerD
       await fieldError(
         rejectionText(applied.rejection, {
           action: "approve",
-          policy: deps.policy,
+          policy: approvalIn(deps, applied.request?.workspace ?? "default"),
           ...(applied.request === undefined ? {} : { request: applied.request }),
         }),
       );

@@ -4,12 +4,13 @@
  */
 import { performance } from "node:perf_hooks";
 import type { RespondArguments, webApi } from "@slack/bolt";
-import type { ApprovalPolicy, CostPolicy } from "../../domain/index.js";
+import type { ApprovalPolicy, ChannelRules, CostPolicy } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import type { AuditLog } from "../../store/audit-log.js";
 import type { RequestStore } from "../../store/request-store.js";
 import type { DeployWorkflow } from "../../workflow/deploy-workflow.js";
 import type { Clock, DatabricksApi } from "../../workflow/ports.js";
+import type { Workspaces } from "../../workflow/workspaces.js";
 import { BUTTON_VALUE } from "../ids.js";
 
 export interface ListenerDeps {
@@ -32,6 +33,13 @@ export interface ListenerDeps {
   readonly policy: ApprovalPolicy;
   /** The cost rules of a workspace (cards, `/pt cost`, the Home tab); default none configured. */
   readonly costOf?: (workspace: string) => CostPolicy;
+  /**
+   * Every workspace served (issue 14): a command's or a request's own client and rules. Undefined: one workspace,
+   * `default`, on {@link databricks} and {@link policy} (see `workspace-of.ts`).
+   */
+  readonly workspaces?: Workspaces;
+  /** Which channel may use which workspace, and its default. Undefined: every channel may use every workspace. */
+  readonly channels?: ChannelRules;
   readonly clock: Clock;
   readonly logger: Logger;
   /**

@@ -6,15 +6,21 @@ import type { App, BlockButtonAction } from "@slack/bolt";
 import { validateEndpointName } from "../../domain/index.js";
 import { exportMessage } from "../blocks/export.js";
 import type { Block } from "../blocks/limits.js";
+import { exportButtonTarget } from "../blocks/thread-notice.js";
+import { inWorkspace } from "../blocks/workspace-line.js";
 import { ACTIONS } from "../ids.js";
 import { loadEndpointExport } from "../queries/endpoint-export.js";
 import { type ButtonArgs, type ListenerDeps, timed } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { clientIn, shownWorkspace, workspaceNames } from "./workspace-of.js";
 
 export async function handleExport(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
   await args.ack();
-  const name = args.body.actions[0]?.value ?? "";
-  const log = deps.logger.child({ user: args.body.user.id, endpoint: name });
+  const target = exportButtonTarget(args.body.actions[0]?.value ?? "");
+  const name = target.endpointName;
+  // A button from a notice of one workspace among several names it; an older one is the first workspace's.
+  const workspace = target.workspace ?? workspaceNames(deps)[0] ?? "default";
+  const log = deps.logger.child({ user: args.body.user.id, endpoint: name, workspace });
   if (validateEndpointName(name).length > 0) {
     log.warn({}, "export button without an endpoint name");
     return;
@@ -23,7 +29,11 @@ export async function handleExport(args: ButtonArgs, deps: ListenerDeps): Promis
   const work = async () => {
     let answer: { readonly text: string; readonly blocks?: Block[] };
     try {
-      answer = exportMessage(name, await loadEndpointExport(deps, name));
+      const inIt = { databricks: clientIn(deps, workspace) };
+      answer = inWorkspace(
+        exportMessage(name, await loadEndpointExport(inIt, name)),
+        shownWorkspace(deps, workspace),
+      );
     } catch (error) {
       answer = { text: errorText(error, log) };
     }

@@ -19,6 +19,7 @@ import { exportMessage } from "../blocks/export.js";
 import { helpMessage } from "../blocks/help.js";
 import { listMessage } from "../blocks/list.js";
 import { statusMessage } from "../blocks/status.js";
+import { inWorkspace } from "../blocks/workspace-line.js";
 import { type ParsedCommand, parseCommand } from "../command-parser.js";
 import { isDirectConversation } from "../conversation-kind.js";
 import { COMMAND } from "../ids.js";
@@ -33,6 +34,7 @@ import {
   UNEXPECTED_ERROR_TEXT,
   versionAskText,
   violationLines,
+  workspaceChoiceText,
 } from "../messages.js";
 import { code } from "../mrkdwn.js";
 import { loadEndpointExport } from "../queries/endpoint-export.js";
@@ -42,6 +44,7 @@ import { loadManagedList } from "../queries/managed-list.js";
 import { slackErrorCode } from "../slack-errors.js";
 import { type ListenerClient, type ListenerDeps, type Respond, timed } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { approvalIn, clientIn, commandWorkspace, shownWorkspace } from "./workspace-of.js";
 
 export interface CommandArgs {
   readonly command: {
@@ -72,16 +75,27 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
       .then(() => undefined)
       .catch((error: unknown) => log.warn({ err: error }, "command answer not delivered"));
   try {
+    if (parsed.kind === "help") {
+      await args.ack({
+        response_type: "ephemeral",
+        ...helpMessage({
+          ...(parsed.problem === undefined ? {} : { problem: parsed.problem }),
+          policy: deps.policy,
+        }),
+      });
+      return;
+    }
+    // Every other command is for one workspace (issue 14): named with `--in`, or the channel's.
+    const choice = commandWorkspace(deps, command.channel_id, parsed.workspace);
+    if (!choice.ok) {
+      log.info({ code: choice.code, requested: parsed.workspace }, "workspace refused");
+      await args.ack({ response_type: "ephemeral", text: workspaceChoiceText(choice, parsed.workspace) });
+      return;
+    }
+    const { workspace } = choice;
+    const shown = shownWorkspace(deps, workspace);
+    const inIt = { ...deps, databricks: clientIn(deps, workspace), policy: approvalIn(deps, workspace) };
     switch (parsed.kind) {
-      case "help":
-        await args.ack({
-          response_type: "ephemeral",
-          ...helpMessage({
-            ...(parsed.problem === undefined ? {} : { problem: parsed.problem }),
-            policy: deps.policy,
-          }),
-        });
-        return;
       case "status": {
         const problems = validateEndpointName(parsed.endpoint);
         if (problems.length > 0) {
@@ -93,7 +107,9 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
         }
         await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
         await afterAck(deps, async () =>
-          reply(statusMessage(await loadEndpointStatus(deps, parsed.endpoint))),
+          reply(
+            inWorkspace(statusMessage(await loadEndpointStatus(inIt, parsed.endpoint, workspace)), shown),
+          ),
         );
         return;
       }
@@ -108,14 +124,24 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
         }
         await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
         await afterAck(deps, async () =>
-          reply(exportMessage(parsed.endpoint, await loadEndpointExport(deps, parsed.endpoint))),
+          reply(
+            inWorkspace(
+              exportMessage(parsed.endpoint, await loadEndpointExport(inIt, parsed.endpoint)),
+              shown,
+            ),
+          ),
         );
         return;
       }
       case "list":
         await args.ack({ response_type: "ephemeral", text: "Looking up the endpoints ptbot manages…" });
         await afterAck(deps, async () =>
-          reply(listMessage(await loadManagedList(deps), (name) => deps.databricks.endpointUrl(name))),
+          reply(
+            inWorkspace(
+              listMessage(await loadManagedList(inIt, shown), (name) => inIt.databricks.endpointUrl(name)),
+              shown,
+            ),
+          ),
         );
         return;
       case "cost":
@@ -128,7 +154,7 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
         );
         return;
       case "deploy":
-        await deploy(parsed, args, deps, log, reply);
+        await deploy(parsed, workspace, args, deps, log, reply);
         return;
       case "scale":
       case "rollback":
@@ -142,13 +168,15 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
           return;
         }
         await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
-        await afterAck(deps, () => propose(changeAsk(parsed), parsed.kind, args, deps, log, reply));
+        await afterAck(deps, () =>
+          propose(changeAsk(parsed), parsed.kind, workspace, args, deps, log, reply),
+        );
         return;
       }
       case "cancel":
         await args.ack({ response_type: "ephemeral", text: `Cancelling ${code(parsed.target)}…` });
         await afterAck(deps, async () =>
-          reply({ text: await cancel(parsed.target, command.user_id, deps, log) }),
+          reply({ text: await cancel(parsed.target, command.user_id, deps, log, parsed.workspace) }),
         );
         return;
     }
@@ -166,8 +194,16 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
  * `/pt cancel <endpoint or request id>`: the same rule and the same card and thread updates as the Cancel button,
  * for a request whose card may be gone. The answer goes only to whoever typed it.
  */
-async function cancel(target: string, user: string, deps: ListenerDeps, log: Logger): Promise<string> {
-  const found = await deps.workflow.findCancellable(target);
+async function cancel(
+  target: string,
+  user: string,
+  deps: ListenerDeps,
+  log: Logger,
+  workspace: string | undefined,
+): Promise<string> {
+  const all = await deps.workflow.findCancellable(target);
+  // One endpoint name in two workspaces is two endpoints: `--in` says which (a request id needs none).
+  const found = workspace === undefined ? all : all.filter((r) => r.workspace === workspace);
   const [request, ...others] = found;
   if (request === undefined) return nothingHeldText(target);
   if (others.length > 0)
@@ -181,7 +217,7 @@ async function cancel(target: string, user: string, deps: ListenerDeps, log: Log
     rlog.info({ code: applied.rejection.code }, "cancel refused");
     return rejectionText(applied.rejection, {
       action: "cancel",
-      policy: deps.policy,
+      policy: approvalIn(deps, request.workspace),
       ...(applied.request === undefined ? {} : { request: applied.request }),
     });
   }
@@ -198,6 +234,7 @@ type DeployCommand = Extract<ParsedCommand, { kind: "deploy" }>;
 
 async function deploy(
   parsed: DeployCommand,
+  workspace: string,
   args: CommandArgs,
   deps: ListenerDeps,
   log: Logger,
@@ -224,7 +261,7 @@ async function deploy(
     ...(parsed.breakGlass === undefined ? {} : { breakGlass: parsed.breakGlass }),
     ...(parsed.ttlMs === undefined ? {} : { ttlMs: parsed.ttlMs }),
   };
-  await afterAck(deps, () => propose(ask, "deploy", args, deps, log, reply));
+  await afterAck(deps, () => propose(ask, "deploy", workspace, args, deps, log, reply));
 }
 
 type ChangeCommand = Extract<ParsedCommand, { kind: "scale" | "rollback" | "delete" }>;
@@ -253,6 +290,7 @@ function changeAsk(parsed: ChangeCommand): DeployAsk {
 async function propose(
   ask: DeployAsk,
   kind: RequestKind,
+  workspace: string,
   args: CommandArgs,
   deps: ListenerDeps,
   log: Logger,
@@ -264,7 +302,7 @@ async function propose(
     ...(command.user_name === undefined || command.user_name === "" ? {} : { name: command.user_name }),
   };
   await proposeDeploy(
-    { ask, requester, channelId: command.channel_id, ...(kind === "deploy" ? {} : { kind }) },
+    { ask, requester, channelId: command.channel_id, workspace, ...(kind === "deploy" ? {} : { kind }) },
     args,
     deps,
     log,
@@ -281,6 +319,8 @@ export async function proposeDeploy(
     readonly ask: DeployAsk;
     readonly requester: Requester;
     readonly channelId: string;
+    /** Default: the workflow's (the first workspace). */
+    readonly workspace?: string;
     readonly kind?: RequestKind;
   },
   args: Pick<CommandArgs, "client" | "context">,
@@ -291,7 +331,8 @@ export async function proposeDeploy(
   const applied = await deps.workflow.request(input);
   if (!applied.ok) {
     log.info({ code: applied.rejection.code }, "deploy refused");
-    await reply({ text: rejectionText(applied.rejection, { action: "deploy", policy: deps.policy }) });
+    const policy = approvalIn(deps, input.workspace ?? "default");
+    await reply({ text: rejectionText(applied.rejection, { action: "deploy", policy }) });
     return;
   }
   const { request } = applied;
@@ -319,9 +360,10 @@ async function postCard(
   onRefused: (slackError: string) => Promise<void>,
 ): Promise<void> {
   const card = deployCard(request, {
-    policy: deps.policy,
+    policy: approvalIn(deps, request.workspace),
     ...(deps.costOf === undefined ? {} : { costOf: deps.costOf }),
-    endpointUrl: (n) => deps.databricks.endpointUrl(n),
+    endpointUrl: (n) => clientIn(deps, request.workspace).endpointUrl(n),
+    ...(shownWorkspace(deps, request.workspace) === undefined ? {} : { workspace: request.workspace }),
   });
   let posted: { channel?: string | undefined; ts?: string | undefined };
   try {

@@ -37,7 +37,8 @@ export async function handleRetry(args: RetryArgs, deps: ListenerDeps): Promise<
         return;
       }
       await proposeDeploy(
-        { ask, requester: { id: user }, channelId: failed.channelId },
+        // The same workspace as the request that failed.
+        { ask, requester: { id: user }, channelId: failed.channelId, workspace: failed.workspace },
         args,
         deps,
         log.child({ retryOf: requestId }),

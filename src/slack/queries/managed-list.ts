@@ -26,11 +26,13 @@ export interface ListQueryDeps {
 /** Enough for any one answer; the message says when there were more. */
 const IN_FLIGHT_LIMIT = 100;
 
-export async function loadManagedList(deps: ListQueryDeps): Promise<ManagedList> {
-  const [endpoints, inFlight] = await Promise.all([
+/** With `workspace` (several served), only that workspace's requests; its endpoints are `deps.databricks`'s. */
+export async function loadManagedList(deps: ListQueryDeps, workspace?: string): Promise<ManagedList> {
+  const [endpoints, active] = await Promise.all([
     listManaged(deps.databricks),
     deps.store.listByStates(ACTIVE_STATES, { limit: IN_FLIGHT_LIMIT }),
   ]);
+  const inFlight = workspace === undefined ? active : active.filter((r) => r.workspace === workspace);
   return endpoints.ok
     ? { endpoints: endpoints.value, inFlight }
     : { endpoints: [], inFlight, lookupError: endpoints.code };

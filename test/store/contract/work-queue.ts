@@ -32,6 +32,24 @@ export function describeWorkQueueContract(ctx: ContractContext): void {
       expect((await claim(store, "t2", T0 + 10_000)).map((r) => r.id)).toEqual(["later"]);
     });
 
+    it("claims only the requests of the workspaces given, when given (issue 14: each workspace polled on its own)", async () => {
+      const store = await create();
+      await store.insert({ ...requestIn("provisioning", { id: "dev-1" }), workspace: "dev" }, OPENED);
+      await store.insert({ ...requestIn("provisioning", { id: "prod-1" }), workspace: "prod" }, OPENED);
+      const claimIn = (workspaces: readonly string[] | undefined) =>
+        store.claimDue({
+          owner: "t",
+          now: T0 + 1000,
+          leaseMs: 60_000,
+          limit: 10,
+          states: ["provisioning"],
+          ...(workspaces === undefined ? {} : { workspaces }),
+        });
+      expect((await claimIn(["prod"])).map((r) => r.id)).toEqual(["prod-1"]);
+      expect(await claimIn([])).toEqual([]);
+      expect((await claimIn(undefined)).map((r) => r.id)).toEqual(["dev-1"]);
+    });
+
     it("lets only the lease holder (or anyone while it is free) schedule a check when an owner is given", async () => {
       const store = await create();
       await store.insert(requestIn("provisioning", { id: "p-1" }), OPENED);
