@@ -357,7 +357,13 @@ describe("/pt rollback", () => {
   });
 
   it("proposes the config ptbot applied before the current one, and applies it", async () => {
-    h = await startHarness();
+    let store: Store | undefined;
+    h = await startHarness({
+      wrapStore: (s) => {
+        store = s;
+        return s;
+      },
+    });
     await deployed(h);
     await deployed(h, 2, ` --name ${NAME} --max 4`);
     const card = await h.deploy(`rollback ${NAME}`);
@@ -371,6 +377,12 @@ describe("/pt rollback", () => {
     // Smoke-tested like a deploy: the rollback's thread gets its own line (two deploys, then this one).
     await h.waitForReply(card, (t) => t.includes("🧪 Smoke test: `llama-13b-3` answered"), 10_000);
     expect(h.dbx.requestsTo("POST", /\/invocations$/)).toHaveLength(3);
+    // The audit log has the rollback's before (v2) and after (v3).
+    const id = endpoint(h)?.tags?.find((t) => t.key === "ptbot_request_id")?.value ?? "";
+    const done = (await store?.audit(id))?.findLast((e) => e.action === "provisioning_succeeded");
+    const change = done === undefined ? undefined : configChange(done.after);
+    expect(change?.before).toMatchObject({ version: 2, band: { maxTokensPerSecond: 3920 } });
+    expect(change?.after).toMatchObject({ version: 3, band: { maxTokensPerSecond: 2940 } });
   });
 });
 
@@ -389,7 +401,13 @@ describe("/pt delete", () => {
   }
 
   it("confirms by the typed name: a wrong one changes nothing, the right one deletes and the endpoint leaves the list", async () => {
-    h = await startHarness();
+    let store: Store | undefined;
+    h = await startHarness({
+      wrapStore: (s) => {
+        store = s;
+        return s;
+      },
+    });
     await deployed(h);
     const card = await h.deploy(`delete ${NAME}`);
     const shown = blockText(card);
@@ -440,6 +458,11 @@ describe("/pt delete", () => {
     expect(status).toMatch(
       /\*Last changes by ptbot\*:\\n• <!date\^\d+[^•]*: ✅, deleted \(it served `ml.llm-catalog.llama-13b` v3 at 1,960–2,940 tokens\/s\)/u,
     );
+    // The audit log has what the delete replaced (v3 at its band) and nothing after it.
+    const deleted = (await store?.audit(id))?.findLast((e) => e.action === "deleted");
+    const change = deleted === undefined ? undefined : configChange(deleted.after);
+    expect(change?.before).toMatchObject({ version: 3, band: { maxTokensPerSecond: 2940 } });
+    expect(change).not.toHaveProperty("after");
   });
 
   it("refuses an endpoint ptbot did not create without --adopt, and deletes it with --adopt", async () => {

@@ -74,6 +74,23 @@ describe("the Home tab", () => {
     expect(text(again)).toContain("*Endpoints ptbot manages* (2)");
   });
 
+  it("shows when an endpoint with a lifetime goes away, also after a scale made it READY again", async () => {
+    h = await startHarness();
+    const card = await h.deploy(`deploy ${LLAMA} 3 --ttl 7d`);
+    await approve(h, card);
+    await h.waitForReply(card, (t) => t.includes("is READY"), 10_000);
+    const first = text(await openHome(h, APPROVER));
+    expect(first).toMatch(/llama-13b-3.* · until <!date\^\d+/);
+    const kept = await h.deploy("scale llama-13b-3 --max 4");
+    await approve(h, kept);
+    await h.waitForReply(kept, (t) => t.includes("is READY"), 10_000);
+    const after = text(await openHome(h, APPROVER));
+    // The lifetime stays the deploy's: the same moment after the scale.
+    const until = (shown: string) => shown.match(/until <!date\^(\d+)/)?.[1];
+    expect(until(after)).toBe(until(first));
+    expect(until(after)).toBeDefined();
+  });
+
   it("lists nothing to approve for the requester or for someone who is no approver", async () => {
     h = await startHarness();
     await h.deploy(`deploy ${LLAMA} 3`);

@@ -3,7 +3,7 @@
  * the totals per hour and per 30 days at max. List prices (the configured DBU price), not the account's contract.
  */
 import type { FleetCost, FleetEntry } from "../../domain/index.js";
-import { link, mention } from "../mrkdwn.js";
+import { code, link, mention } from "../mrkdwn.js";
 import { dbuRange, money, priceText } from "./cost-lines.js";
 import { type Block, context, message, type SlackMessage, section } from "./limits.js";
 import { planBand } from "./throughput.js";
@@ -14,14 +14,23 @@ export const TOP_COUNT = 3;
 /** Lines shown in all; the rest are counted. */
 const MAX_LINES = 40;
 
-export function costMessage(fleet: FleetCost, endpointUrl: (name: string) => string): SlackMessage {
+/**
+ * Where an endpoint of the fleet lives: its link (in its own workspace), and the workspace's name when ptbot serves
+ * several (undefined: one workspace, whose name would only be noise).
+ */
+export interface FleetLinks {
+  readonly endpointUrl: (name: string, workspace: string) => string;
+  readonly workspaceShown?: (workspace: string) => string | undefined;
+}
+
+export function costMessage(fleet: FleetCost, links: FleetLinks): SlackMessage {
   const { entries } = fleet;
   if (entries.length === 0) {
     return message("ptbot manages no endpoints", [
       section("*What the fleet costs*\nptbot manages no endpoints yet: `/pt deploy` creates one."),
     ]);
   }
-  const line = (e: FleetEntry) => fleetLine(e, endpointUrl);
+  const line = (e: FleetEntry) => fleetLine(e, links);
   const top = entries.slice(0, TOP_COUNT);
   const rest = [...entries.slice(TOP_COUNT)].sort((a, b) => a.endpointName.localeCompare(b.endpointName));
   const shownRest = rest.slice(0, MAX_LINES - top.length);
@@ -52,10 +61,12 @@ export function totalLine(fleet: FleetCost): string {
 }
 
 /** "• llama-13b-3 · 1,960–2,940 tokens/s (2×–3× of 980) · 48–72 DBU/h · $5.04/h, … · @ada". */
-export function fleetLine(e: FleetEntry, endpointUrl: (name: string) => string): string {
+export function fleetLine(e: FleetEntry, links: FleetLinks): string {
   const price = priceText(e.cost);
+  const workspace = links.workspaceShown?.(e.workspace);
+  const where = workspace === undefined ? "" : `${code(workspace)} · `;
   return (
-    `• ${link(endpointUrl(e.endpointName), e.endpointName)} · ${planBand(e.request.model, e.request.plan)} · ` +
+    `• ${where}${link(links.endpointUrl(e.endpointName, e.workspace), e.endpointName)} · ${planBand(e.request.model, e.request.plan)} · ` +
     `${dbuRange(e.cost)}${price === "" ? "" : ` · ${price}`} · ${mention(e.request.requester.id)}`
   );
 }

@@ -7,7 +7,7 @@ import type { types } from "@slack/bolt";
 import type { DeployRequest, FleetCost, FleetEntry } from "../../domain/index.js";
 import { stateText } from "../messages.js";
 import { code, link, mention, slackDate } from "../mrkdwn.js";
-import { COST_LIMITS_NOTE, fleetLine, totalLine } from "./cost.js";
+import { COST_LIMITS_NOTE, type FleetLinks, fleetLine, totalLine } from "./cost.js";
 import { dbuRange } from "./cost-lines.js";
 import { type Block, context, divider, header, LIMITS, section } from "./limits.js";
 
@@ -22,10 +22,10 @@ export interface HomeInput {
   readonly viewer: string;
   readonly waiting: readonly WaitingRequest[];
   readonly fleet: FleetCost;
-  readonly endpointUrl: (name: string) => string;
+  readonly links: FleetLinks;
   /**
-   * When the endpoint should go away (epoch ms), when its request says (`--ttl`, the workspace's default). The hook
-   * for endpoint lifetimes: until requests carry one, the caller passes nothing and no lifetime is shown.
+   * When the endpoint should go away (epoch ms), when its lifetime says (`--ttl`, the workspace's default); undefined
+   * for an endpoint that lives until removed.
    */
   readonly lifetimeOf?: (entry: FleetEntry) => number | undefined;
 }
@@ -69,7 +69,7 @@ function waitingLine(w: WaitingRequest): string {
 function entryLine(e: FleetEntry, input: HomeInput): string {
   const until = input.lifetimeOf?.(e);
   const lifetime = until === undefined ? "" : ` · until ${slackDate(until)}`;
-  return `${fleetLine(e, input.endpointUrl)} · ${stateText(e.request.state)}${lifetime}`;
+  return `${fleetLine(e, input.links)} · ${stateText(e.request.state)}${lifetime}`;
 }
 
 function list(title: string, lines: readonly string[], empty: string): Block[] {

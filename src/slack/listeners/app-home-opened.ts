@@ -7,6 +7,7 @@ import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bo
 import { homeView } from "../blocks/home.js";
 import { loadHome } from "../queries/home.js";
 import type { ListenerDeps } from "./deps.js";
+import { fleetLinks } from "./workspace-of.js";
 
 export interface HomeOpenedArgs {
   readonly event: { readonly user: string; readonly tab?: string };
@@ -32,7 +33,7 @@ export async function handleHomeOpened(args: HomeOpenedArgs, deps: ListenerDeps)
     const view = homeView({
       viewer: event.user,
       ...data,
-      endpointUrl: (name) => deps.databricks.endpointUrl(name),
+      links: fleetLinks(deps),
     });
     await client.views.publish({ user_id: event.user, view });
     log.info({ waiting: data.waiting.length, endpoints: data.fleet.entries.length }, "home tab published");

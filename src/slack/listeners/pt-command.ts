@@ -44,7 +44,7 @@ import { loadManagedList } from "../queries/managed-list.js";
 import { slackErrorCode } from "../slack-errors.js";
 import { type ListenerClient, type ListenerDeps, type Respond, timed } from "./deps.js";
 import { errorText } from "./error-text.js";
-import { approvalIn, clientIn, commandWorkspace, shownWorkspace } from "./workspace-of.js";
+import { approvalIn, clientIn, commandWorkspace, fleetLinks, shownWorkspace } from "./workspace-of.js";
 
 export interface CommandArgs {
   readonly command: {
@@ -149,9 +149,7 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
           response_type: "ephemeral",
           text: "Looking up what the endpoints ptbot manages cost…",
         });
-        await afterAck(deps, async () =>
-          reply(costMessage(await loadFleet(deps), (name) => deps.databricks.endpointUrl(name))),
-        );
+        await afterAck(deps, async () => reply(costMessage(await loadFleet(deps), fleetLinks(deps))));
         return;
       case "deploy":
         await deploy(parsed, workspace, args, deps, log, reply);

@@ -8,6 +8,7 @@ import {
   OPEN_CHANNEL_RULES,
   type WorkspaceChoice,
 } from "../../domain/index.js";
+import type { FleetLinks } from "../blocks/cost.js";
 import type { ListenerDeps } from "./deps.js";
 
 /** The names of the workspaces served. */
@@ -46,4 +47,12 @@ export function approvalIn(
   workspace: string,
 ): ApprovalPolicy {
   return deps.workspaces === undefined ? deps.policy : deps.workspaces.policyOf(workspace).approval;
+}
+
+/** The fleet's links, each endpoint in its own workspace, and the workspace named when ptbot serves several. */
+export function fleetLinks(deps: Pick<ListenerDeps, "workspaces" | "databricks">): FleetLinks {
+  return {
+    endpointUrl: (name, workspace) => clientIn(deps, workspace).endpointUrl(name),
+    workspaceShown: (workspace) => shownWorkspace(deps, workspace),
+  };
 }

@@ -9,16 +9,21 @@ import {
   costQuorum,
   DEFAULT_COST_POLICY,
   type FleetCost,
+  type FleetEntry,
   isResolved,
+  lifetimeInForce,
 } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import type { WaitingRequest } from "../blocks/home.js";
 import type { ListenerDeps } from "../listeners/deps.js";
+import { approvalIn } from "../listeners/workspace-of.js";
 import { loadFleet } from "./fleet.js";
 
 export interface HomeData {
   readonly waiting: readonly WaitingRequest[];
   readonly fleet: FleetCost;
+  /** When each endpoint of the fleet should go away (its lifetime in force), if it has one. */
+  readonly lifetimeOf: (entry: FleetEntry) => number | undefined;
 }
 
 /** Slack's `chat.getPermalink`, the one call the Home tab makes per waiting request. */
@@ -28,7 +33,7 @@ export type GetPermalink = (channel: string, messageTs: string) => Promise<strin
 const WAITING_LIMIT = 200;
 
 export async function loadHome(
-  deps: Pick<ListenerDeps, "store" | "workflow" | "policy" | "costOf">,
+  deps: Pick<ListenerDeps, "store" | "workflow" | "policy" | "costOf" | "workspaces">,
   viewer: string,
   getPermalink: GetPermalink,
   log: Logger,
@@ -47,7 +52,8 @@ export async function loadHome(
       actor = await deps.workflow.actor(viewer, request.workspace);
       actors.set(request.workspace, actor);
     }
-    if (!canApprove(request, actor, costQuorum(request, deps.policy, cost)).ok) continue;
+    const approval = approvalIn(deps, request.workspace);
+    if (!canApprove(request, actor, costQuorum(request, approval, cost)).ok) continue;
     const card = request.message;
     const permalink =
       card === undefined
@@ -62,5 +68,12 @@ export async function loadHome(
       permalink,
     });
   }
-  return { waiting, fleet };
+  // The lifetime lives on the deploy that made the endpoint READY, which a later scale may have followed.
+  const lifetimes = new Map<FleetEntry, number>();
+  for (const entry of fleet.entries) {
+    const history = await deps.store.findByEndpointName(entry.workspace, entry.endpointName, { limit: 50 });
+    const inForce = lifetimeInForce(history);
+    if (inForce !== undefined) lifetimes.set(entry, inForce.lifetime.expiresAt);
+  }
+  return { waiting, fleet, lifetimeOf: (entry) => lifetimes.get(entry) };
 }
