@@ -47,6 +47,9 @@ export class Reminders {
     };
     let sent = 0;
     for (const request of pending) {
+      // No card yet, no thread to remind in: the notice would be dropped while the point counted as sent. The card
+      // is recorded a moment after it is posted; a later round reminds then.
+      if (request.message === undefined) continue;
       const policy = policyOf(request.workspace).reminders;
       const due = dueReminder(request, policy, clock.now());
       if (due === undefined) continue;

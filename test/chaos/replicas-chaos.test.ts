@@ -94,7 +94,7 @@ afterEach(async () => {
 
 describe("three replicas, SIGKILLs at random and a database restart, 50 concurrent conversations", () => {
   it("ends every request READY, each endpoint created once, each notice delivered once", {
-    timeout: 90_000,
+    timeout: 180_000,
   }, async () => {
     db = await chaosDatabase("postgres");
     const f = await startBotFleet({
@@ -167,7 +167,9 @@ describe("three replicas, SIGKILLs at random and a database restart, 50 concurre
         { timeout: 30_000, interval: 500 },
       )
       .toBe(0);
-    await Promise.all(cards.map((card) => watcher.reply(card, isSmokeText, 30_000)));
+    // The smoke line is the thread's last. Its delivery may have failed during the database restart and wait for its
+    // retry (1 s, 2 s, 4 s … apart), so the bound is generous: seen past 30 s once in a CI run.
+    await Promise.all(cards.map((card) => watcher.reply(card, isSmokeText, 90_000)));
     const chaosMs = performance.now() - chaosStarted;
     const listCallTimes = listCalls(f)
       .slice(listCallsBefore)

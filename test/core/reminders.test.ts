@@ -202,4 +202,23 @@ describe.each(BACKENDS)("reminders on $name", (backend) => {
     await round(a);
     expect(reminders(a)).toEqual([]);
   });
+
+  it("waits for the card before reminding: a reminder with no thread to go to is not spent", async () => {
+    const clock = new ManualClock();
+    emu = await startDatabricksEmulator({ port: 0, now: () => clock.now(), provisioningMs: 60_000 });
+    const open = await backend.setup(clock);
+    const a = await replica(open, clock, "replica-a");
+    const opened = await a.core.workflow.request({
+      ask: { model: LLAMA, version: 3 },
+      requester: { id: REQUESTER },
+      channelId: CHANNEL,
+    });
+    if (!opened.ok) throw new Error(opened.rejection.message);
+    clock.advance(HOUR + 1);
+    await round(a);
+    expect((await a.store.get(opened.request.id))?.remindedAt).toBeUndefined();
+    await a.core.workflow.attachCard(opened.request.id, { channelId: CHANNEL, ts: "1700000000.0002" });
+    await round(a);
+    expect(reminders(a)).toEqual([{ type: "reminder", kind: "reminder" }]);
+  });
 });
