@@ -101,6 +101,8 @@ export async function assertAllReady(input: {
   readonly names: readonly string[];
   readonly cards: readonly StoredMessage[];
   readonly replies: (card: StoredMessage) => readonly { readonly message: StoredMessage }[];
+  /** What each thread must say, in order; default {@link READY_THREAD}. */
+  readonly thread?: readonly string[];
 }): Promise<void> {
   const { store, emu, names, cards, replies } = input;
   const byName = async (e: Expected) => (await store.findByEndpointName("default", e.endpointName))[0];
@@ -111,7 +113,7 @@ export async function assertAllReady(input: {
     stateOf: async (e) => (await byName(e))?.state,
     idOf: async (e) => (await byName(e))?.id,
     threadOf: (e) => replies(cardOf.get(e.endpointName) as StoredMessage).map((s) => noticeOf(s.message)),
-    expectedThread: () => READY_THREAD,
+    expectedThread: () => input.thread ?? READY_THREAD,
     pendingNotices: async () =>
       // Claimed a year ahead, every notice still in the outbox is due: there must be none.
       (
