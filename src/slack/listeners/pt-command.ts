@@ -4,23 +4,16 @@
  * deploy that awaits approval gets its card posted in the channel, where everyone can see and act on it.
  */
 import type { App, RespondArguments } from "@slack/bolt";
-import {
-  type DeployAsk,
-  type DeployRequest,
-  type Requester,
-  type RequestKind,
-  validateEndpointName,
-} from "../../domain/index.js";
+import type { DeployAsk, DeployRequest, Requester, RequestKind } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import { StoreUnavailableError } from "../../store/store-unavailable.js";
 import { costMessage } from "../blocks/cost.js";
 import { deployCard } from "../blocks/deploy-card.js";
 import { exportMessage } from "../blocks/export.js";
-import { helpMessage } from "../blocks/help.js";
 import { listMessage } from "../blocks/list.js";
 import { statusMessage } from "../blocks/status.js";
 import { inWorkspace } from "../blocks/workspace-line.js";
-import { type ParsedCommand, parseCommand } from "../command-parser.js";
+import type { ParsedCommand } from "../command-parser.js";
 import { isDirectConversation } from "../conversation-kind.js";
 import { COMMAND } from "../ids.js";
 import {
@@ -32,19 +25,16 @@ import {
   rejectionText,
   severalHeldText,
   UNEXPECTED_ERROR_TEXT,
-  versionAskText,
-  violationLines,
-  workspaceChoiceText,
 } from "../messages.js";
-import { code } from "../mrkdwn.js";
 import { loadEndpointExport } from "../queries/endpoint-export.js";
 import { loadEndpointStatus } from "../queries/endpoint-status.js";
 import { loadFleet } from "../queries/fleet.js";
 import { loadManagedList } from "../queries/managed-list.js";
 import { slackErrorCode } from "../slack-errors.js";
+import { commandAck } from "./command-ack.js";
 import { type ListenerClient, type ListenerDeps, type Respond, timed } from "./deps.js";
 import { errorText } from "./error-text.js";
-import { approvalIn, clientIn, commandWorkspace, fleetLinks, shownWorkspace } from "./workspace-of.js";
+import { approvalIn, clientIn, fleetLinks, shownWorkspace } from "./workspace-of.js";
 
 export interface CommandArgs {
   readonly command: {
@@ -62,7 +52,8 @@ export interface CommandArgs {
 
 export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Promise<void> {
   const { command } = args;
-  const parsed = parseCommand(command.text);
+  const first = commandAck(command, deps);
+  const { parsed } = first;
   const log = deps.logger.child({
     user: command.user_id,
     channel: command.channel_id,
@@ -75,66 +66,31 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
       .then(() => undefined)
       .catch((error: unknown) => log.warn({ err: error }, "command answer not delivered"));
   try {
-    if (parsed.kind === "help") {
-      await args.ack({
-        response_type: "ephemeral",
-        ...helpMessage({
-          ...(parsed.problem === undefined ? {} : { problem: parsed.problem }),
-          policy: deps.policy,
-        }),
-      });
+    await args.ack(first.answer);
+    if (!first.goesOn) {
+      if (first.workspaceRefused !== undefined)
+        log.info({ code: first.workspaceRefused, requested: parsed.workspace }, "workspace refused");
       return;
     }
-    // Every other command is for one workspace (issue 14): named with `--in`, or the channel's.
-    const choice = commandWorkspace(deps, command.channel_id, parsed.workspace);
-    if (!choice.ok) {
-      log.info({ code: choice.code, requested: parsed.workspace }, "workspace refused");
-      await args.ack({ response_type: "ephemeral", text: workspaceChoiceText(choice, parsed.workspace) });
-      return;
-    }
-    const { workspace } = choice;
+    const { workspace } = first;
     const shown = shownWorkspace(deps, workspace);
     const inIt = { ...deps, databricks: clientIn(deps, workspace), policy: approvalIn(deps, workspace) };
-    switch (parsed.kind) {
+    switch (first.parsed.kind) {
       case "status": {
-        const problems = validateEndpointName(parsed.endpoint);
-        if (problems.length > 0) {
-          await args.ack({
-            response_type: "ephemeral",
-            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
-          });
-          return;
-        }
-        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        const { endpoint } = first.parsed;
         await afterAck(deps, async () =>
-          reply(
-            inWorkspace(statusMessage(await loadEndpointStatus(inIt, parsed.endpoint, workspace)), shown),
-          ),
+          reply(inWorkspace(statusMessage(await loadEndpointStatus(inIt, endpoint, workspace)), shown)),
         );
         return;
       }
       case "export": {
-        const problems = validateEndpointName(parsed.endpoint);
-        if (problems.length > 0) {
-          await args.ack({
-            response_type: "ephemeral",
-            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
-          });
-          return;
-        }
-        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        const { endpoint } = first.parsed;
         await afterAck(deps, async () =>
-          reply(
-            inWorkspace(
-              exportMessage(parsed.endpoint, await loadEndpointExport(inIt, parsed.endpoint)),
-              shown,
-            ),
-          ),
+          reply(inWorkspace(exportMessage(endpoint, await loadEndpointExport(inIt, endpoint)), shown)),
         );
         return;
       }
       case "list":
-        await args.ack({ response_type: "ephemeral", text: "Looking up the endpoints ptbot manages…" });
         await afterAck(deps, async () =>
           reply(
             inWorkspace(
@@ -145,38 +101,27 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
         );
         return;
       case "cost":
-        await args.ack({
-          response_type: "ephemeral",
-          text: "Looking up what the endpoints ptbot manages cost…",
-        });
         await afterAck(deps, async () => reply(costMessage(await loadFleet(deps), fleetLinks(deps))));
         return;
       case "deploy":
-        await deploy(parsed, workspace, args, deps, log, reply);
+        await deploy(first.parsed, workspace, args, deps, log, reply);
         return;
       case "scale":
       case "rollback":
       case "delete": {
-        const problems = validateEndpointName(parsed.endpoint);
-        if (problems.length > 0) {
-          await args.ack({
-            response_type: "ephemeral",
-            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
-          });
-          return;
-        }
-        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        const change = first.parsed;
         await afterAck(deps, () =>
-          propose(changeAsk(parsed), parsed.kind, workspace, args, deps, log, reply),
+          propose(changeAsk(change), change.kind, workspace, args, deps, log, reply),
         );
         return;
       }
-      case "cancel":
-        await args.ack({ response_type: "ephemeral", text: `Cancelling ${code(parsed.target)}…` });
+      case "cancel": {
+        const { target, workspace: named } = first.parsed;
         await afterAck(deps, async () =>
-          reply({ text: await cancel(parsed.target, command.user_id, deps, log, parsed.workspace) }),
+          reply({ text: await cancel(target, command.user_id, deps, log, named) }),
         );
         return;
+      }
     }
   } catch (error) {
     if (error instanceof StoreUnavailableError) {
@@ -239,16 +184,11 @@ async function deploy(
   reply: (answer: RespondArguments) => Promise<void>,
 ): Promise<void> {
   if (isDirectConversation(args.command.channel_id, args.command.channel_name)) {
-    // Nothing to look up: the card could not be posted here, and no approver would see it.
-    await args.ack();
+    // Nothing to look up: the card could not be posted here, and no approver would see it (acked empty).
     log.info({}, "deploy asked in a direct conversation");
     await reply({ text: directConversationText(args.context.botUserId) });
     return;
   }
-  await args.ack({
-    response_type: "ephemeral",
-    text: `Looking up ${code(parsed.model)} (${versionAskText(parsed.version)}) in Unity Catalog…`,
-  });
   const ask: DeployAsk = {
     model: parsed.model,
     version: parsed.version,

@@ -8,17 +8,20 @@ import {
   OPEN_CHANNEL_RULES,
   type WorkspaceChoice,
 } from "../../domain/index.js";
+import type { Workspaces } from "../../workflow/workspaces.js";
 import type { FleetLinks } from "../blocks/cost.js";
 import type { ListenerDeps } from "./deps.js";
 
 /** The names of the workspaces served. */
-export function workspaceNames(deps: Pick<ListenerDeps, "workspaces">): readonly string[] {
+export function workspaceNames(deps: {
+  readonly workspaces?: Pick<Workspaces, "names"> | undefined;
+}): readonly string[] {
   return deps.workspaces?.names ?? ["default"];
 }
 
 /** The workspace to name in answers and cards: only when several are served (one is never worth saying). */
 export function shownWorkspace(
-  deps: Pick<ListenerDeps, "workspaces">,
+  deps: { readonly workspaces?: Pick<Workspaces, "names"> | undefined },
   workspace: string,
 ): string | undefined {
   return workspaceNames(deps).length > 1 ? workspace : undefined;
@@ -26,7 +29,10 @@ export function shownWorkspace(
 
 /** The command's workspace: `--in`, else the channel's default, else the only one it may use; or why none. */
 export function commandWorkspace(
-  deps: Pick<ListenerDeps, "workspaces" | "channels">,
+  deps: {
+    readonly workspaces?: Pick<Workspaces, "names"> | undefined;
+    readonly channels?: ListenerDeps["channels"] | undefined;
+  },
   channelId: string,
   requested: string | undefined,
 ): WorkspaceChoice {
