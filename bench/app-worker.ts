@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
-import { startPtbot } from "../src/main.js";
+import { startThreadedPtbot } from "../src/threads/threaded-ptbot.js";
 import { startBareBoltApp } from "./bare-bolt-app.js";
 
 export interface AppWorkerData {
@@ -29,8 +29,10 @@ delay.enable();
 
 let stop: () => Promise<void>;
 if (data.kind === "ptbot") {
-  const running = await startPtbot({
+  // As `npm start` runs it over HTTP: this thread receives and acks, the core's own thread does the work.
+  const running = await startThreadedPtbot({
     config: loadConfig(data.env),
+    env: data.env,
     logger: createLogger({ level: "silent" }),
     owner: data.owner ?? "bench",
   });

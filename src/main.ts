@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import type { Receiver } from "@slack/bolt";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createCore } from "./core/create-core.js";
 import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
@@ -16,10 +17,12 @@ import { createMetrics } from "./observability/metrics.js";
 import { ApproverGroupReport } from "./slack/approver-group-report.js";
 import type { CardContext } from "./slack/blocks/deploy-card.js";
 import { createSlackApp } from "./slack/create-slack-app.js";
+import type { AckKind } from "./slack/listeners/deps.js";
 import { createSlackPorts } from "./slack/slack-ports.js";
 import { openStore } from "./store/open-store.js";
 import { PostgresWakeups } from "./store/postgres-wakeups.js";
 import type { Store } from "./store/store.js";
+import { startThreadedPtbot } from "./threads/threaded-ptbot.js";
 import type { Tracker } from "./tracker/tracker.js";
 import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
 import type { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
@@ -40,6 +43,11 @@ export interface PtbotOptions {
   readonly owner?: string;
   /** Defaults to {@link openStore}; tests wrap the store it opens (a database going away, say). */
   readonly openStore?: typeof openStore;
+  /**
+   * Slack's requests come from the receiving thread (`src/threads/`) instead of ptbot's own HTTP server: the health
+   * routes then listen on a loopback port of their own (reported as `port`), for that thread to pass on.
+   */
+  readonly receiver?: Receiver;
 }
 
 export interface RunningPtbot {
@@ -48,6 +56,10 @@ export interface RunningPtbot {
   readonly workflow: DeployWorkflow;
   readonly tracker: Tracker;
   readonly dispatcher: NoticeDispatcher;
+  /** The paths and methods of the extra HTTP routes (`/healthz`, `/readyz`, `/metrics`). */
+  readonly routes: readonly { readonly path: string; readonly method: readonly string[] }[];
+  /** Records an ack's latency measured elsewhere (the receiving thread's), as the listeners' own are. */
+  recordAck(kind: AckKind, seconds: number): void;
   /** Stops taking work, finishes what is in hand, releases leases and closes the store. */
   stop(): Promise<void>;
 }
@@ -56,7 +68,7 @@ export interface RunningPtbot {
 export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const owner = options.owner ?? config.instanceId ?? uniqueInstanceId();
+  const owner = leaseOwner(config, options.owner);
   logPolicy(config, logger);
   // Each workspace's credentials are resolved before anything opens: a missing secret stops the start, named.
   const auths = [];
@@ -135,7 +147,6 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   const { workflow, tracker, dispatcher } = core;
   const slack = createSlackApp({
     config: config.slack,
-    port: config.port,
     clock,
     logger,
     listeners: {
@@ -148,7 +159,10 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
       costOf: (workspace) => workspaces.policyOf(workspace).cost,
     },
     customRoutes,
-    onAck: metrics.slackAck,
+    // Behind the receiving thread the acks here are no-ops: that thread times the real ones (`recordAck`).
+    ...(options.receiver === undefined
+      ? { port: config.port, onAck: metrics.slackAck }
+      : { port: 0, receiver: options.receiver }),
   });
   await slack.start();
   await core.start();
@@ -156,10 +170,12 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
   // Every workspace's approver groups, each once.
   const groups = [...new Set(config.workspaces.flatMap((w) => w.policy.approval.approverGroups))];
   void approverGroups.run(ports.checkApproverGroups, groups, logger);
-  logger.info(
-    { port: slack.port, socketMode: config.slack.appToken !== undefined, instance: owner },
-    "ptbot started",
-  );
+  if (options.receiver === undefined)
+    logger.info(
+      { port: slack.port, socketMode: config.slack.appToken !== undefined, instance: owner },
+      "ptbot started",
+    );
+  else logger.info({ routesPort: slack.port, instance: owner }, "core started");
   return {
     get port() {
       return slack.port;
@@ -167,6 +183,8 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     workflow,
     tracker,
     dispatcher,
+    routes: customRoutes.map((r) => ({ path: r.path, method: [r.method].flat() })),
+    recordAck: (kind, seconds) => metrics.slackAck(kind, seconds),
     async stop() {
       draining = true;
       // Each part is bounded so the whole drain ends within Docker's default stop timeout (10 s) even while a
@@ -202,6 +220,11 @@ function cardContextIn(workspaces: Workspaces, workspace: string): CardContext {
 /** How long each part of `stop()` may take: 9 s in all, within the 9.5 s backstop and Docker's 10 s stop timeout. */
 const STOP_BOUNDS_MS = { slack: 2_000, workers: 5_000, close: 1_000 } as const;
 
+/** The lease owner: the one given, else `PTBOT_INSTANCE_ID`, else one unique to this process. */
+function leaseOwner(config: Config, given: string | undefined): string {
+  return given ?? config.instanceId ?? uniqueInstanceId();
+}
+
 /** A lease owner no other process shares: the host name (for people reading leases), the pid and a random part. */
 function uniqueInstanceId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -233,7 +256,42 @@ function logPolicy(config: Config, logger: Logger): void {
 }
 
 /** What a process may set beyond the environment: test harnesses pin the lease owner and skew the clock. */
-export type ProcessOptions = Pick<PtbotOptions, "clock" | "owner">;
+export interface ProcessOptions {
+  readonly owner?: string;
+  /** The clock runs this far ahead of real time (the chaos tests' stand-in for waiting out a killed one's leases). */
+  readonly clockSkewMs?: number;
+}
+
+/**
+ * Over HTTP, ptbot runs on two threads (`src/threads/`): this one receives and acks, the core's does the work. In
+ * Socket Mode the acks travel over the socket Bolt holds, so everything stays on this thread.
+ */
+async function startService(
+  config: Config,
+  logger: Logger,
+  options: ProcessOptions,
+): Promise<{ stop(): Promise<void> }> {
+  const owner = leaseOwner(config, options.owner);
+  const skew = options.clockSkewMs ?? 0;
+  if (config.slack.appToken !== undefined) {
+    return startPtbot({
+      config,
+      logger,
+      owner,
+      ...(skew === 0 ? {} : { clock: { now: () => Date.now() + skew } }),
+    });
+  }
+  const threaded = await startThreadedPtbot({
+    config,
+    env: { ...process.env },
+    logger,
+    owner,
+    ...(skew === 0 ? {} : { clockSkewMs: skew }),
+    onCoreExit: () => process.exit(1),
+  });
+  logger.info({ port: threaded.port, socketMode: false, instance: owner, threads: 2 }, "ptbot started");
+  return threaded;
+}
 
 /**
  * ptbot as a process: configuration from the environment (exit 1 listing every problem), stray rejections logged,
@@ -257,7 +315,7 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
   process.on("unhandledRejection", (reason) => {
     logger.error({ err: reason }, "unhandled rejection");
   });
-  let running: RunningPtbot | undefined;
+  let running: { stop(): Promise<void> } | undefined;
   let requested: string | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -297,7 +355,7 @@ export async function runProcess(options: ProcessOptions = {}): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
   try {
-    running = await startPtbot({ config, logger, ...options });
+    running = await startService(config, logger, options);
   } catch (error) {
     logger.fatal(
       { err: error, code: error instanceof PtbotError ? error.code : undefined },

@@ -6,15 +6,15 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, type CustomRoute, HTTPReceiver } from "@slack/bolt";
+import { App, type CustomRoute, type Receiver } from "@slack/bolt";
 import pLimit from "p-limit";
 import type { SlackConfig } from "../config.js";
 import type { ApprovalPolicy } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Clock } from "../workflow/ports.js";
-import { DEFAULT_BODY_LIMIT_BYTES, guardSlackBodies } from "./body-guard.js";
 import { boltLogger } from "./bolt-logger.js";
+import { guardedReceiver } from "./guarded-receiver.js";
 import * as adjustAction from "./listeners/adjust-action.js";
 import * as adjustSubmit from "./listeners/adjust-submit.js";
 import * as appHomeOpened from "./listeners/app-home-opened.js";
@@ -53,6 +53,11 @@ export interface SlackAppOptions {
   readonly onAck?: (kind: AckKind, seconds: number) => void;
   /** Request bodies larger than this are refused with 413 before they are buffered (HTTP mode). Default 1 MiB. */
   readonly bodyLimitBytes?: number;
+  /**
+   * Where Slack's requests come from when another thread receives them (`src/threads/`): then this app serves no
+   * `/slack/events`, and the custom routes listen on loopback only, for the receiving thread to pass on.
+   */
+  readonly receiver?: Receiver;
 }
 
 /**
@@ -84,20 +89,30 @@ export interface SlackApp {
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { config, clock, listeners } = options;
   const logger = options.logger.child({ component: "slack" });
-  const socketMode = config.appToken !== undefined;
+  const socketMode = config.appToken !== undefined && options.receiver === undefined;
+  // No HTTP receiver of its own: Socket Mode, or events handed on by the receiving thread.
+  const ownRouteServer = socketMode || options.receiver !== undefined;
   const routes = [...(options.customRoutes ?? [])];
   const sdkLogger = boltLogger(options.logger);
   const app = new App({
     token: config.botToken,
-    ...(socketMode
-      ? {
-          socketMode: true,
-          signingSecret: config.signingSecret,
-          ...(config.appToken === undefined ? {} : { appToken: config.appToken }),
-        }
-      : {
-          receiver: guardedReceiver(config.signingSecret, routes, sdkLogger, logger, options.bodyLimitBytes),
-        }),
+    ...(options.receiver !== undefined
+      ? { receiver: options.receiver }
+      : socketMode
+        ? {
+            socketMode: true,
+            signingSecret: config.signingSecret,
+            ...(config.appToken === undefined ? {} : { appToken: config.appToken }),
+          }
+        : {
+            receiver: guardedReceiver({
+              signingSecret: config.signingSecret,
+              customRoutes: routes,
+              sdkLogger,
+              logger,
+              ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+            }),
+          }),
     processBeforeResponse: false,
     logger: sdkLogger,
     logLevel: sdkLogger.getLevel(),
@@ -173,11 +188,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           cause: error,
         });
       }
-      if (socketMode) {
+      if (ownRouteServer) {
         await app.start();
         started = true;
         if (routes.length > 0) {
-          routeServer = await startRouteServer(routes, options.port);
+          routeServer = await startRouteServer(
+            routes,
+            options.port,
+            options.receiver === undefined ? undefined : "127.0.0.1",
+          );
           httpPort = routeServer.port;
         }
       } else {
@@ -198,35 +217,4 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       logger.info({}, "slack app stopped");
     },
   };
-}
-
-/**
- * Bolt's own HTTP receiver (what `new App({ signingSecret, customRoutes })` would build), its request listener
- * behind {@link guardSlackBodies}: oversized bodies refused before they are buffered, unparseable ones answered 400.
- */
-function guardedReceiver(
-  signingSecret: string,
-  customRoutes: CustomRoute[],
-  sdkLogger: ReturnType<typeof boltLogger>,
-  logger: Logger,
-  bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES,
-): HTTPReceiver {
-  const endpoints = ["/slack/events"];
-  const receiver = new HTTPReceiver({
-    signingSecret,
-    endpoints,
-    customRoutes,
-    logger: sdkLogger,
-    logLevel: sdkLogger.getLevel(),
-    processBeforeResponse: false,
-    bodyLimit: bodyLimitBytes,
-  });
-  receiver.requestListener = guardSlackBodies({
-    next: receiver.requestListener,
-    endpoints,
-    limitBytes: bodyLimitBytes,
-    signingSecret,
-    logger,
-  });
-  return receiver;
 }

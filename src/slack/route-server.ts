@@ -12,7 +12,12 @@ export interface RouteServer {
   close(): Promise<void>;
 }
 
-export async function startRouteServer(routes: readonly CustomRoute[], port: number): Promise<RouteServer> {
+/** Serves `routes` on `port` (0: any free one), on every interface unless `host` names one. */
+export async function startRouteServer(
+  routes: readonly CustomRoute[],
+  port: number,
+  host?: string,
+): Promise<RouteServer> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     const method = (req.method ?? "GET").toUpperCase();
@@ -30,10 +35,12 @@ export async function startRouteServer(routes: readonly CustomRoute[], port: num
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, () => {
+    const listening = () => {
       server.off("error", reject);
       resolve();
-    });
+    };
+    if (host === undefined) server.listen(port, listening);
+    else server.listen(port, host, listening);
   });
   return {
     port: (server.address() as AddressInfo).port,

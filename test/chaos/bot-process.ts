@@ -15,6 +15,5 @@ const { values } = parseArgs({
     "clock-skew-ms": { type: "string", default: "0" },
   },
 });
-const skew = Number(values["clock-skew-ms"]);
-const clock = { now: () => Date.now() + skew };
-await runProcess(values.owner === undefined ? { clock } : { owner: values.owner, clock });
+const clockSkewMs = Number(values["clock-skew-ms"]);
+await runProcess(values.owner === undefined ? { clockSkewMs } : { owner: values.owner, clockSkewMs });

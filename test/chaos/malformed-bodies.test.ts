@@ -139,11 +139,12 @@ describe("malformed bodies against ptbot's process", () => {
   }, 30_000);
 
   it("answers every malformed body without a crash, and keeps serving", () => {
-    // An answer, any answer: no timeout, no connection dropped. (Bolt answers a JSON event with a null `event` 500,
-    // which Slack would retry; the process survives it.)
+    // An answer, any answer: no timeout, no connection dropped, and no 500 (Bolt alone answered a JSON event with a
+    // null `event` 500, which Slack would retry; the receiving thread acks an event at once and hands it on, and the
+    // core's Bolt app drops what it cannot route).
     const unanswered = answers.filter((a) => typeof a.status !== "number" || a.status < 200);
     expect(unanswered).toEqual([]);
-    expect(answers.filter((a) => (a.status as number) >= 500).map((a) => a.what)).toEqual(["a JSON event"]);
+    expect(answers.filter((a) => (a.status as number) >= 500).map((a) => a.what)).toEqual([]);
     // Over the limit: refused before anything is read, signed or not. Under it, forgeries are refused unparsed.
     expect(
       answers.filter((a) => a.what.includes("unsigned") || a.what.includes("forged")).map((a) => a.status),

@@ -1,0 +1,132 @@
+/**
+ * ptbot on two threads, as `npm start` runs it with HTTP: this (the receiving) thread only verifies, parses and
+ * answers Slack's requests (`receiving-front.ts`) and hands them to the core's worker thread (`core-thread.ts`),
+ * which does everything else exactly as ptbot on one thread does. Socket Mode, the sandbox and the tests that inject
+ * a clock or a store run on one thread (`startPtbot`).
+ */
+import { Worker } from "node:worker_threads";
+import type { Config } from "../config.js";
+import { PtbotError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { CoreThreadData } from "./core-thread.js";
+import { type ReceivingFront, startReceivingFront } from "./receiving-front.js";
+import type { FromCore, ToCore } from "./thread-messages.js";
+
+type Answer = Extract<FromCore, { type: "answer" }>;
+
+export interface ThreadedPtbotOptions extends CoreThreadData {
+  /** Already parsed from `env` (the core's thread parses it again, in the same way). */
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Called when the core's thread ends on its own (a crash): the process should end too, for its supervisor. */
+  readonly onCoreExit?: (code: number) => void;
+}
+
+export interface ThreadedPtbot {
+  readonly port: number;
+  /** Stops receiving, then drains the core (bounded as `startPtbot`'s `stop`), then ends its thread. */
+  stop(): Promise<void>;
+}
+
+/** How long the receiving thread gives the core's thread to drain before ending it: its own bounds total 9 s. */
+const CORE_STOP_MS = 9_000;
+
+export async function startThreadedPtbot(options: ThreadedPtbotOptions): Promise<ThreadedPtbot> {
+  const { logger } = options;
+  // Under tsx (tests, bench) this file is TypeScript, and so is its sibling; built, both are JavaScript.
+  const extension = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  const data: CoreThreadData = {
+    env: options.env,
+    ...(options.owner === undefined ? {} : { owner: options.owner }),
+    ...(options.clockSkewMs === undefined ? {} : { clockSkewMs: options.clockSkewMs }),
+  };
+  const worker = new Worker(new URL(`./core-thread.${extension}`, import.meta.url), { workerData: data });
+  const waiting = new Map<number, (answer: Answer | undefined) => void>();
+  let stopping = false;
+  let running = false;
+  let stopped: (() => void) | undefined;
+  const started = new Promise<Extract<FromCore, { type: "ready" }>>((resolve, reject) => {
+    worker.on("message", (message: FromCore) => {
+      if (message.type === "ready") {
+        running = true;
+        resolve(message);
+      } else if (message.type === "failed")
+        reject(new PtbotError(message.code ?? "core_failed", message.message));
+      else if (message.type === "answer") {
+        waiting.get(message.id)?.(message);
+        waiting.delete(message.id);
+      } else if (message.type === "stopped") stopped?.();
+    });
+    worker.on("error", (error) => {
+      logger.error({ err: error }, "core thread failed");
+      reject(error);
+    });
+    worker.on("exit", (code) => {
+      reject(new PtbotError("core_failed", `the core's thread ended (${code}) before it started`));
+      // Before it started, the start's own error says why; once stopping, the end is expected.
+      if (!running || stopping) return;
+      logger.fatal({ code }, "core thread ended");
+      options.onCoreExit?.(code);
+    });
+  });
+  let ready: Extract<FromCore, { type: "ready" }>;
+  try {
+    ready = await started;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  const send = (message: ToCore) => worker.postMessage(message);
+  let front: ReceivingFront;
+  try {
+    front = await startReceivingFront({
+      config: options.config,
+      logger,
+      routes: ready.routes,
+      routesPort: ready.routesPort,
+      core: {
+        send,
+        answerOf: (id, timeoutMs) =>
+          new Promise((resolve) => {
+            const timer = setTimeout(() => {
+              waiting.delete(id);
+              resolve(undefined);
+            }, timeoutMs);
+            waiting.set(id, (answer) => {
+              clearTimeout(timer);
+              resolve(answer);
+            });
+          }),
+      },
+    });
+  } catch (error) {
+    stopping = true;
+    await worker.terminate();
+    throw error;
+  }
+  return {
+    port: front.port,
+    async stop() {
+      stopping = true;
+      await front
+        .stop()
+        .catch((error: unknown) => logger.error({ err: error }, "receiving thread stop failed"));
+      // Every request received was handed on before the stop, so the core finishes them in its own drain.
+      const drained = new Promise<void>((resolve) => {
+        stopped = resolve;
+        worker.once("exit", () => resolve());
+      });
+      send({ type: "stop" });
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          logger.warn({ boundMs: CORE_STOP_MS }, "core thread drain abandoned");
+          resolve();
+        }, CORE_STOP_MS);
+      });
+      await Promise.race([drained, gaveUp]);
+      clearTimeout(timer);
+      await worker.terminate();
+    },
+  };
+}
