@@ -1,7 +1,8 @@
 /**
  * Slash-command ack latency: the time from sending a signed `/pt deploy …` to its complete HTTP answer, for ptbot and
  * for a bare Bolt app that only acks, at concurrency 1, 50 and 200. Each app runs in its own worker thread (its own
- * event loop); the emulators and the driver share the main thread. Runs are interleaved (bare, ptbot, ptbot, bare, …)
+ * event loop): ptbot as `npm start` runs it over HTTP, its receiving thread there and its core on a thread of its own;
+ * the emulators and the driver share the main thread. Runs are interleaved (bare, ptbot, ptbot, bare, …)
  * so drift hits both alike. Between runs the bench
  * waits for ptbot to finish the work its acks promised (cards posted), so one run's background work does not land
  * in the next run's numbers, whichever app that run measures. At concurrency 1 each command also waits for its card:
@@ -109,8 +110,9 @@ export async function ackLatency(): Promise<BenchResult[]> {
         target: "p99 ≤ 1.2 × bare Bolt p99",
         met: ratio <= 1.2,
         notes:
-          "ms; each app in its own worker thread, emulators and driver on the main one (its loop max " +
-          `${mainLoopMaxMs} ms); loopMaxMs: the app thread's longest event-loop block; each /pt deploy names ` +
+          "ms; each app in its own worker thread (ptbot's receiving thread; its core on another), emulators and " +
+          "driver on the main one (its loop max " +
+          `${mainLoopMaxMs} ms); loopMaxMs: the app's receiving thread's longest event-loop block; each /pt deploy names ` +
           "its own endpoint so every ack starts a full request" +
           (level.concurrency === 1 ? "; each command waits for its card before the next" : ""),
       });
