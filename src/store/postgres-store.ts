@@ -89,6 +89,16 @@ export class PostgresStore implements Store {
     pool.on("error", (error) => {
       logger.warn({ err: error, code: codeOf(error) }, "postgres idle connection lost");
     });
+    // Between the pool and a caller a connection has no listener for a moment: the pool takes its own off as it hands
+    // the connection over, and the caller's (`#withClient`) goes on only once the promise has resolved. A session the
+    // server ends right as it answers (a restart: FATAL 57P01 read with the answer) is heard then, and without a
+    // listener node would exit. This one stays for the connection's life; the connection is marked broken either
+    // way, so its next statement fails as the database out of reach and the pool drops it.
+    pool.on("connect", (client) => {
+      client.on("error", (error) => {
+        logger.debug({ code: codeOf(error) }, "postgres connection ended between uses");
+      });
+    });
     const store = new PostgresStore(pool, options.now ?? Date.now, logger);
     try {
       await store.#withClient((client) => migrate(client, undefined, store.#now));

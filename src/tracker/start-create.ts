@@ -241,8 +241,8 @@ async function send(deps: CreateDeps, request: DeployRequest, work: EndpointWork
   const name = target.endpointName;
   const log = deps.logger.child({ requestId: request.id, endpoint: name });
   const since = deps.clock.now();
+  let endpoint: ServingEndpoint;
   try {
-    let endpoint: ServingEndpoint;
     if (kind === "create") {
       endpoint = await deps.databricks.createServingEndpoint({
         name,
@@ -260,8 +260,6 @@ async function send(deps: CreateDeps, request: DeployRequest, work: EndpointWork
         .patchServingEndpointTags(name, { add_tags: tagsFor(request) })
         .catch((error: unknown) => log.warn({ err: error }, "endpoint tags not updated"));
     }
-    log.info({ kind }, "endpoint config accepted");
-    await accepted(deps, request, endpoint);
   } catch (error) {
     if (isTransient(error)) {
       // The workspace did not say no: leave the request in `creating`; the next check reads back and decides.
@@ -293,7 +291,13 @@ async function send(deps: CreateDeps, request: DeployRequest, work: EndpointWork
       code: createFailureCode(error),
       message: error.message,
     });
+    return;
   }
+  log.info({ kind }, "endpoint config accepted");
+  // Outside the catch above, which judges Databricks' answer: a database out of reach here is no refusal (the
+  // endpoint exists). It propagates as an outage; the request stays `creating`, and the next check reads the endpoint
+  // back and records it accepted.
+  await accepted(deps, request, endpoint);
 }
 
 /**

@@ -4,7 +4,9 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -51,8 +53,17 @@ export async function startBotChild(options: {
     { cwd: ROOT, stdio: "pipe", env: { PATH: process.env.PATH ?? "", ...options.env } },
   );
   const logs: Record<string, unknown>[] = [];
+  // PTBOT_CHAOS_LOG_DIR keeps every child's log in a file of its own (`<instance>-<pid>.log`), so the requests of a
+  // failed run can be followed through the processes that handled them.
+  const logDir = process.env.PTBOT_CHAOS_LOG_DIR;
+  const logFile =
+    logDir === undefined || logDir === ""
+      ? undefined
+      : join(logDir, `${options.env.PTBOT_INSTANCE_ID ?? options.owner ?? "bot"}-${child.pid}.log`);
+  if (logDir !== undefined && logDir !== "") mkdirSync(logDir, { recursive: true });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
+    if (logFile !== undefined) appendFileSync(logFile, chunk);
     stderr += chunk.toString();
   });
   const exited = once(child, "exit").then(([code, signal]) => ({
@@ -61,6 +72,7 @@ export async function startBotChild(options: {
   }));
   const started = new Promise<void>((resolve) => {
     createInterface({ input: child.stdout }).on("line", (line) => {
+      if (logFile !== undefined) appendFileSync(logFile, `${line}\n`);
       try {
         const parsed = JSON.parse(line) as Record<string, unknown>;
         logs.push(parsed);

@@ -35,9 +35,6 @@ export function noticeOf(reply: Pick<StoredMessage, "text">): string {
  */
 export const READY_THREAD = ["approved", "creating", "provisioning", "ready", "smoke_tested"] as const;
 
-/** A READY thread of a bot whose smoke test is off (`PTBOT_SMOKE_TEST=false`): READY is its last line. */
-export const READY_THREAD_WITHOUT_SMOKE = READY_THREAD.filter((n) => n !== "smoke_tested");
-
 /** The smoke test's line: the last a READY thread hears, so what a case waits for before it reads the thread. */
 export function isSmokeText(text: string): boolean {
   return noticeOf({ text }) === "smoke_tested";

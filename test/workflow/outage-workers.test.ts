@@ -138,6 +138,34 @@ describe("workers through a database outage", () => {
     ).toEqual([]);
   });
 
+  it("keeps a create Databricks accepted when the database is out of reach as it records it, never failing it", async () => {
+    const { core, plug, clock, logs } = await setUp();
+    const id = await approvedRequest(core);
+    // The database restarts just as Databricks answers the create: the read before writing `create_accepted` is
+    // refused, and the database is back at once. Seen in replicas-chaos: the request was recorded FAILED
+    // (internal_error) while its endpoint existed, and its thread never heard READY.
+    const creates = () => emu?.requestsTo("POST", "/api/2.0/serving-endpoints").length ?? 0;
+    let refusals = 1;
+    plug.unplug({ only: (method) => method === "get" && creates() === 1 && refusals-- > 0 });
+    clock.advance(1);
+    await core.tracker.tick();
+    plug.plug();
+    expect(plug.failuresOf("get")).toBe(1);
+    expect((await inner?.get(id))?.state).toBe("creating");
+
+    // The next check reads the endpoint back, finds it tagged with this request, and follows it: no second create.
+    clock.advance(1_000);
+    await core.tracker.tick();
+    expect((await inner?.get(id))?.state).toBe("provisioning");
+    clock.advance(PROVISIONING_MS);
+    await core.tracker.tick();
+    clock.advance(1_000);
+    await core.tracker.tick();
+    expect((await inner?.get(id))?.state).toBe("ready");
+    expect(creates()).toBe(1);
+    expect(logs.filter((l) => l.msg === "endpoint call refused")).toEqual([]);
+  });
+
   it("renews leases one round at a time through a network cut, and stops a round at its first unreachable answer", async () => {
     const { core, plug, clock } = await setUp();
     const ids = [await approvedRequest(core, "llama-one"), await approvedRequest(core, "llama-two")];
