@@ -2,6 +2,7 @@
  * The files an operator deploys with, read as they are (no container engine runs here): the image runs on
  * PostgreSQL with nothing but PTBOT_DATABASE_URL added, and the compose example configures ptbot validly.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -19,6 +20,18 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/WORKDIR \/app/);
     expect(dockerfile).toMatch(/ln -s \/data \/app\/data/);
     expect(dockerfile).toMatch(/VOLUME \["\/data"\]/);
+  });
+
+  it("sets NODE_OPTIONS that node accepts (node refuses to start on a V8 flag NODE_OPTIONS does not allow)", () => {
+    const options = /NODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(dockerfile);
+    const value = options?.[1] ?? options?.[2];
+    expect(value).toBeDefined();
+    // The same node the image runs (24): `ptbot`'s CMD and the HEALTHCHECK both start under these options.
+    const run = spawnSync(process.execPath, ["-e", "process.exit(0)"], {
+      env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: value ?? "" },
+      encoding: "utf8",
+    });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
   });
 });
 
