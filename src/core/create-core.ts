@@ -195,6 +195,11 @@ export function createCore(o: CoreOptions): Core {
     logger,
     ...checksum,
     onNotices: () => dispatcher.kick(),
+    // A request of a workspace not served gets the first one's rules (`Workspaces.policyOf`), so the served ones'
+    // are every rule there is; a caller's own `policyOf` without workspaces may give any name any rules.
+    ...(o.workspaces !== undefined || o.policyOf === undefined
+      ? { everyPolicy: workspaces.names.map((w) => policyOf(w).reminders) }
+      : {}),
   });
   const tracker = new Tracker({
     store,

@@ -11,6 +11,7 @@ import {
   type ReminderPolicy,
   reminderSchedule,
   reminderStep,
+  remindsAtAll,
 } from "../domain/index.js";
 import type { Logger } from "../logger.js";
 import type { RequestStore } from "../store/request-store.js";
@@ -23,6 +24,12 @@ export interface RemindersDeps extends Omit<SignalDeps, "onWork" | "store"> {
   readonly logger: Logger;
   /** Called after a reminder was written (the thread hears of it): wakes the notice dispatcher. */
   readonly onNotices?: () => void;
+  /**
+   * The reminder rules of every policy {@link policyOf} can give a request: each served workspace's, when a name not
+   * served falls back to one of them. None that reminds at all (the default): {@link Reminders.sendDue} does not
+   * list the pending requests, since none could be due. Absent: not known, so every round lists them.
+   */
+  readonly everyPolicy?: readonly ReminderPolicy[];
 }
 
 /** Pending requests looked at per call (oldest first, as the store lists them). */
@@ -37,7 +44,9 @@ export class Reminders {
 
   /** Sends the reminders due now (one point per request, the latest due); returns how many were written. */
   async sendDue(): Promise<number> {
-    const { store, clock, policyOf, onNotices } = this.#deps;
+    const { store, clock, policyOf, onNotices, everyPolicy } = this.#deps;
+    // Every round of every replica: without reminders configured, listing (and parsing) the pending is for nothing.
+    if (everyPolicy !== undefined && !everyPolicy.some(remindsAtAll)) return 0;
     const pending = await store.listByStates(["awaiting_approval"], { limit: BATCH });
     const deps: SignalDeps = {
       ...this.#deps,
@@ -75,7 +84,7 @@ export class Reminders {
 
 /** The point of `request`'s schedule due at `now` and not sent yet, if any. */
 function dueReminder(request: DeployRequest, policy: ReminderPolicy, now: number) {
-  if (policy.afterMs.length === 0 && policy.escalationGroup === undefined) return undefined;
+  if (!remindsAtAll(policy)) return undefined;
   const schedule = reminderSchedule(request.createdAt, request.expiresAt, policy);
   return reminderStep(schedule, request.remindedAt, now).due;
 }

@@ -20,6 +20,11 @@ export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
   escalateBeforeExpiryMs: HOUR_MS,
 };
 
+/** True when `policy` sends anything at all: a reminder point or an escalation. */
+export function remindsAtAll(policy: ReminderPolicy): boolean {
+  return policy.afterMs.length > 0 || policy.escalationGroup !== undefined;
+}
+
 export interface ReminderPoint {
   readonly at: number;
   readonly kind: "reminder" | "escalation";

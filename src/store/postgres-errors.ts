@@ -49,3 +49,11 @@ export function isConnectionFailure(error: unknown, depth = 0): boolean {
   if (MESSAGES.some((pattern) => pattern.test(error.message))) return true;
   return isConnectionFailure(error.cause, depth + 1);
 }
+
+/**
+ * 57014 query_canceled: the server cancelled the statement, here because it outran the store's `statement_timeout`.
+ * The session is fine (only the statement failed, like a refused one), so it is no connection failure.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === "57014";
+}

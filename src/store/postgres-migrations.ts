@@ -135,7 +135,9 @@ export async function migrate(
 ): Promise<number[]> {
   await client.query("BEGIN");
   try {
-    // Waiting for another replica's migration may outlast the pool's query timeout (meant for a network cut).
+    // Waiting for another replica's migration, and a migration itself, may outlast the pool's statement and query
+    // timeouts (meant for a network cut or a stuck statement): this transaction's statements get the lock's bound.
+    await client.query(`SET LOCAL statement_timeout = ${LOCK_WAIT_MS}`);
     await client.query({
       text: "SELECT pg_advisory_xact_lock($1)",
       values: [MIGRATION_LOCK_KEY.toString()],

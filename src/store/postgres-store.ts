@@ -18,7 +18,7 @@ import { createLogger, type Logger } from "../logger.js";
 import type { AuditEntry, AuditInput } from "./audit-log.js";
 import type { NoticeClaimOptions, OutboxItem } from "./outbox.js";
 import type { PollClaimOptions } from "./poll-leases.js";
-import { isConnectionFailure } from "./postgres-errors.js";
+import { isConnectionFailure, isStatementTimeout } from "./postgres-errors.js";
 import { migrate } from "./postgres-migrations.js";
 import { SQL } from "./postgres-statements.js";
 import { EndpointNameHeldError, InvalidSaveError, RequestExistsError } from "./request-store.js";
@@ -38,6 +38,13 @@ export interface PostgresStoreOptions {
   readonly connectionTimeoutMs?: number;
   /** How long a statement may go unanswered before the call fails as unavailable; default 10 s. */
   readonly queryTimeoutMs?: number;
+  /**
+   * How long the server lets one statement of this store run before cancelling it (SQLSTATE 57014, failing the call
+   * as unavailable); default 90 % of {@link queryTimeoutMs}. Below the client's bound on purpose: a claim the client
+   * stopped waiting for must not go on to commit on the server, leaving leases held by a replica that does not know
+   * it holds them.
+   */
+  readonly statementTimeoutMs?: number;
   /**
    * How long the server keeps a session of this store idle inside a transaction before ending it; default 30 s. A
    * transaction of ours never waits on anything but the network between its statements, so an idle one belongs to a
@@ -74,11 +81,15 @@ export class PostgresStore implements Store {
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const logger = options.logger ?? createLogger({ level: "silent" });
+    const queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
-      query_timeout: options.queryTimeoutMs ?? 10_000,
+      query_timeout: queryTimeoutMs,
+      // Sent at connect: the server gives up on a statement before the client does, so nothing the client stopped
+      // waiting for (a claim blocked on a lock) commits after the call failed.
+      statement_timeout: options.statementTimeoutMs ?? Math.floor(queryTimeoutMs * 0.9),
       idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 30_000,
       // Notices a peer that vanished without closing the connection (a host or network gone) on idle connections.
       keepAlive: true,
@@ -344,9 +355,14 @@ export class PostgresStore implements Store {
   }
 }
 
-/** A connection failure as {@link StoreUnavailableError} (keeping it as the cause); anything else as it is. */
+/**
+ * A connection failure, or a statement the server cancelled for taking too long (a database too slow to answer in
+ * time: the client would have given up a moment later), as {@link StoreUnavailableError} (keeping it as the cause);
+ * anything else as it is.
+ */
 function unavailableOr(error: unknown): unknown {
-  if (error instanceof StoreUnavailableError || !isConnectionFailure(error)) return error;
+  if (error instanceof StoreUnavailableError) return error;
+  if (!isConnectionFailure(error) && !isStatementTimeout(error)) return error;
   return new StoreUnavailableError({ cause: error });
 }
 

@@ -209,7 +209,8 @@ async function sendDelete(deps: CreateDeps, request: DeployRequest, name: string
       });
       return;
     } else if (error instanceof PtbotError) {
-      log.warn({ err: error, code: error.code }, "endpoint delete refused");
+      if (isDatabricksApiError(error)) log.warn({ err: error, code: error.code }, "endpoint delete refused");
+      else log.error({ err: error, code: error.code }, "endpoint delete failed in ptbot");
       await applyEvent(deps, request.id, {
         type: "create_failed",
         code: createFailureCode(error),
@@ -285,7 +286,10 @@ async function send(deps: CreateDeps, request: DeployRequest, work: EndpointWork
       return;
     }
     if (!(error instanceof PtbotError)) throw error;
-    log.warn({ err: error, code: error.code }, "endpoint call refused");
+    // Either fails the request; the log tells Databricks saying no from ptbot failing on its side of the call (its
+    // credentials setup, say), which is ours to fix, not the workspace's answer.
+    if (isDatabricksApiError(error)) log.warn({ err: error, code: error.code }, "endpoint call refused");
+    else log.error({ err: error, code: error.code }, "endpoint call failed in ptbot");
     await applyEvent(deps, request.id, {
       type: "create_failed",
       code: createFailureCode(error),

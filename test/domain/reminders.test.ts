@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_REMINDER_POLICY, HOUR_MS, reminderSchedule, reminderStep } from "../../src/domain/index.js";
+import {
+  DEFAULT_REMINDER_POLICY,
+  HOUR_MS,
+  reminderSchedule,
+  reminderStep,
+  remindsAtAll,
+} from "../../src/domain/index.js";
 import { transition } from "../../src/domain/transition.js";
 import { policy as approvalRules, HOUR, requestIn } from "./fixtures.js";
 
@@ -10,6 +16,14 @@ const policy = {
   escalationGroup: "S_ONCALL",
   escalateBeforeExpiryMs: 2 * HOUR_MS,
 };
+
+describe("remindsAtAll", () => {
+  it("is false for the default (no points, no escalation) and true with either", () => {
+    expect(remindsAtAll(DEFAULT_REMINDER_POLICY)).toBe(false);
+    expect(remindsAtAll({ ...DEFAULT_REMINDER_POLICY, afterMs: [HOUR_MS] })).toBe(true);
+    expect(remindsAtAll({ ...DEFAULT_REMINDER_POLICY, escalationGroup: "S_ONCALL" })).toBe(true);
+  });
+});
 
 describe("reminderSchedule", () => {
   it("reminds at the points after opening, in order, then escalates before expiry", () => {

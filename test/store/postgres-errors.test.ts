@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { postgresTarget } from "../../src/store/open-store.js";
-import { isConnectionFailure } from "../../src/store/postgres-errors.js";
+import { isConnectionFailure, isStatementTimeout } from "../../src/store/postgres-errors.js";
 
 const withCode = (code: string, message = "x") => Object.assign(new Error(message), { code });
 
@@ -38,6 +38,16 @@ describe("isConnectionFailure", () => {
     ]) {
       expect(isConnectionFailure(error), String(error)).toBe(false);
     }
+  });
+});
+
+describe("isStatementTimeout", () => {
+  it("is the server cancelling a statement (57014), which is no lost connection", () => {
+    const cancelled = withCode("57014", "canceling statement due to statement timeout");
+    expect(isStatementTimeout(cancelled)).toBe(true);
+    expect(isConnectionFailure(cancelled)).toBe(false);
+    expect(isStatementTimeout(withCode("57P01"))).toBe(false);
+    expect(isStatementTimeout(new Error("Query read timeout"))).toBe(false);
   });
 });
 

@@ -227,6 +227,43 @@ describe("PostgreSQL out of reach", () => {
     expect((await lost).error).toBeInstanceOf(StoreUnavailableError);
   });
 
+  it("a claim stuck on a lock is cancelled by the server before the client gives up, so it never commits later", async () => {
+    const db = await database();
+    const store = await open(db.url, { queryTimeoutMs: 3_000, statementTimeoutMs: 1_000 });
+    const r = requestIn("provisioning", { id: "p-1" });
+    await store.insert(r, OPENED);
+    // Something holds the table (a migration, an operator): the claim waits on the lock, past the client's patience.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    cleanups.push(() => holder.end());
+    await holder.query("BEGIN");
+    await holder.query("LOCK TABLE requests IN ACCESS EXCLUSIVE MODE");
+
+    const { ms, error } = await rejectionTime(
+      store.claimDue({
+        owner: "gave-up",
+        now: r.createdAt,
+        leaseMs: 60_000,
+        limit: 5,
+        states: ["provisioning"],
+      }),
+    );
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    // Cancelled by the server (57014), not abandoned by the client ("Query read timeout").
+    expect((error as Error).cause).toMatchObject({ code: "57014" });
+    expect(ms).toBeLessThan(3_000);
+    // The server gave up on it too: nothing of the store's is left waiting to run (and commit) once the lock goes.
+    const waiting = await holder.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    expect(waiting.rows[0].n).toBe(0);
+    await holder.query("ROLLBACK");
+    const leases = await sql<{ lease_owner: string | null }>(db.url, "SELECT lease_owner FROM requests");
+    expect(leases).toEqual([{ lease_owner: null }]);
+    // The same connection pool goes on working.
+    expect(await store.get("p-1")).toEqual(r);
+  });
+
   it("opening a server that cannot be reached fails with StoreUnavailableError", async () => {
     const db = await database();
     const proxy = await startCutProxy(db.url);
