@@ -7,6 +7,8 @@
  * workspace now takes an hour), so the tracker follows all of them. The child runs with the memory settings the
  * Dockerfile sets for production (a young generation of 8 MB semi-spaces, two malloc arenas): without them V8
  * grows its young generation to 128 MB under the burst and keeps it, which says nothing about what ptbot holds.
+ * `BENCH_MEMORY_DEBUG=1` prints each child's samples whole (heap spaces, external memory, resident bytes by mapping);
+ * `BENCH_MEMORY_DEBUG=snapshot` also writes a heap snapshot of each child after its last sample.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -116,6 +118,13 @@ async function measure(mode: "held" | "finished"): Promise<Run> {
     if (creates !== WARM_UP + IN_FLIGHT)
       throw new Error(`expected ${WARM_UP + IN_FLIGHT} creates, saw ${creates}`);
     const after = await ask<MemorySample>(child, "sample", "sample");
+    if (process.env.BENCH_MEMORY_DEBUG !== undefined) {
+      process.stderr.write(`  memory ${mode}: ${JSON.stringify({ cold, idle, after })}\n`);
+      if (process.env.BENCH_MEMORY_DEBUG === "snapshot")
+        process.stderr.write(
+          `  heap snapshot: ${(await ask<{ file: string }>(child, "snapshot", "snapshot")).file}\n`,
+        );
+    }
     return { cold, idle, after };
   } finally {
     watcher.close();
@@ -143,6 +152,8 @@ export async function memory(): Promise<BenchResult[]> {
         growthMB: round(growth, 1),
         heapUsedMB: `${mb(held.idle.heapUsedBytes)}→${mb(held.after.heapUsedBytes)}`,
         newSpaceMB: `${mb(held.idle.newSpaceBytes)}→${mb(held.after.newSpaceBytes)}`,
+        externalMB: `${mb(held.idle.externalBytes)}→${mb(held.after.externalBytes)}`,
+        arrayBuffersMB: `${mb(held.idle.arrayBuffersBytes)}→${mb(held.after.arrayBuffersBytes)}`,
       },
       baseline: {
         finishedGrowthMB: round(churn, 1),
