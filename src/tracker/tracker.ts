@@ -11,6 +11,7 @@ import { Rounds } from "../workflow/rounds.js";
 import { StoreOutage } from "../workflow/store-outage.js";
 import type { Workspaces } from "../workflow/workspaces.js";
 import { followProvisioning } from "./follow-provisioning.js";
+import { SharedBound } from "./shared-bound.js";
 import { resumeCreate, startCreate } from "./start-create.js";
 
 export interface TrackerOptions {
@@ -249,14 +250,15 @@ export class Tracker {
       : creates;
     this.#outage.answered();
     let listCalls = 0;
-    const listings = new Map<string, Promise<Map<string, EndpointSummary>>>();
-    // One list call per won poll of a workspace, shared by every provisioning request of it followed in this round.
-    // Each workspace's call runs on its own: one that is down or slow holds back only its own requests.
+    const listings = new Map<string, SharedBound<Map<string, EndpointSummary>>>();
+    // One list call per won poll of a workspace, shared by every provisioning request of it followed in this round,
+    // and so is the bound on the wait for it. Each workspace's call runs on its own: one that is down or slow holds
+    // back only its own requests.
     const list = (workspace: string) => {
       let listing = listings.get(workspace);
       if (listing === undefined) {
         listCalls++;
-        listing = this.#listOf(workspace);
+        listing = new SharedBound(this.#listOf(workspace), this.#o.listBoundMs ?? DEFAULT_LIST_BOUND_MS);
         listings.set(workspace, listing);
       }
       return listing;
@@ -342,19 +344,13 @@ export class Tracker {
    */
   async #awaitList(
     request: DeployRequest,
-    listing: Promise<Map<string, EndpointSummary>>,
+    listing: SharedBound<Map<string, EndpointSummary>>,
   ): Promise<Map<string, EndpointSummary>> {
     const ms = this.#o.listBoundMs ?? DEFAULT_LIST_BOUND_MS;
-    const answered = listing.then((summaries) => ({ summaries }));
     let told = false;
     for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-        timer.unref();
-      });
-      const outcome = await Promise.race([answered, waited]).finally(() => clearTimeout(timer));
-      if (outcome !== undefined) return outcome.summaries;
+      const outcome = await listing.next();
+      if (outcome !== undefined) return outcome.value;
       const error = new PtbotError("databricks_timeout", `no answer to the list call within ${ms} ms`);
       this.#markDown(request.workspace, error);
       if (!told) told = await this.#reportUnreachable(request, error);
