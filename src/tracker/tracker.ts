@@ -424,12 +424,13 @@ export class Tracker {
    */
   async #release(request: DeployRequest, roundStart: number): Promise<void> {
     const { store, clock, owner, pollIntervalMs } = this.#o;
-    const latest = await store.get(request.id);
-    if (latest !== undefined && FOLLOWED.some((s) => s === latest.state)) {
+    // The state alone: the whole request, read and parsed for each of a round's thousand, is garbage at once.
+    const latest = await store.stateOf(request.id);
+    if (latest !== undefined && FOLLOWED.some((s) => s === latest)) {
       const at =
         request.state === "provisioning"
           ? roundStart + pollIntervalMs
-          : latest.state === "provisioning"
+          : latest === "provisioning"
             ? clock.now()
             : clock.now() + pollIntervalMs;
       await store.scheduleCheck(request.id, at, owner);
