@@ -1,5 +1,5 @@
 import type { EndpointSummary } from "../databricks/index.js";
-import type { ApprovalPolicy, DeployRequest } from "../domain/index.js";
+import { type ApprovalPolicy, type DeployRequest, endpointTarget } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { PollLeases } from "../store/poll-leases.js";
@@ -258,7 +258,11 @@ export class Tracker {
       let listing = listings.get(workspace);
       if (listing === undefined) {
         listCalls++;
-        listing = new SharedBound(this.#listOf(workspace), this.#o.listBoundMs ?? DEFAULT_LIST_BOUND_MS);
+        const only = followed.get(workspace) ?? new Set<string>();
+        listing = new SharedBound(
+          this.#listOf(workspace, only),
+          this.#o.listBoundMs ?? DEFAULT_LIST_BOUND_MS,
+        );
         listings.set(workspace, listing);
       }
       return listing;
@@ -273,6 +277,16 @@ export class Tracker {
     };
     // A request whose work is still in hand (its lease re-taken by this owner after a jump of the clock) is skipped.
     const fresh = claimed.filter((request) => !this.#inFlight.has(request.id));
+    // The endpoints each workspace's list is read for: those of the provisioning requests this round follows, not
+    // every other team's endpoint of the workspace.
+    const followed = new Map<string, Set<string>>();
+    for (const request of fresh) {
+      const name = request.state === "provisioning" ? endpointTarget(request)?.endpointName : undefined;
+      if (name === undefined) continue;
+      const names = followed.get(request.workspace) ?? new Set<string>();
+      names.add(name);
+      followed.set(request.workspace, names);
+    }
     const work = fresh.map((request) => {
       const done = (async () => {
         try {
@@ -325,10 +339,10 @@ export class Tracker {
     return { done };
   }
 
-  /** One workspace's list call; an answer ends its outage. */
-  async #listOf(workspace: string): Promise<Map<string, EndpointSummary>> {
+  /** One workspace's list call, read for the endpoints named `only`; an answer ends its outage. */
+  async #listOf(workspace: string, only: ReadonlySet<string>): Promise<Map<string, EndpointSummary>> {
     try {
-      const endpoints = await this.#o.workspaces.clientOf(workspace).listServingEndpoints();
+      const endpoints = await this.#o.workspaces.clientOf(workspace).listServingEndpoints(only);
       if (this.#downSince.delete(workspace)) this.#o.logger.info({ workspace }, "workspace answering again");
       return new Map(endpoints.map((e) => [e.name, e]));
     } catch (error) {
