@@ -33,6 +33,23 @@ describe("Dockerfile", () => {
     });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
   });
+
+  it("starts node with flags node accepts, under those NODE_OPTIONS", () => {
+    const cmd =
+      dockerfile
+        .split("\n")
+        .filter((l) => l.startsWith("CMD "))
+        .at(-1) ?? "";
+    const args = JSON.parse(cmd.slice(4)) as string[];
+    expect(args.at(0)).toBe("node");
+    expect(args.at(-1)).toBe("dist/main.js");
+    const value = /NODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(dockerfile);
+    const run = spawnSync(process.execPath, [...args.slice(1, -1), "-e", "process.exit(0)"], {
+      env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: value?.[1] ?? value?.[2] ?? "" },
+      encoding: "utf8",
+    });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+  });
 });
 
 describe("compose.yaml", () => {

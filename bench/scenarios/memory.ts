@@ -5,8 +5,12 @@
  * that has been up a while); the target is judged against warm idle, and both are reported. The 1000 requests come
  * in as real conversations through the Slack emulator (command, card, approval) and stay provisioning (the
  * workspace now takes an hour), so the tracker follows all of them. The child runs with the memory settings the
- * Dockerfile sets for production (a young generation of 8 MB semi-spaces, two malloc arenas): without them V8
- * grows its young generation to 128 MB under the burst and keeps it, which says nothing about what ptbot holds.
+ * Dockerfile sets for production (a young generation of 8 MB semi-spaces, a heap growing factor of 1.5, two malloc
+ * arenas): without them V8 grows its young generation to 128 MB under the burst and keeps it, and lets the old
+ * generation fill with garbage to about three times what is live before a full collection, whose freed pages then
+ * stay resident in its page pool while the tracker keeps it busy: neither says what ptbot holds.
+ * `BENCH_MEMORY_DEBUG=1` prints each child's samples whole (heap spaces, external memory, resident bytes by mapping);
+ * `BENCH_MEMORY_DEBUG=snapshot` also writes a heap snapshot of each child after its last sample.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -23,6 +27,11 @@ import { round } from "../stats.js";
 const IN_FLIGHT = 1000;
 const WARM_UP = 50;
 const MB = 1024 * 1024;
+/**
+ * V8's heap growing factor as the Dockerfile sets it (`--heap-growing-percent`); `BENCH_MEMORY_GROWING=default`
+ * measures with V8's own, for comparison.
+ */
+const GROWING = process.env.BENCH_MEMORY_GROWING === "default" ? [] : ["--heap-growing-percent=50"];
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 function ask<T>(child: ChildProcess, message: string | undefined, type: string): Promise<T> {
@@ -77,7 +86,7 @@ async function measure(mode: "held" | "finished"): Promise<Run> {
   const emulators = await startEmulators({ provisioningMs: 300 });
   const child = spawn(
     process.execPath,
-    ["--expose-gc", "--max-semi-space-size=8", "--import", "tsx", "bench/memory-child.ts"],
+    ["--expose-gc", "--max-semi-space-size=8", ...GROWING, "--import", "tsx", "bench/memory-child.ts"],
     {
       cwd: ROOT,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -116,6 +125,13 @@ async function measure(mode: "held" | "finished"): Promise<Run> {
     if (creates !== WARM_UP + IN_FLIGHT)
       throw new Error(`expected ${WARM_UP + IN_FLIGHT} creates, saw ${creates}`);
     const after = await ask<MemorySample>(child, "sample", "sample");
+    if (process.env.BENCH_MEMORY_DEBUG !== undefined) {
+      process.stderr.write(`  memory ${mode}: ${JSON.stringify({ cold, idle, after })}\n`);
+      if (process.env.BENCH_MEMORY_DEBUG === "snapshot")
+        process.stderr.write(
+          `  heap snapshot: ${(await ask<{ file: string }>(child, "snapshot", "snapshot")).file}\n`,
+        );
+    }
     return { cold, idle, after };
   } finally {
     watcher.close();
@@ -143,6 +159,8 @@ export async function memory(): Promise<BenchResult[]> {
         growthMB: round(growth, 1),
         heapUsedMB: `${mb(held.idle.heapUsedBytes)}→${mb(held.after.heapUsedBytes)}`,
         newSpaceMB: `${mb(held.idle.newSpaceBytes)}→${mb(held.after.newSpaceBytes)}`,
+        externalMB: `${mb(held.idle.externalBytes)}→${mb(held.after.externalBytes)}`,
+        arrayBuffersMB: `${mb(held.idle.arrayBuffersBytes)}→${mb(held.after.arrayBuffersBytes)}`,
       },
       baseline: {
         finishedGrowthMB: round(churn, 1),

@@ -71,7 +71,8 @@ export interface DatabricksClient {
   /** Create, reconciled by read-back when the answer is lost; see {@link createServingEndpoint}. */
   createServingEndpoint(input: CreateEndpointInput): Promise<ServingEndpoint>;
   getServingEndpoint(name: string): Promise<ServingEndpoint>;
-  listServingEndpoints(): Promise<EndpointSummary[]>;
+  /** Every endpoint of the workspace, or with `only` just those of these names; see {@link listServingEndpoints}. */
+  listServingEndpoints(only?: ReadonlySet<string>): Promise<EndpointSummary[]>;
   /** Config update, reconciled like a create; see {@link updateServingEndpointConfig}. */
   updateServingEndpointConfig(name: string, config: EndpointConfigInput): Promise<ServingEndpoint>;
   deleteServingEndpoint(name: string): Promise<void>;
@@ -117,7 +118,7 @@ export function createDatabricksClient(options: DatabricksClientOptions): Databr
     getOptimizationInfo: (fullName, version) => getOptimizationInfo(api, fullName, version),
     createServingEndpoint: (input) => createServingEndpoint(api, input, writes),
     getServingEndpoint: (name) => getServingEndpoint(api, name),
-    listServingEndpoints: () => listServingEndpoints(api, options.logger),
+    listServingEndpoints: (only) => listServingEndpoints(api, options.logger, only),
     updateServingEndpointConfig: (name, config) => updateServingEndpointConfig(api, name, config, writes),
     deleteServingEndpoint: (name) => deleteServingEndpoint(api, name),
     patchServingEndpointTags: (name, changes) => patchServingEndpointTags(api, name, changes),

@@ -42,16 +42,19 @@ export function getServingEndpoint(api: DatabricksTransport, name: string): Prom
  * Every endpoint in the workspace in one call (no paging), each with its `state` but no per-entity state. Each entry
  * is read on its own and as far as it can be (see `EndpointSummarySchema`): one that cannot be read at all (no
  * name) is skipped and logged at debug, never failing the list, since a real workspace holds other teams' endpoints
- * of every kind.
+ * of every kind. With `only`, just the endpoints of those names are read and returned: the tracker, following its
+ * own among many, does not read (and copy) every other entry of the workspace each poll interval.
  */
 export async function listServingEndpoints(
   api: DatabricksTransport,
   logger?: Logger,
+  only?: ReadonlySet<string>,
 ): Promise<EndpointSummary[]> {
   const answer = await api.call({ method: "GET", path: ENDPOINTS_PATH, schema: EndpointListSchema });
   const endpoints: EndpointSummary[] = [];
   let skipped = 0;
   for (const entry of answer.endpoints) {
+    if (only !== undefined && !only.has(nameOf(entry))) continue;
     const read = EndpointSummarySchema.safeParse(entry);
     if (read.success) endpoints.push(read.data);
     else skipped++;
@@ -59,6 +62,13 @@ export async function listServingEndpoints(
   if (skipped > 0)
     logger?.debug({ skipped, listed: endpoints.length }, "unreadable endpoint list entries skipped");
   return endpoints;
+}
+
+/** A raw list entry's name, or "" when it has none. */
+function nameOf(entry: unknown): string {
+  if (typeof entry !== "object" || entry === null) return "";
+  const name = (entry as { name?: unknown }).name;
+  return typeof name === "string" ? name : "";
 }
 
 /**

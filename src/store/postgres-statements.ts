@@ -9,6 +9,7 @@ const REQUEST_COLUMNS = `id, state, version, workspace, endpoint_name, held_endp
 
 export const SQL = {
   get: "SELECT body FROM requests WHERE id = $1",
+  stateOf: "SELECT state FROM requests WHERE id = $1",
   // Locks the row for the rest of the transaction: a second saver of the same version waits, then finds none.
   getForVersion: "SELECT body FROM requests WHERE id = $1 AND version = $2 FOR UPDATE",
   insert: `INSERT INTO requests (${REQUEST_COLUMNS})

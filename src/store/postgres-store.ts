@@ -223,6 +223,11 @@ export class PostgresStore implements Store {
     return this.#changes(SQL.releaseNotices, [owner]);
   }
 
+  async stateOf(id: string): Promise<DeployState | undefined> {
+    const state = (await this.#query(SQL.stateOf, [id]))[0]?.state;
+    return typeof state === "string" ? (state as DeployState) : undefined;
+  }
+
   async scheduleCheck(id: string, at: number, owner?: string): Promise<boolean> {
     return (await this.#changes(SQL.schedule, [id, at, owner ?? null])) === 1;
   }

@@ -174,6 +174,11 @@ export class SqliteStore implements Store {
     return Number(this.#sql.releaseNotices.run(owner).changes);
   }
 
+  async stateOf(id: string): Promise<DeployState | undefined> {
+    const state = this.#sql.stateOf.get(id)?.state;
+    return typeof state === "string" ? (state as DeployState) : undefined;
+  }
+
   async scheduleCheck(id: string, at: number, owner?: string): Promise<boolean> {
     return Number(this.#sql.schedule.run({ id, at, owner: owner ?? null }).changes) === 1;
   }
@@ -341,6 +346,7 @@ function prepareStatements(db: DatabaseSync) {
       "SELECT body FROM requests WHERE workspace = ? AND endpoint_name = ? ORDER BY created_at DESC, id DESC LIMIT ?",
     ),
     get: p("SELECT body FROM requests WHERE id = ?"),
+    stateOf: p("SELECT state FROM requests WHERE id = ?"),
     getForVersion: p("SELECT body FROM requests WHERE id = ? AND version = ?"),
     insert:
       p(`INSERT INTO requests (id, state, version, workspace, endpoint_name, held_endpoint_name, channel_id,

@@ -30,6 +30,12 @@ export interface WorkQueue {
    * holds the lease or nobody does: a replica whose lease was taken over must not move the new holder's check.
    */
   scheduleCheck(id: string, at: number, owner?: string): Promise<boolean>;
+
+  /**
+   * The request's state alone, undefined for an unknown id: what the tracker reads after each request's work to know
+   * whether it is still followed, without reading (and parsing) the whole request a thousand times a round.
+   */
+  stateOf(id: string): Promise<DeployState | undefined>;
 }
 
 export interface ClaimOptions {

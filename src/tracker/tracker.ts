@@ -1,5 +1,5 @@
 import type { EndpointSummary } from "../databricks/index.js";
-import type { ApprovalPolicy, DeployRequest } from "../domain/index.js";
+import { type ApprovalPolicy, type DeployRequest, endpointTarget } from "../domain/index.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { PollLeases } from "../store/poll-leases.js";
@@ -11,6 +11,7 @@ import { Rounds } from "../workflow/rounds.js";
 import { StoreOutage } from "../workflow/store-outage.js";
 import type { Workspaces } from "../workflow/workspaces.js";
 import { followProvisioning } from "./follow-provisioning.js";
+import { SharedBound } from "./shared-bound.js";
 import { resumeCreate, startCreate } from "./start-create.js";
 
 export interface TrackerOptions {
@@ -249,14 +250,19 @@ export class Tracker {
       : creates;
     this.#outage.answered();
     let listCalls = 0;
-    const listings = new Map<string, Promise<Map<string, EndpointSummary>>>();
-    // One list call per won poll of a workspace, shared by every provisioning request of it followed in this round.
-    // Each workspace's call runs on its own: one that is down or slow holds back only its own requests.
+    const listings = new Map<string, SharedBound<Map<string, EndpointSummary>>>();
+    // One list call per won poll of a workspace, shared by every provisioning request of it followed in this round,
+    // and so is the bound on the wait for it. Each workspace's call runs on its own: one that is down or slow holds
+    // back only its own requests.
     const list = (workspace: string) => {
       let listing = listings.get(workspace);
       if (listing === undefined) {
         listCalls++;
-        listing = this.#listOf(workspace);
+        const only = followed.get(workspace) ?? new Set<string>();
+        listing = new SharedBound(
+          this.#listOf(workspace, only),
+          this.#o.listBoundMs ?? DEFAULT_LIST_BOUND_MS,
+        );
         listings.set(workspace, listing);
       }
       return listing;
@@ -271,6 +277,16 @@ export class Tracker {
     };
     // A request whose work is still in hand (its lease re-taken by this owner after a jump of the clock) is skipped.
     const fresh = claimed.filter((request) => !this.#inFlight.has(request.id));
+    // The endpoints each workspace's list is read for: those of the provisioning requests this round follows, not
+    // every other team's endpoint of the workspace.
+    const followed = new Map<string, Set<string>>();
+    for (const request of fresh) {
+      const name = request.state === "provisioning" ? endpointTarget(request)?.endpointName : undefined;
+      if (name === undefined) continue;
+      const names = followed.get(request.workspace) ?? new Set<string>();
+      names.add(name);
+      followed.set(request.workspace, names);
+    }
     const work = fresh.map((request) => {
       const done = (async () => {
         try {
@@ -323,10 +339,10 @@ export class Tracker {
     return { done };
   }
 
-  /** One workspace's list call; an answer ends its outage. */
-  async #listOf(workspace: string): Promise<Map<string, EndpointSummary>> {
+  /** One workspace's list call, read for the endpoints named `only`; an answer ends its outage. */
+  async #listOf(workspace: string, only: ReadonlySet<string>): Promise<Map<string, EndpointSummary>> {
     try {
-      const endpoints = await this.#o.workspaces.clientOf(workspace).listServingEndpoints();
+      const endpoints = await this.#o.workspaces.clientOf(workspace).listServingEndpoints(only);
       if (this.#downSince.delete(workspace)) this.#o.logger.info({ workspace }, "workspace answering again");
       return new Map(endpoints.map((e) => [e.name, e]));
     } catch (error) {
@@ -342,19 +358,13 @@ export class Tracker {
    */
   async #awaitList(
     request: DeployRequest,
-    listing: Promise<Map<string, EndpointSummary>>,
+    listing: SharedBound<Map<string, EndpointSummary>>,
   ): Promise<Map<string, EndpointSummary>> {
     const ms = this.#o.listBoundMs ?? DEFAULT_LIST_BOUND_MS;
-    const answered = listing.then((summaries) => ({ summaries }));
     let told = false;
     for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-        timer.unref();
-      });
-      const outcome = await Promise.race([answered, waited]).finally(() => clearTimeout(timer));
-      if (outcome !== undefined) return outcome.summaries;
+      const outcome = await listing.next();
+      if (outcome !== undefined) return outcome.value;
       const error = new PtbotError("databricks_timeout", `no answer to the list call within ${ms} ms`);
       this.#markDown(request.workspace, error);
       if (!told) told = await this.#reportUnreachable(request, error);
@@ -428,12 +438,13 @@ export class Tracker {
    */
   async #release(request: DeployRequest, roundStart: number): Promise<void> {
     const { store, clock, owner, pollIntervalMs } = this.#o;
-    const latest = await store.get(request.id);
-    if (latest !== undefined && FOLLOWED.some((s) => s === latest.state)) {
+    // The state alone: the whole request, read and parsed for each of a round's thousand, is garbage at once.
+    const latest = await store.stateOf(request.id);
+    if (latest !== undefined && FOLLOWED.some((s) => s === latest)) {
       const at =
         request.state === "provisioning"
           ? roundStart + pollIntervalMs
-          : latest.state === "provisioning"
+          : latest === "provisioning"
             ? clock.now()
             : clock.now() + pollIntervalMs;
       await store.scheduleCheck(request.id, at, owner);

@@ -96,3 +96,31 @@ describe("list entries that cannot be read", () => {
     );
   });
 });
+
+describe("a list read for some endpoints only", () => {
+  it("returns just the named endpoints, and leaves every other entry unread (issue 16: the tracker's list)", async () => {
+    const { logger, lines } = memoryLogger();
+    const mine = { name: "mine", state: { ready: "NOT_READY", config_update: "IN_PROGRESS" } };
+    // Entries that would be skipped as unreadable, or read as far as they can, are not looked at: not counted.
+    const listed = await listServingEndpoints(
+      fixedTransport({
+        endpoints: [{ state: {} }, "not an object", { name: "theirs", state: "READY" }, mine],
+      }),
+      logger,
+      new Set(["mine", "gone"]),
+    );
+    expect(listed).toEqual([{ ...mine, tags: [] }]);
+    expect(lines.filter((l) => l.msg === "unreadable endpoint list entries skipped")).toEqual([]);
+  });
+
+  it("reads the named endpoints of a real workspace's list through the client", async () => {
+    const h = await startHarness();
+    try {
+      const listed = await h.client.listServingEndpoints(new Set(["fraud-scorer", "support-agent"]));
+      expect(listed.map((e) => e.name).sort()).toEqual(["fraud-scorer", "support-agent"]);
+      expect(await h.client.listServingEndpoints(new Set())).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -115,11 +115,11 @@ describe("workers through a database outage", () => {
 
     // The database goes away while the tracker follows the endpoint: its lease cannot be released.
     plug.unplug({
-      only: (method) => method === "get" || method === "scheduleCheck" || method === "releaseLease",
+      only: (method) => method === "stateOf" || method === "scheduleCheck" || method === "releaseLease",
     });
     clock.advance(1_000);
     expect((await core.tracker.tick()).claimed).toBe(1);
-    expect(plug.failuresOf("get")).toBeGreaterThan(0);
+    expect(plug.failuresOf("stateOf")).toBeGreaterThan(0);
 
     plug.plug();
     // READY at Databricks, well within the 45 s lease the outage left behind. The first round after the outage frees

@@ -65,6 +65,13 @@ export function describeWorkQueueContract(ctx: ContractContext): void {
       expect((await claim(store, "t3", now + 10_000)).map((r) => r.id)).toEqual(["p-1"]);
     });
 
+    it("reads a request's state alone (issue 16: the tracker's check after its work)", async () => {
+      const store = await create();
+      await store.insert(requestIn("provisioning", { id: "p-1" }), OPENED);
+      expect(await store.stateOf("p-1")).toBe("provisioning");
+      expect(await store.stateOf("unknown")).toBeUndefined();
+    });
+
     it("respects the limit", async () => {
       const store = await create();
       for (let i = 0; i < 5; i++) await store.insert(requestIn("provisioning", { id: `p-${i}` }), OPENED);
