@@ -97,15 +97,7 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
     const inIt = { ...deps, databricks: clientIn(deps, workspace), policy: approvalIn(deps, workspace) };
     switch (parsed.kind) {
       case "status": {
-        const problems = validateEndpointName(parsed.endpoint);
-        if (problems.length > 0) {
-          await args.ack({
-            response_type: "ephemeral",
-            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
-          });
-          return;
-        }
-        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        if (!(await ackEndpointLookup(args, parsed.endpoint))) return;
         await afterAck(deps, async () =>
           reply(
             inWorkspace(statusMessage(await loadEndpointStatus(inIt, parsed.endpoint, workspace)), shown),
@@ -114,15 +106,7 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
         return;
       }
       case "export": {
-        const problems = validateEndpointName(parsed.endpoint);
-        if (problems.length > 0) {
-          await args.ack({
-            response_type: "ephemeral",
-            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
-          });
-          return;
-        }
-        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        if (!(await ackEndpointLookup(args, parsed.endpoint))) return;
         await afterAck(deps, async () =>
           reply(
             inWorkspace(
@@ -157,15 +141,7 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
       case "scale":
       case "rollback":
       case "delete": {
-        const problems = validateEndpointName(parsed.endpoint);
-        if (problems.length > 0) {
-          await args.ack({
-            response_type: "ephemeral",
-            text: `${code(parsed.endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
-          });
-          return;
-        }
-        await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(parsed.endpoint)}…` });
+        if (!(await ackEndpointLookup(args, parsed.endpoint))) return;
         await afterAck(deps, () =>
           propose(changeAsk(parsed), parsed.kind, workspace, args, deps, log, reply),
         );
@@ -186,6 +162,24 @@ export async function handlePtCommand(args: CommandArgs, deps: ListenerDeps): Pr
     log.error({ err: error }, "command failed");
     await reply({ text: UNEXPECTED_ERROR_TEXT });
   }
+}
+
+/**
+ * The ack of a command that names an endpoint (status, export, scale, rollback, delete): the name's problems when it
+ * is not a valid endpoint name (and false: nothing more to do), else "Looking up endpoint …" (and true: the work
+ * follows the ack).
+ */
+async function ackEndpointLookup(args: CommandArgs, endpoint: string): Promise<boolean> {
+  const problems = validateEndpointName(endpoint);
+  if (problems.length > 0) {
+    await args.ack({
+      response_type: "ephemeral",
+      text: `${code(endpoint)} is not a valid endpoint name:\n${violationLines(problems)}`,
+    });
+    return false;
+  }
+  await args.ack({ response_type: "ephemeral", text: `Looking up endpoint ${code(endpoint)}…` });
+  return true;
 }
 
 /**
