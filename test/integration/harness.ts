@@ -24,7 +24,7 @@ import {
   startSlackEmulator,
 } from "../../emulators/slack/index.js";
 import { loadConfig } from "../../src/config.js";
-import { type RunningPtbot, startPtbot } from "../../src/main.js";
+import { type PtbotOptions, type RunningPtbot, startPtbot } from "../../src/main.js";
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -85,6 +85,11 @@ export interface HarnessOptions {
    * as defaults). Default: the one workspace `default` from the environment, as before.
    */
   readonly workspaces?: readonly WorkspaceSetup[];
+  /**
+   * The tracker's bounds (`startPtbot`'s `trackerBounds`): a workspace's list call before it counts as down, the
+   * stop's wait for work in hand (a create retrying a dead workspace never ends in time). Default 5 s each.
+   */
+  readonly trackerBounds?: PtbotOptions["trackerBounds"];
   /** The policy file's `channels` (with {@link workspaces}). */
   readonly channels?: Readonly<Record<string, { readonly default?: string; readonly workspaces?: string[] }>>;
 }
@@ -237,6 +242,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         logger,
         clock,
         owner: "integration",
+        ...(options.trackerBounds === undefined ? {} : { trackerBounds: options.trackerBounds }),
         ...(wrap === undefined ? {} : { openStore: async (db, log) => wrap(await openStore(db, log)) }),
       });
     running = await start();
