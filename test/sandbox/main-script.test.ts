@@ -2,46 +2,13 @@
  * `npm run sandbox` as a process fed a script on stdin: the real bot, both emulators, a plain-text transcript, and
  * a clean exit once the input has ended and the bot has finished what it started.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { killSandboxes, runSandbox } from "./run-sandbox.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-});
-
-/** Runs the sandbox with `args`, feeding `input` and closing stdin; resolves with its exit code and output. */
-async function runSandbox(
-  args: string[],
-  input: string,
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "sandbox/main.ts", ...args], {
-    cwd: ROOT,
-    stdio: "pipe",
-    // Only what the sandbox needs: no SLACK_* from the developer's shell may switch it to real Slack mode.
-    env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "ptbot-home-")), ...env },
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdin.end(input);
-  const [code] = (await once(child, "exit")) as [number | null];
-  return { code, stdout, stderr };
-}
+afterEach(killSandboxes);
 
 describe("the sandbox reading a script", () => {
   it("deploys, approves as grace, follows the thread to READY, and exits 0 when stdin ends", async () => {
@@ -79,51 +46,6 @@ describe("the sandbox reading a script", () => {
       at = found;
     }
     expect(stdout).toMatch(/card updated\n│ 🚀 Deploy request: .*\n│ 🟢 Ready/);
-  });
-
-  it("scales, rolls back and deletes an endpoint from a script, waiting for each to finish", async () => {
-    const script = [
-      "/pt deploy ml.llm-catalog.llama-13b 3",
-      ":as grace",
-      ":click approve",
-      ":wait",
-      ":as ada",
-      "/pt scale llama-13b-3 --max 4",
-      ":as grace",
-      ":click approve",
-      ":wait",
-      ":as ada",
-      "/pt rollback llama-13b-3",
-      ":as grace",
-      ":click approve",
-      ":wait",
-      ":as ada",
-      "/pt delete llama-13b-3",
-      ":as grace",
-      ":click delete",
-      "llama-13b-3",
-    ];
-    const { code, stdout, stderr } = await runSandbox(["--provisioning-ms", "500"], `${script.join("\n")}\n`);
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    const order = [
-      "is READY: 1,960–2,940 tokens/s",
-      "📈 Scale request: llama-13b-3",
-      "v3 at 1,960–2,940 tokens/s (2×–3×) → 1,960–3,920 tokens/s (2×–4× of 980)",
-      "done, `llama-13b-3` is READY on v3: 1,960–3,920 tokens/s",
-      "⏪ Rollback request: llama-13b-3",
-      "done, `llama-13b-3` is READY on v3: 1,960–2,940 tokens/s",
-      "🗑️ Delete request: llama-13b-3",
-      "[d] Delete  [r] Reject  [c] Cancel",
-      "modal · Delete endpoint",
-      "endpoint `llama-13b-3` was deleted",
-    ];
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
   });
 
   it("deploys with --ttl: the card shows the lifetime, the expiry notice comes, and Keep 7 more days moves it", async () => {
