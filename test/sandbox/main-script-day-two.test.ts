@@ -4,7 +4,7 @@
  * run spreads the sandbox's scripts over both workers.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { killSandboxes, runSandbox } from "./run-sandbox.js";
+import { expectInOrder, killSandboxes, runSandbox } from "./run-sandbox.js";
 
 afterEach(killSandboxes);
 
@@ -46,11 +46,6 @@ describe("the sandbox reading a day-two script", () => {
       "modal · Delete endpoint",
       "endpoint `llama-13b-3` was deleted",
     ];
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
+    expectInOrder(stdout, order);
   });
 });

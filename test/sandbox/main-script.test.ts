@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { killSandboxes, runSandbox } from "./run-sandbox.js";
+import { expectInOrder, killSandboxes, runSandbox } from "./run-sandbox.js";
 
 afterEach(killSandboxes);
 
@@ -39,12 +39,7 @@ describe("the sandbox reading a script", () => {
       // The smoke test's line follows READY in the thread.
       "🧪 Smoke test: `llama-13b-3` answered a chat query in",
     ];
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
+    expectInOrder(stdout, order);
     expect(stdout).toMatch(/card updated\n│ 🚀 Deploy request: .*\n│ 🟢 Ready/);
   });
 
@@ -67,12 +62,7 @@ describe("the sandbox reading a script", () => {
       "(kept by @ada)",
       "📌 @ada kept `llama-13b-3`",
     ];
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
+    expectInOrder(stdout, order);
   });
 
   it("with --replicas 2 on an embedded PostgreSQL, says which replica answered, kills the approval's replica, and still reaches READY", async () => {
@@ -105,12 +95,7 @@ describe("the sandbox reading a script", () => {
     const listing = stdout.indexOf("» grace: replicas");
     expect(listing).toBeGreaterThan(stdout.indexOf(") killed with SIGKILL"));
     expect(stdout.indexOf("1 request(s) answered", listing)).toBeGreaterThan(listing);
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
+    expectInOrder(stdout, order);
   }, 60_000);
 
   it("exits 2 with a clear message on a bad --replicas", async () => {

@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -41,4 +42,14 @@ export async function runSandbox(
   child.stdin.end(input);
   const [code] = (await once(child, "exit")) as [number | null];
   return { code, stdout, stderr };
+}
+
+/** Each of `order` is found in `stdout`, each at or after the one before (the transcript names the one missing). */
+export function expectInOrder(stdout: string, order: readonly string[]): void {
+  let at = 0;
+  for (const expected of order) {
+    const found = stdout.indexOf(expected, at);
+    expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
+    at = found;
+  }
 }
