@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Receiver } from "@slack/bolt";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { createCore } from "./core/create-core.js";
+import { type CoreOptions, createCore } from "./core/create-core.js";
 import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
 import { approvalPolicy } from "./domain/index.js";
 import { PtbotError } from "./errors.js";
@@ -48,6 +48,11 @@ export interface PtbotOptions {
    * routes then listen on a loopback port of their own (reported as `port`), for that thread to pass on.
    */
   readonly receiver?: Receiver;
+  /**
+   * The tracker's bounds (`CoreOptions`): how long a workspace's list call goes unanswered before the workspace counts
+   * as down, how long `stop()` waits for work in hand. Default 5 s each; tests of a workspace outage shorten them.
+   */
+  readonly trackerBounds?: Pick<CoreOptions, "listBoundMs" | "stopWaitMs">;
 }
 
 export interface RunningPtbot {
@@ -143,6 +148,7 @@ export async function startPtbot(options: PtbotOptions): Promise<RunningPtbot> {
     smokeTest: config.smokeTest,
     onTrackerTick: (stats) => metrics.trackerTick(clock.now(), stats.durationMs),
     ...(wakeups === undefined ? {} : { wakeups }),
+    ...options.trackerBounds,
   });
   const { workflow, tracker, dispatcher } = core;
   const slack = createSlackApp({

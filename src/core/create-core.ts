@@ -70,6 +70,13 @@ export interface CoreOptions {
   readonly provisioningLimitMs: number;
   /** How long a tracker claim lasts without renewal. Default 45 s (see `Tracker`). */
   readonly leaseMs?: number;
+  /**
+   * Past this without an answer to a workspace's list call the workspace counts as down (the call is still waited
+   * for). Default 5 s (see `Tracker`); tests of an outage shorten it.
+   */
+  readonly listBoundMs?: number;
+  /** How long `stop()` waits for the tracker's work in hand before it abandons it. Default 5 s (see `Tracker`). */
+  readonly stopWaitMs?: number;
   /** A create Databricks has not taken for this long is reported in its thread, once. Default 5 min. */
   readonly createNoticeAfterMs?: number;
   /** A create Databricks has not taken for this long fails with the last error. Default 30 min. */
@@ -221,6 +228,8 @@ export function createCore(o: CoreOptions): Core {
     provisioningLimitMs: o.provisioningLimitMs,
     outage,
     ...(o.leaseMs === undefined ? {} : { leaseMs: o.leaseMs }),
+    ...(o.listBoundMs === undefined ? {} : { listBoundMs: o.listBoundMs }),
+    ...(o.stopWaitMs === undefined ? {} : { stopWaitMs: o.stopWaitMs }),
     ...(o.createNoticeAfterMs === undefined ? {} : { createNoticeAfterMs: o.createNoticeAfterMs }),
     ...(o.createFailAfterMs === undefined ? {} : { createFailAfterMs: o.createFailAfterMs }),
     // One request's work may have written notices (ready, failed, a slow create): deliver them now.

@@ -6,6 +6,7 @@ import { validateEndpointName } from "./endpoint-name.js";
 import { isChannelAllowed } from "./policy.js";
 import type { DeployAsk, DeployRequest, Requester, RequestKind } from "./request.js";
 import type { TransitionContext, TransitionResult } from "./transition.js";
+import { invalidPlan } from "./violation.js";
 
 export interface NewDeployRequest {
   /** Chosen by the caller (the domain has no randomness). */
@@ -40,14 +41,7 @@ export function openRequest(input: NewDeployRequest, ctx: TransitionContext): Tr
   if (input.ask.endpointName !== undefined) {
     const violations = validateEndpointName(input.ask.endpointName);
     if (violations.length > 0) {
-      return {
-        ok: false,
-        rejection: {
-          code: "invalid_plan",
-          message: `invalid settings: ${violations.map((v) => v.message).join("; ")}`,
-          violations,
-        },
-      };
+      return { ok: false, rejection: invalidPlan(violations) };
     }
   }
   const kind = input.kind ?? "deploy";

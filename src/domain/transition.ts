@@ -43,6 +43,7 @@ import {
   requestKind,
   requestRevision,
 } from "./request.js";
+import { invalidPlan } from "./violation.js";
 
 export interface TransitionContext {
   /** Milliseconds since the epoch. */
@@ -89,11 +90,7 @@ export function transition(
         ...costViolations(event.model, plan, cost),
       ];
       if (violations.length > 0) {
-        const reason: Reason = {
-          code: "invalid_plan",
-          message: `invalid settings: ${violations.map((v) => v.message).join("; ")}`,
-          violations,
-        };
+        const reason: Reason = invalidPlan(violations);
         return ok(request, now, { ...resolved, state: "unresolvable", reason }, [
           notice({ type: "unresolvable", reason }),
         ]);
@@ -133,14 +130,7 @@ export function transition(
         ...costViolations(request.model, plan, cost),
       ];
       if (violations.length > 0) {
-        return {
-          ok: false,
-          rejection: {
-            code: "invalid_plan",
-            message: `invalid settings: ${violations.map((v) => v.message).join("; ")}`,
-            violations,
-          },
-        };
+        return { ok: false, rejection: invalidPlan(violations) };
       }
       if (
         samePlan(plan, request.plan) &&

@@ -37,3 +37,19 @@ export type PlanViolationCode =
   | "over_dbu_cap"
   /** A DBU/h cap is set and this band's cost cannot be told (no `dbus`, no configured rate). */
   | "cost_unknown";
+
+/**
+ * The `invalid_plan` answer to settings with violations, as a refusal and as an unresolvable request's reason alike:
+ * every violation, for the form's fields, and all of them in one message, for logs.
+ */
+export function invalidPlan(violations: readonly PlanViolation[]): {
+  readonly code: "invalid_plan";
+  readonly message: string;
+  readonly violations: readonly PlanViolation[];
+} {
+  return {
+    code: "invalid_plan",
+    message: `invalid settings: ${violations.map((v) => v.message).join("; ")}`,
+    violations,
+  };
+}

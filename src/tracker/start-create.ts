@@ -157,13 +157,15 @@ async function waitForOtherUpdate(
     });
     return;
   }
-  await applyEvent(deps, request.id, {
-    type: "create_retrying",
-    since: deps.clock.now(),
-    message: `another config update is in progress (deploying ${other})`,
-    noticeAfterMs: deps.createNoticeAfterMs,
-    busy: true,
-  });
+  await retryLater(
+    deps,
+    request,
+    deps.clock.now(),
+    `another config update is in progress (deploying ${other})`,
+    {
+      busy: true,
+    },
+  );
 }
 
 /** A delete found in `deleting`: gone already → deleted; still there → send the DELETE again (within the bound). */
@@ -201,12 +203,7 @@ async function sendDelete(deps: CreateDeps, request: DeployRequest, name: string
       log.info({}, "endpoint already gone");
     } else if (isTransient(error)) {
       log.warn({ err: error }, "endpoint delete failed transiently");
-      await applyEvent(deps, request.id, {
-        type: "create_retrying",
-        since,
-        message: error.message,
-        noticeAfterMs: deps.createNoticeAfterMs,
-      });
+      await retryLater(deps, request, since, error.message);
       return;
     } else if (error instanceof PtbotError) {
       if (isDatabricksApiError(error)) log.warn({ err: error, code: error.code }, "endpoint delete refused");
@@ -223,6 +220,26 @@ async function sendDelete(deps: CreateDeps, request: DeployRequest, name: string
   }
   log.info({}, "endpoint deleted");
   await applyEvent(deps, request.id, { type: "deleted" });
+}
+
+/**
+ * Leaves the request where it is (`create_retrying`), to be sent again or read back at its next check; its thread
+ * hears it once the trouble has lasted `createNoticeAfterMs` (at once for the first `busy` answer).
+ */
+async function retryLater(
+  deps: CreateDeps,
+  request: DeployRequest,
+  since: number,
+  message: string,
+  options: { readonly busy?: true } = {},
+): Promise<void> {
+  await applyEvent(deps, request.id, {
+    type: "create_retrying",
+    since,
+    message,
+    noticeAfterMs: deps.createNoticeAfterMs,
+    ...options,
+  });
 }
 
 /** Databricks' answer to an update while another is in progress (the exact status is not public: both are seen). */
@@ -265,24 +282,13 @@ async function send(deps: CreateDeps, request: DeployRequest, work: EndpointWork
     if (isTransient(error)) {
       // The workspace did not say no: leave the request in `creating`; the next check reads back and decides.
       log.warn({ err: error }, "endpoint call failed transiently");
-      await applyEvent(deps, request.id, {
-        type: "create_retrying",
-        since,
-        message: error.message,
-        noticeAfterMs: deps.createNoticeAfterMs,
-      });
+      await retryLater(deps, request, since, error.message);
       return;
     }
     if (kind === "update" && isBusy(error)) {
       // Another config update is in progress: wait for it to end, then send ours (the next check reads back).
       log.info({}, "endpoint busy with another update");
-      await applyEvent(deps, request.id, {
-        type: "create_retrying",
-        since,
-        message: "another config update is in progress",
-        noticeAfterMs: deps.createNoticeAfterMs,
-        busy: true,
-      });
+      await retryLater(deps, request, since, "another config update is in progress", { busy: true });
       return;
     }
     if (!(error instanceof PtbotError)) throw error;

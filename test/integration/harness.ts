@@ -15,6 +15,7 @@ import {
 import {
   defaultCredentials,
   defaultWorkspace,
+  type PostRateLimit,
   type SlackDriver,
   type SlackEmulator,
   type SlackEmulatorEvent,
@@ -24,7 +25,7 @@ import {
   startSlackEmulator,
 } from "../../emulators/slack/index.js";
 import { loadConfig } from "../../src/config.js";
-import { type RunningPtbot, startPtbot } from "../../src/main.js";
+import { type PtbotOptions, type RunningPtbot, startPtbot } from "../../src/main.js";
 import { CARD_BLOCKS } from "../../src/slack/ids.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -85,6 +86,11 @@ export interface HarnessOptions {
    * as defaults). Default: the one workspace `default` from the environment, as before.
    */
   readonly workspaces?: readonly WorkspaceSetup[];
+  /**
+   * The tracker's bounds (`startPtbot`'s `trackerBounds`): a workspace's list call before it counts as down, the
+   * stop's wait for work in hand (a create retrying a dead workspace never ends in time). Default 5 s each.
+   */
+  readonly trackerBounds?: PtbotOptions["trackerBounds"];
   /** The policy file's `channels` (with {@link workspaces}). */
   readonly channels?: Readonly<Record<string, { readonly default?: string; readonly workspaces?: string[] }>>;
 }
@@ -143,6 +149,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Slack's per-channel post limit as the harness runs it (unless a test passes its own): Slack's sustained rate, one
+ * post a second per channel, with a burst above what any test here posts in its channel at once (34 at most: /pt
+ * cost's four deploys). With the emulator's burst of 10, the tests that run several conversations in one channel
+ * met the limit by accident and spent most of their time waiting out Retry-After (a rollback test 8 of its 10 s,
+ * /pt cost 15 of 17 s). ptbot under the limit is tested where that is the point: the emulator's own
+ * post-rate-limit test, the chaos rate-limit test (scripted 429s, counted), the bench's spread row.
+ */
+const HARNESS_POST_RATE_LIMIT: PostRateLimit = { perSecond: 1, burst: 50 };
+
 /** The ack's progress line, which the real answer follows. */
 const PROGRESS = /^(Looking up|Cancelling) /;
 
@@ -194,6 +210,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = await startSlackEmulator({
     ...defaultWorkspace,
     ...options.workspace,
+    postRateLimit: HARNESS_POST_RATE_LIMIT,
     ...options.slack,
     ...defaultCredentials,
     port: 0,
@@ -237,6 +254,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         logger,
         clock,
         owner: "integration",
+        ...(options.trackerBounds === undefined ? {} : { trackerBounds: options.trackerBounds }),
         ...(wrap === undefined ? {} : { openStore: async (db, log) => wrap(await openStore(db, log)) }),
       });
     running = await start();

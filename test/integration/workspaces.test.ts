@@ -44,6 +44,12 @@ const TWO_WORKSPACES: HarnessOptions = {
   },
 };
 
+/**
+ * With a workspace gone for good: past 200 ms of real time without an answer to its list call it counts as down (5 s
+ * in production), and the stop waits 200 ms for the work in hand, a call retrying the dead workspace for minutes.
+ */
+const DEAD_WORKSPACE_BOUNDS = { listBoundMs: 200, stopWaitMs: 200 };
+
 async function approve(harness: Harness, card: { ts: string }): Promise<void> {
   const click = await harness.driver.clickButton({
     user: APPROVER,
@@ -84,7 +90,7 @@ describe("two workspaces", () => {
   });
 
   it("follows the other workspace to READY while one is down, and reports the one down in /readyz", async () => {
-    h = await startHarness(TWO_WORKSPACES);
+    h = await startHarness({ ...TWO_WORKSPACES, trackerBounds: DEAD_WORKSPACE_BOUNDS });
     const devCard = await h.deploy(`deploy ${LLAMA} 3 --name dev-ep`);
     const prodCard = await h.deploy(`deploy ${LLAMA} 3 --name prod-ep --in prod`);
     await h.dbxOf.prod?.close();
@@ -115,14 +121,18 @@ describe("two workspaces", () => {
   });
 
   it("tells a provisioning request's thread once that its workspace went down, and keeps following it", async () => {
-    h = await startHarness({ ...TWO_WORKSPACES, provisioningMs: 60_000 });
+    h = await startHarness({
+      ...TWO_WORKSPACES,
+      provisioningMs: 60_000,
+      trackerBounds: DEAD_WORKSPACE_BOUNDS,
+    });
     const card = await h.deploy(`deploy ${LLAMA} 3 --name prod-ep --in prod`);
     await approve(h, card);
     await h.waitForReply(card, (t) => t.includes("provisioning (this can take"));
     await h.dbxOf.prod?.close();
     const logged = (msg: string) => h?.logs.filter((l) => l.msg === msg).length ?? 0;
-    // The list call retries; past its bound (5 s of real time) the round gives up on it and the workspace counts as
-    // down. The wait is on that log line; its generous bound is for a loaded machine (seen past 15 s in a CI run).
+    // The list call retries; past its bound the round gives up on it and the workspace counts as down. The wait is
+    // on that log line; its generous bound is for a loaded machine (seen past 15 s in a CI run with a 5 s bound).
     await waitUntil(() => logged("workspace not answering") > 0, {
       timeoutMs: 40_000,
       description: "prod down",

@@ -2,46 +2,13 @@
  * `npm run sandbox` as a process fed a script on stdin: the real bot, both emulators, a plain-text transcript, and
  * a clean exit once the input has ended and the bot has finished what it started.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { expectInOrder, killSandboxes, runSandbox } from "./run-sandbox.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-});
-
-/** Runs the sandbox with `args`, feeding `input` and closing stdin; resolves with its exit code and output. */
-async function runSandbox(
-  args: string[],
-  input: string,
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "sandbox/main.ts", ...args], {
-    cwd: ROOT,
-    stdio: "pipe",
-    // Only what the sandbox needs: no SLACK_* from the developer's shell may switch it to real Slack mode.
-    env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "ptbot-home-")), ...env },
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdin.end(input);
-  const [code] = (await once(child, "exit")) as [number | null];
-  return { code, stdout, stderr };
-}
+afterEach(killSandboxes);
 
 describe("the sandbox reading a script", () => {
   it("deploys, approves as grace, follows the thread to READY, and exits 0 when stdin ends", async () => {
@@ -72,58 +39,8 @@ describe("the sandbox reading a script", () => {
       // The smoke test's line follows READY in the thread.
       "🧪 Smoke test: `llama-13b-3` answered a chat query in",
     ];
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
+    expectInOrder(stdout, order);
     expect(stdout).toMatch(/card updated\n│ 🚀 Deploy request: .*\n│ 🟢 Ready/);
-  });
-
-  it("scales, rolls back and deletes an endpoint from a script, waiting for each to finish", async () => {
-    const script = [
-      "/pt deploy ml.llm-catalog.llama-13b 3",
-      ":as grace",
-      ":click approve",
-      ":wait",
-      ":as ada",
-      "/pt scale llama-13b-3 --max 4",
-      ":as grace",
-      ":click approve",
-      ":wait",
-      ":as ada",
-      "/pt rollback llama-13b-3",
-      ":as grace",
-      ":click approve",
-      ":wait",
-      ":as ada",
-      "/pt delete llama-13b-3",
-      ":as grace",
-      ":click delete",
-      "llama-13b-3",
-    ];
-    const { code, stdout, stderr } = await runSandbox(["--provisioning-ms", "500"], `${script.join("\n")}\n`);
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    const order = [
-      "is READY: 1,960–2,940 tokens/s",
-      "📈 Scale request: llama-13b-3",
-      "v3 at 1,960–2,940 tokens/s (2×–3×) → 1,960–3,920 tokens/s (2×–4× of 980)",
-      "done, `llama-13b-3` is READY on v3: 1,960–3,920 tokens/s",
-      "⏪ Rollback request: llama-13b-3",
-      "done, `llama-13b-3` is READY on v3: 1,960–2,940 tokens/s",
-      "🗑️ Delete request: llama-13b-3",
-      "[d] Delete  [r] Reject  [c] Cancel",
-      "modal · Delete endpoint",
-      "endpoint `llama-13b-3` was deleted",
-    ];
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
   });
 
   it("deploys with --ttl: the card shows the lifetime, the expiry notice comes, and Keep 7 more days moves it", async () => {
@@ -145,59 +62,7 @@ describe("the sandbox reading a script", () => {
       "(kept by @ada)",
       "📌 @ada kept `llama-13b-3`",
     ];
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
-  });
-
-  it("with --replicas 2 on an embedded PostgreSQL, says which replica answered, kills the approval's replica, and still reaches READY", async () => {
-    const { code, stdout, stderr } = await runSandbox(
-      ["--provisioning-ms", "1500", "--replicas", "2"],
-      "/pt deploy ml.llm-catalog.llama-13b 3\n:as grace\n:click approve\n:kill\nreplicas\n",
-    );
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    expect(stdout).toContain("replicas     replica-1, replica-2: separate processes behind a load balancer");
-    expect(stdout).toMatch(
-      /database {5}postgres:\/\/postgres@127\.0\.0\.1:\d+\/ptbot \(an embedded PostgreSQL for this run, shared by the replicas\)/,
-    );
-    // The URL shown carries no password.
-    expect(stdout).not.toContain("ptbot-sandbox@");
-    // The balancer takes turns: the command to one replica, the click to the other.
-    const answered = [...stdout.matchAll(/↳ (replica-\d) answered/g)].map((m) => m[1]);
-    expect(answered).toHaveLength(2);
-    expect(new Set(answered).size).toBe(2);
-    const order = [
-      "» grace: :click approve",
-      `↳ ${answered[1]} answered`,
-      "» grace: :kill",
-      `✖ ${answered[1]} (pid `,
-      ") killed with SIGKILL; starting it again…",
-      "READY",
-    ];
-    // The listing comes after the kill; READY may come before or after it (on a loaded machine the restart takes
-    // longer than the provisioning), so it is checked on its own.
-    const listing = stdout.indexOf("» grace: replicas");
-    expect(listing).toBeGreaterThan(stdout.indexOf(") killed with SIGKILL"));
-    expect(stdout.indexOf("1 request(s) answered", listing)).toBeGreaterThan(listing);
-    let at = 0;
-    for (const expected of order) {
-      const found = stdout.indexOf(expected, at);
-      expect(found, `"${expected}" after position ${at} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-      at = found;
-    }
-  }, 60_000);
-
-  it("exits 2 with a clear message on a bad --replicas", async () => {
-    const zero = await runSandbox(["--replicas", "0"], "");
-    expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain("--replicas must be between 1 and 10, got 0");
-    const withDb = await runSandbox(["--replicas", "3", "--db", "x.db"], "");
-    expect(withDb.code).toBe(2);
-    expect(withDb.stderr).toContain("--db names a SQLite file for one bot");
+    expectInOrder(stdout, order);
   });
 
   it("exits 2 with the usage on a bad flag", async () => {

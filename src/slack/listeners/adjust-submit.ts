@@ -12,25 +12,16 @@ import {
   type AdjustReading,
   firstInputBlock,
   readAdjustSubmission,
-  type ViewStateValues,
   violationErrors,
 } from "../blocks/adjust-modal.js";
 import { ADJUST_INPUTS, ADJUST_VIEW } from "../ids.js";
 import { modalErrorText, rejectionText } from "../messages.js";
 import { type ListenerClient, type ListenerDeps, timed } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { refuseInField, type SubmissionArgs } from "./modal-submission.js";
 
-export interface AdjustSubmitArgs {
-  readonly body: {
-    readonly user: { readonly id: string };
-    readonly view: {
-      readonly private_metadata: string;
-      readonly state: { readonly values: ViewStateValues };
-    };
-  };
-  readonly ack: (
-    answer?: { response_action: "errors"; errors: Record<string, string> } | undefined,
-  ) => Promise<void>;
+/** The adjust modal's submission; a late refusal is sent privately through `client`. */
+export interface AdjustSubmitArgs extends SubmissionArgs {
   readonly client: ListenerClient;
 }
 
@@ -61,10 +52,7 @@ export async function handleAdjustSubmit(args: AdjustSubmitArgs, deps: ListenerD
     return;
   }
   if (outcome.kind === "failed") {
-    await args.ack({
-      response_action: "errors",
-      errors: { [first]: plainError(errorText(outcome.error, log)) },
-    });
+    await refuseInField(args, first, errorText(outcome.error, log));
     return;
   }
   const applied = outcome.value;
@@ -129,11 +117,6 @@ async function lateAnswer(
   await ctx.client.chat
     .postEphemeral({ channel, user: ctx.user, text: `Your adjustment was not saved. ${text}` })
     .catch((error: unknown) => ctx.log.warn({ err: error }, "late adjust answer not delivered"));
-}
-
-/** Field errors are plain text: strip mrkdwn code marks from a sentence written for a message. */
-function plainError(text: string): string {
-  return text.replace(/`/g, "");
 }
 
 export function register(app: App, deps: ListenerDeps): void {

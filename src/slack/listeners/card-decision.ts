@@ -6,32 +6,25 @@
 import { costQuorum } from "../../domain/index.js";
 import type { Applied } from "../../workflow/apply-event.js";
 import { rejectionText } from "../messages.js";
-import { adoptClickedCard, type ButtonArgs, buttonRequestId, ephemeral, type ListenerDeps } from "./deps.js";
-import { errorText } from "./error-text.js";
+import { handleCardButton } from "./card-button.js";
+import type { ButtonArgs, ListenerDeps } from "./deps.js";
 import { approvalIn } from "./workspace-of.js";
 
 export type Decision = "approve" | "reject" | "cancel";
 
-export async function handleDecision(
+export function handleDecision(
   decision: Decision,
   args: ButtonArgs,
   deps: ListenerDeps,
   apply: (id: string, userId: string) => Promise<Applied>,
 ): Promise<void> {
-  await args.ack();
-  const user = args.body.user.id;
-  const requestId = buttonRequestId(args.body);
-  const log = deps.logger.child({ requestId, user, decision });
-  if (requestId === undefined) {
-    log.warn({}, "card button without a request id");
-    return;
-  }
-  log.info({}, `${decision} clicked`);
-  let answer: string | undefined;
-  try {
-    await adoptClickedCard(args.body, requestId, deps, log);
-    const applied = await apply(requestId, user);
-    if (!applied.ok) {
+  return handleCardButton(
+    args,
+    deps,
+    { name: decision, logFields: { decision } },
+    async (requestId, user, log) => {
+      const applied = await apply(requestId, user);
+      if (applied.ok) return undefined;
       log.info({ code: applied.rejection.code }, `${decision} refused`);
       // An approval is judged by the request's cost tier: the refusal names that tier's approvers and quorum.
       const cost = applied.request === undefined ? undefined : deps.costOf?.(applied.request.workspace);
@@ -40,17 +33,11 @@ export async function handleDecision(
         decision === "approve" && applied.request !== undefined && cost !== undefined
           ? costQuorum(applied.request, approval, cost)
           : approval;
-      answer = rejectionText(applied.rejection, {
+      return rejectionText(applied.rejection, {
         action: decision,
         policy,
         ...(applied.request === undefined ? {} : { request: applied.request }),
       });
-    }
-  } catch (error) {
-    answer = errorText(error, log);
-  }
-  if (answer === undefined) return;
-  await ephemeral(args.respond, answer).catch((error: unknown) =>
-    log.warn({ err: error }, "refusal not delivered"),
+    },
   );
 }

@@ -4,26 +4,16 @@
  * judged by the same rule as Approve (approvers only, quorum, not expired). A refusal is shown in the modal too.
  */
 import type { App, ViewSubmitAction } from "@slack/bolt";
-import type { ViewStateValues } from "../blocks/adjust-modal.js";
 import { typedName, wrongNameError } from "../blocks/delete-modal.js";
 import { BUTTON_VALUE, DELETE_INPUT, DELETE_VIEW } from "../ids.js";
 import { rejectionText } from "../messages.js";
 import { type ListenerDeps, timed } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { refuseInField, type SubmissionArgs } from "./modal-submission.js";
 import { approvalIn } from "./workspace-of.js";
 
-export interface DeleteSubmitArgs {
-  readonly body: {
-    readonly user: { readonly id: string };
-    readonly view: {
-      readonly private_metadata: string;
-      readonly state: { readonly values: ViewStateValues };
-    };
-  };
-  readonly ack: (
-    answer?: { response_action: "errors"; errors: Record<string, string> } | undefined,
-  ) => Promise<void>;
-}
+/** The delete modal's submission. */
+export type DeleteSubmitArgs = SubmissionArgs;
 
 export async function handleDeleteSubmit(args: DeleteSubmitArgs, deps: ListenerDeps): Promise<void> {
   const user = args.body.user.id;
@@ -31,8 +21,7 @@ export async function handleDeleteSubmit(args: DeleteSubmitArgs, deps: ListenerD
   const revision = revisionText === undefined ? 1 : Number(revisionText);
   const log = deps.logger.child({ requestId, user });
   log.info({}, "delete submitted");
-  const fieldError = (text: string) =>
-    args.ack({ response_action: "errors", errors: { [DELETE_INPUT.block]: plain(text) } });
+  const fieldError = (text: string) => refuseInField(args, DELETE_INPUT.block, text);
   try {
     const request = await deps.store.get(requestId);
     const endpointName = request?.endpointName ?? request?.ask.endpointName ?? "";
@@ -60,14 +49,6 @@ export async function handleDeleteSubmit(args: DeleteSubmitArgs, deps: ListenerD
   } catch (error) {
     await fieldError(errorText(error, log));
   }
-}
-
-/** Field errors are plain text: mentions and code marks would show raw. */
-function plain(text: string): string {
-  return text
-    .replace(/`/g, "")
-    .replace(/<@([A-Z0-9]+)>/g, "$1")
-    .slice(0, 500);
 }
 
 export function register(app: App, deps: ListenerDeps): void {

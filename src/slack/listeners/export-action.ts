@@ -12,6 +12,7 @@ import { ACTIONS } from "../ids.js";
 import { loadEndpointExport } from "../queries/endpoint-export.js";
 import { type ButtonArgs, type ListenerDeps, timed } from "./deps.js";
 import { errorText } from "./error-text.js";
+import { afterAck } from "./pt-command.js";
 import { clientIn, shownWorkspace, workspaceNames } from "./workspace-of.js";
 
 export async function handleExport(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
@@ -41,7 +42,7 @@ export async function handleExport(args: ButtonArgs, deps: ListenerDeps): Promis
       .respond({ response_type: "ephemeral", replace_original: false, ...answer })
       .catch((error: unknown) => log.warn({ err: error }, "export not delivered"));
   };
-  await (deps.afterAck === undefined ? work() : deps.afterAck(work));
+  await afterAck(deps, work);
 }
 
 export function register(app: App, deps: ListenerDeps): void {
