@@ -58,10 +58,14 @@ try {
 }
 if (running !== undefined) {
   const core = running;
-  port.on("message", (message: ToCore) => {
-    if (message.type === "event") void receiver.deliver(message, send);
-    else if (message.type === "ack-time") core.recordAck(message.kind, message.seconds);
-    else if (message.type === "stop") void core.stop().finally(() => send({ type: "stopped" }));
+  port.on("message", (batch: readonly ToCore[]) => {
+    for (const message of batch) {
+      if (message.type === "event") {
+        if (message.ackedIn !== undefined) core.recordAck(message.ackedIn.kind, message.ackedIn.seconds);
+        void receiver.deliver(message, send);
+      } else if (message.type === "ack-time") core.recordAck(message.kind, message.seconds);
+      else if (message.type === "stop") void core.stop().finally(() => send({ type: "stopped" }));
+    }
   });
   send({ type: "ready", routesPort: core.port ?? 0, routes: core.routes });
 }

@@ -64,6 +64,7 @@ export async function startReceivingFront(options: ReceivingFrontOptions): Promi
     const begun = performance.now();
     const body = event.body as Record<string, unknown>;
     const id = ++ids;
+    const kind = ackKindOf(body);
     const handOn = (acked: boolean) =>
       core.send({
         type: "event",
@@ -72,8 +73,10 @@ export async function startReceivingFront(options: ReceivingFrontOptions): Promi
         acked,
         ...(event.retryNum === undefined ? {} : { retryNum: event.retryNum }),
         ...(event.retryReason === undefined ? {} : { retryReason: event.retryReason }),
+        ...(acked && kind !== undefined
+          ? { ackedIn: { kind, seconds: (performance.now() - begun) / 1000 } }
+          : {}),
       });
-    const kind = ackKindOf(body);
     if (body.type === "view_submission") {
       const answered = core.answerOf(id, waitMs);
       handOn(false);
@@ -82,12 +85,11 @@ export async function startReceivingFront(options: ReceivingFrontOptions): Promi
         throw new PtbotError("listener_failed", "the modal submission's listener failed");
       if (answer === undefined) logger.warn({ waitMs }, "modal submission closed before the core answered");
       await event.ack(answer?.response);
+      core.send({ type: "ack-time", kind: "view_submission", seconds: (performance.now() - begun) / 1000 });
     } else {
       await event.ack(body.command === COMMAND ? commandAck(commandFields(body), context).answer : undefined);
       handOn(true);
     }
-    if (kind !== undefined)
-      core.send({ type: "ack-time", kind, seconds: (performance.now() - begun) / 1000 });
   };
 
   const receiver = guardedReceiver({

@@ -4,7 +4,10 @@
  */
 import type { AckKind } from "../slack/listeners/deps.js";
 
-/** The receiving thread → the core's thread. */
+/**
+ * The receiving thread → the core's thread, posted in batches (`ToCore[]`, in order): a burst of requests crosses
+ * in a few messages, not one each, since every message costs the receiving thread a wake-up of the other.
+ */
 export type ToCore =
   /**
    * A verified, parsed Slack request. `acked`: the receiving thread already answered Slack (commands, clicks,
@@ -17,6 +20,8 @@ export type ToCore =
       readonly acked: boolean;
       readonly retryNum?: number;
       readonly retryReason?: string;
+      /** How long the receiving thread took to answer it, when it did (one message rather than two). */
+      readonly ackedIn?: { readonly kind: AckKind; readonly seconds: number };
     }
   /** How long an ack took on the receiving thread, for the core's metrics. */
   | { readonly type: "ack-time"; readonly kind: AckKind; readonly seconds: number }

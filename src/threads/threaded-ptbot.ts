@@ -76,7 +76,17 @@ export async function startThreadedPtbot(options: ThreadedPtbotOptions): Promise
     await worker.terminate();
     throw error;
   }
-  const send = (message: ToCore) => worker.postMessage(message);
+  // Messages to the core go in batches, flushed once the loop has taken every request that has come in.
+  let batch: ToCore[] = [];
+  const flush = () => {
+    const messages = batch;
+    batch = [];
+    worker.postMessage(messages);
+  };
+  const send = (message: ToCore) => {
+    if (batch.length === 0) setImmediate(flush);
+    batch.push(message);
+  };
   let front: ReceivingFront;
   try {
     front = await startReceivingFront({
