@@ -4,6 +4,7 @@
  * dropped route looks to a client. `heal()` forwards again for new and surviving connections.
  */
 import { createServer, Socket } from "node:net";
+import { listenInFrontOf } from "./proxy-url.js";
 
 export interface CutProxy {
   /** `url` with its host and port replaced by the proxy's. */
@@ -41,14 +42,9 @@ export async function startCutProxy(targetUrl: string, options: CutProxyOptions 
       });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address !== "object") throw new Error("no port");
-  const url = new URL(targetUrl);
-  url.hostname = "127.0.0.1";
-  url.port = String(address.port);
+  const url = await listenInFrontOf(server, targetUrl);
   return {
-    url: url.toString(),
+    url,
     cut() {
       cut = true;
     },

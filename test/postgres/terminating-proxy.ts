@@ -6,6 +6,7 @@
  * messages in one go, before any promise callback runs.
  */
 import { createServer, Socket } from "node:net";
+import { listenInFrontOf } from "./proxy-url.js";
 
 export interface TerminatingProxy {
   /** `url` with its host and port replaced by the proxy's. */
@@ -76,14 +77,9 @@ export async function startTerminatingProxy(targetUrl: string): Promise<Terminat
       });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address !== "object") throw new Error("no port");
-  const url = new URL(targetUrl);
-  url.hostname = "127.0.0.1";
-  url.port = String(address.port);
+  const url = await listenInFrontOf(server, targetUrl);
   return {
-    url: url.toString(),
+    url,
     terminateAfterNextReady() {
       armed = true;
     },
