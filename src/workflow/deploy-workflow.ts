@@ -320,6 +320,21 @@ export class DeployWorkflow {
   }
 
   /**
+   * Why `userId` could not approve request `id` now, judged as Approve judges it (who may approve, the freeze), without
+   * approving; undefined when they could, or when the request is not awaiting approval (Approve says why then). The
+   * Delete button asks before it opens its form, so that nobody types an endpoint's name only to hear no.
+   */
+  async approvalRefusal(id: string, userId: string): Promise<Rejection | undefined> {
+    const current = await this.#deps.store.get(id);
+    if (current === undefined || current.state !== "awaiting_approval") return undefined;
+    const by = await this.#actor(userId, current.workspace);
+    const decision = canApprove(current, by, approvalFor(this.#deps, current));
+    if (!decision.ok) return decision.rejection;
+    const frozen = await this.#approvalFrozen(id, by);
+    return frozen !== undefined && !frozen.ok ? frozen.rejection : undefined;
+  }
+
+  /**
    * An approval during a freeze is refused unless the request is a break-glass change (its card may have been posted
    * before the freeze began): see `freezeAllowsApproval`. Judged on the request as loaded, with the clock's now.
    */

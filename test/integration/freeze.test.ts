@@ -63,7 +63,12 @@ workspaces:
 `;
 }
 
-async function click(harness: Harness, user: string, card: StoredMessage, actionId = ACTIONS.approve) {
+async function click(
+  harness: Harness,
+  user: string,
+  card: StoredMessage,
+  actionId: string = ACTIONS.approve,
+) {
   const result = await harness.driver.clickButton({ user, channel: CHANNEL, messageTs: card.ts, actionId });
   expect(result.status).toBe(200);
 }
@@ -141,5 +146,26 @@ describe("change freezes", () => {
 
     await click(h, APPROVER, urgent);
     await h.waitForReply(urgent, (t) => t.includes("(1 of 2)"));
+  });
+
+  it("does not open the Delete form during a freeze, nor for someone who may not approve: they hear why at once", async () => {
+    const now = Date.now();
+    h = await startHarness({ policyFile: policyFile(now + 2 * HOUR, now + 30 * HOUR) });
+    const card = await h.deploy(`deploy ${LLAMA} 3`);
+    await click(h, APPROVER, card);
+    await h.waitForReply(card, (t) => t.includes("is READY"), 10_000);
+    const deletion = await h.deploy("delete llama-13b-3");
+    const opened = () => h?.slack.events().filter((e) => e.type === "view_opened").length ?? 0;
+
+    let since = h.slack.lastSeq;
+    await click(h, "U0REQUESTER", deletion, ACTIONS.delete);
+    expect(await h.waitForEphemeral("U0REQUESTER", (t) => t.includes("Only approvers"), since)).toBeDefined();
+    h.clock.advance(3 * HOUR);
+    since = h.slack.lastSeq;
+    await click(h, APPROVER, deletion, ACTIONS.delete);
+    const answer = await h.waitForEphemeral(APPROVER, (t) => t.includes("Not approved"), since);
+    expect(answer).toContain("change freeze");
+    expect(opened()).toBe(0);
+    expect(h.dbx.requestsTo("DELETE", "/api/2.0/serving-endpoints/llama-13b-3")).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Delete (on a delete request's card): opens the modal where the approver types the endpoint's name. Slack's
- * trigger_id expires about 3 s after the click, so the modal is built from the request as stored; whether the person
- * may approve is judged when the modal is submitted, by the same rule as Approve.
+ * trigger_id expires about 3 s after the click, so the modal is built from the request as stored. Whether the person
+ * may approve is judged before it opens (who may approve, a freeze), and again when it is submitted, by Approve's rule.
  */
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { isResolved, requestKind } from "../../domain/index.js";
@@ -20,7 +20,7 @@ const DELETE = {
 };
 
 export function handleDelete(args: ButtonArgs, deps: ListenerDeps): Promise<void> {
-  return handleCardButton(args, deps, DELETE, async (requestId, _user, log) => {
+  return handleCardButton(args, deps, DELETE, async (requestId, user, log) => {
     const request = await deps.store.get(requestId);
     if (request === undefined) return REQUEST_NOT_FOUND_TEXT;
     if (request.state !== "awaiting_approval" || !isResolved(request) || requestKind(request) !== "delete") {
@@ -29,6 +29,14 @@ export function handleDelete(args: ButtonArgs, deps: ListenerDeps): Promise<void
         { action: "approve", policy: approvalIn(deps, request.workspace), request },
       );
     }
+    // Who may not approve (or may not now, in a freeze) hears so at once, before typing the endpoint's name.
+    const refused = await deps.workflow.approvalRefusal(requestId, user);
+    if (refused !== undefined)
+      return rejectionText(refused, {
+        action: "approve",
+        policy: approvalIn(deps, request.workspace),
+        request,
+      });
     return openModal(args, deleteModal(request), log, DELETE);
   });
 }

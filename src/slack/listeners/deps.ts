@@ -20,6 +20,7 @@ export interface ListenerDeps {
     | "attachCard"
     | "adoptCard"
     | "approve"
+    | "approvalRefusal"
     | "reject"
     | "cancel"
     | "adjust"
