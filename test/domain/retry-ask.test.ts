@@ -23,6 +23,13 @@ describe("retryAsk", () => {
     expect(retryAsk(units)).not.toHaveProperty("min");
   });
 
+  it("keeps a break-glass reason and an asked lifetime: the same change, needing the same approvals", () => {
+    const failed = requestIn("failed");
+    const urgent = { ...failed, ask: { ...failed.ask, breakGlass: "prod hotfix", ttlMs: 7_200_000 } };
+    expect(retryAsk(urgent)).toMatchObject({ breakGlass: "prod hotfix", ttlMs: 7_200_000 });
+    expect(retryAsk(failed)).not.toHaveProperty("breakGlass");
+  });
+
   it("is undefined for every state but failed", () => {
     for (const state of DEPLOY_STATES.filter((s) => s !== "failed")) {
       expect(retryAsk(requestIn(state)), state).toBeUndefined();
