@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Receiver } from "@slack/bolt";
+import { bounded } from "./bounded-step.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { type CoreOptions, createCore } from "./core/create-core.js";
 import { createDatabricksClient, resolveDatabricksAuth } from "./databricks/index.js";
@@ -234,22 +235,6 @@ function leaseOwner(config: Config, given: string | undefined): string {
 /** A lease owner no other process shares: the host name (for people reading leases), the pid and a random part. */
 function uniqueInstanceId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
-}
-
-/** Waits for `part` to finish, or gives up on it after `ms` (logged, not thrown: the drain goes on). */
-async function bounded(part: Promise<void>, ms: number, name: string, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    const outcome = await Promise.race([part.then(() => "done" as const), gaveUp]);
-    if (outcome === "timeout") logger.warn({ part: name, boundMs: ms }, "shutdown step abandoned");
-  } catch (error) {
-    logger.error({ err: error, part: name }, "shutdown step failed");
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Which policy this start runs (its checksum identifies it in the audit log), and the workspaces it serves. */

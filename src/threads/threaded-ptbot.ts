@@ -5,6 +5,7 @@
  * a clock or a store run on one thread (`startPtbot`).
  */
 import { Worker } from "node:worker_threads";
+import { bounded } from "../bounded-step.js";
 import type { Config } from "../config.js";
 import { PtbotError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -28,8 +29,12 @@ export interface ThreadedPtbot {
   stop(): Promise<void>;
 }
 
-/** How long the receiving thread gives the core's thread to drain before ending it: its own bounds total 9 s. */
-const CORE_STOP_MS = 9_000;
+/**
+ * How long each part of `stop()` may take, 9 s in all, within the process's 9.5 s backstop and Docker's 10 s: the
+ * receiving thread stops accepting (a request still open, e.g. a slow client's, is not waited for), then the core
+ * drains under its own bounds, ended when they run long (work abandoned so is safe: see `startPtbot`'s `stop`).
+ */
+const STOP_MS = { receiving: 1_000, core: 8_000 } as const;
 
 export async function startThreadedPtbot(options: ThreadedPtbotOptions): Promise<ThreadedPtbot> {
   const { logger } = options;
@@ -118,24 +123,14 @@ export async function startThreadedPtbot(options: ThreadedPtbotOptions): Promise
     port: front.port,
     async stop() {
       stopping = true;
-      await front
-        .stop()
-        .catch((error: unknown) => logger.error({ err: error }, "receiving thread stop failed"));
+      await bounded(front.stop(), STOP_MS.receiving, "receiving thread stop", logger);
       // Every request received was handed on before the stop, so the core finishes them in its own drain.
       const drained = new Promise<void>((resolve) => {
         stopped = resolve;
         worker.once("exit", () => resolve());
       });
       send({ type: "stop" });
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          logger.warn({ boundMs: CORE_STOP_MS }, "core thread drain abandoned");
-          resolve();
-        }, CORE_STOP_MS);
-      });
-      await Promise.race([drained, gaveUp]);
-      clearTimeout(timer);
+      await bounded(drained, STOP_MS.core, "core thread drain", logger);
       await worker.terminate();
     },
   };

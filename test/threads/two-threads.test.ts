@@ -5,6 +5,9 @@
  * answer relayed within Slack's 3 s, the health routes are the core's passed on, and the acks timed on the receiving
  * thread show in the core's metrics.
  */
+import { once } from "node:events";
+import { connect } from "node:net";
+import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConversationWatcher, deployText } from "../../bench/conversation.js";
 import { ACTIONS, ADJUST_INPUTS } from "../../src/slack/ids.js";
@@ -69,4 +72,25 @@ describe("ptbot on two threads", () => {
     expect(count("view_submission")).toBe(1);
     watcher.close();
   }, 60_000);
+
+  it("drains and exits 0 within Docker's 10 s while a client holds a request open half-sent", async () => {
+    const w = await startBotWorld({ provisioningMs: 300 });
+    world = w;
+    const { port } = new URL(w.appUrl);
+    // Headers begun and never finished: the server would wait for them (60 s) before it could close.
+    const socket = connect(Number(port), "127.0.0.1");
+    await once(socket, "connect");
+    socket.write("POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form");
+    socket.on("error", () => {});
+    const sent = performance.now();
+    w.bot.kill("SIGTERM");
+    const { code } = await w.bot.exited;
+    expect(code).toBe(0);
+    expect(performance.now() - sent).toBeLessThan(10_000);
+    expect(w.bot.logs.find((l) => l.msg === "shutdown step abandoned")).toMatchObject({
+      part: "receiving thread stop",
+    });
+    expect(w.bot.logs.some((l) => l.msg === "ptbot stopped")).toBe(true);
+    socket.destroy();
+  }, 30_000);
 });
