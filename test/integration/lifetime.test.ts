@@ -96,6 +96,11 @@ describe("endpoint lifetimes", () => {
     const expiresAt = Date.parse(firstTag);
     expect(expiresAt).toBeGreaterThan(h.clock.now() + 3 * DAY - HOUR);
     expect(blockText(h.latest(card))).toContain("goes away");
+    // `/pt status` says until when it lives.
+    await h.answer(`status ${ENDPOINT}`);
+    expect(JSON.stringify(h.slack.ephemerals({ user: REQUESTER }).at(-1)?.blocks)).toContain(
+      `*Lifetime*: until <!date^${Math.floor(expiresAt / 1000)}^`,
+    );
 
     // A day before the moment: the notice, mentioning the requester, with its three buttons.
     h.clock.advance(2 * DAY + HOUR);

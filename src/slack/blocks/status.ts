@@ -1,6 +1,6 @@
 /**
  * The answer to `/pt status <endpoint>`, for any endpoint of the workspace (ptbot's own or another team's): its state,
- * what it serves and at what throughput, its tags, who asked for it and who approved it, the last changes ptbot
+ * what it serves and at what throughput, its lifetime if it has one, its tags, who asked for it and who approved it, the last changes ptbot
  * made to it, ptbot's request in flight for it if any, and a link to the workspace UI.
  */
 import { deployingConfig, failedConfig, type ServedEntity } from "../../databricks/index.js";
@@ -34,6 +34,7 @@ export function statusMessage(status: EndpointStatus): SlackMessage {
     const why = failure?.state?.deployment_state_message;
     if (why !== undefined && why !== "")
       lines.push(`*Deployment message*: ${escapeMrkdwn(truncate(why, 500))}`);
+    if (status.expiresAt !== undefined) lines.push(`*Lifetime*: until ${slackDate(status.expiresAt)}`);
     const tags = tagsText(endpoint.tags);
     if (tags !== undefined) lines.push(`*Tags*: ${tags}`);
     lines.push(...whoLines(endpoint.tags, lastReady));

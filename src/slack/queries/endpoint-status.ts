@@ -4,7 +4,7 @@
  * workflow has no such query; this reads its ports directly.
  */
 import { isNotFound, type ServingEndpoint } from "../../databricks/index.js";
-import type { DeployRequest } from "../../domain/index.js";
+import { type DeployRequest, lifetimeInForce } from "../../domain/index.js";
 import { PtbotError } from "../../errors.js";
 import type { AuditEntry, AuditLog } from "../../store/audit-log.js";
 import type { RequestStore } from "../../store/request-store.js";
@@ -22,6 +22,8 @@ export interface EndpointStatus {
   readonly lookupError?: string;
   /** The last changes ptbot made (or tried to make) to it, newest first, from the audit log. */
   readonly changes?: readonly AuditEntry[];
+  /** When the endpoint should go away, by the lifetime in force (`--ttl`, the workspace's default); if it has one. */
+  readonly expiresAt?: number;
 }
 
 export interface StatusQueryDeps {
@@ -31,6 +33,8 @@ export interface StatusQueryDeps {
 
 /** The requests ptbot keeps per endpoint for the answer; older ones are not shown. */
 const RECENT_REQUESTS = 5;
+/** How far back the lifetime in force is looked for: the deploy that set it may be behind many scales. */
+const LIFETIME_HISTORY = 100;
 /** The changes shown under "Last changes by ptbot". */
 const RECENT_CHANGES = 3;
 
@@ -39,12 +43,20 @@ export async function loadEndpointStatus(
   name: string,
   workspace = "default",
 ): Promise<EndpointStatus> {
-  const [endpoint, requests, changes] = await Promise.all([
+  const [endpoint, history, changes] = await Promise.all([
     readEndpoint(deps.databricks, name),
-    deps.store.findByEndpointName(workspace, name, { limit: RECENT_REQUESTS }),
+    deps.store.findByEndpointName(workspace, name, { limit: LIFETIME_HISTORY }),
     deps.store.endpointChanges(workspace, name, { limit: RECENT_CHANGES }),
   ]);
-  const base = { name, requests, changes, url: deps.databricks.endpointUrl(name) };
+  const requests = history.slice(0, RECENT_REQUESTS);
+  const expiresAt = lifetimeInForce(history)?.lifetime.expiresAt;
+  const base = {
+    name,
+    requests,
+    changes,
+    url: deps.databricks.endpointUrl(name),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+  };
   if (endpoint.ok) return endpoint.value === undefined ? base : { ...base, endpoint: endpoint.value };
   return { ...base, lookupError: endpoint.code };
 }

@@ -77,6 +77,14 @@ describe("statusMessage", () => {
     expect(text).toContain(`<${url}|Open the endpoint in Databricks>`);
   });
 
+  it("shows the lifetime in force, and none for an endpoint that lives until removed", () => {
+    const at = Date.UTC(2026, 11, 4, 9, 30);
+    const base = { name: "llama-13b-3", endpoint: endpoint(), requests: [requestIn("ready")], url };
+    const text = JSON.stringify(statusMessage({ ...base, expiresAt: at }).blocks);
+    expect(text).toContain(`*Lifetime*: until <!date^${at / 1000}^`);
+    expect(JSON.stringify(statusMessage(base).blocks)).not.toContain("*Lifetime*");
+  });
+
   it("falls back to the endpoint's tags, and shows a request in progress", () => {
     const message = statusMessage({
       name: "llama-13b-3",
