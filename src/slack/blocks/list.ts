@@ -1,11 +1,12 @@
 /**
- * The answer to `/pt list`: the endpoints ptbot manages, then the requests in flight. Lines are packed into as few
+ * The answer to `/pt list`: the endpoints ptbot manages (each with its lifetime, when it has one), then the requests
+ * in flight. Lines are packed into as few
  * sections as fit, so a long list stays within the message's block limit (and says how many it left out).
  */
 import { type DeployRequest, requestKind } from "../../domain/index.js";
 import { lookupFailureText, stateText } from "../messages.js";
-import { channelMention, code, escapeMrkdwn, link, mention } from "../mrkdwn.js";
-import type { ManagedList } from "../queries/managed-list.js";
+import { channelMention, code, escapeMrkdwn, link, mention, slackDate } from "../mrkdwn.js";
+import { expiresAtOf, type ManagedList } from "../queries/managed-list.js";
 import { endpointStateText } from "./endpoint-state.js";
 import { type Block, LIMITS, message, type SlackMessage, section } from "./limits.js";
 import { entityBand, planValues } from "./throughput.js";
@@ -23,7 +24,9 @@ export function listMessage(list: ManagedList, endpointUrl: (name: string) => st
         ? ""
         : ` · ${code(entity.entity_name ?? entity.name ?? "unnamed")}${entity.entity_version === undefined ? "" : ` v${escapeMrkdwn(entity.entity_version)}`}`;
     const band = entity === undefined ? undefined : entityBand(entity);
-    return `• ${link(endpointUrl(e.name), e.name)} · ${endpointStateText(e.state)}${serves}${band === undefined ? "" : ` · ${band}`}`;
+    const until = expiresAtOf(e);
+    const lifetime = until === undefined ? "" : ` · until ${slackDate(until)}`;
+    return `• ${link(endpointUrl(e.name), e.name)} · ${endpointStateText(e.state)}${serves}${band === undefined ? "" : ` · ${band}`}${lifetime}`;
   });
   if (list.lookupError === undefined) {
     blocks.push(

@@ -7,6 +7,7 @@ import { ACTIVE_STATES, type DeployRequest } from "../../domain/index.js";
 import { PtbotError } from "../../errors.js";
 import type { RequestStore } from "../../store/request-store.js";
 import { REQUEST_ID_TAG } from "../../tracker/start-create.js";
+import { EXPIRES_AT_TAG } from "../../workflow/lifetimes.js";
 import type { DatabricksApi } from "../../workflow/ports.js";
 
 export interface ManagedList {
@@ -49,4 +50,11 @@ async function listManaged(
     if (error instanceof PtbotError) return { ok: false, code: error.code };
     throw error;
   }
+}
+
+/** When a managed endpoint should go away, from the tag ptbot keeps on it (set at READY, moved by Keep); if any. */
+export function expiresAtOf(endpoint: EndpointSummary): number | undefined {
+  const value = endpoint.tags.find((t) => t.key === EXPIRES_AT_TAG)?.value;
+  const at = value === undefined ? Number.NaN : Date.parse(value);
+  return Number.isFinite(at) ? at : undefined;
 }

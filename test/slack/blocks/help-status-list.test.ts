@@ -155,6 +155,25 @@ describe("listMessage", () => {
     expect(message.text).toBe("ptbot manages 1 endpoint; 1 request in flight");
   });
 
+  it("gives an endpoint with a lifetime its end (from the ptbot_expires_at tag), and none without or unreadable", () => {
+    const at = Date.UTC(2026, 11, 4, 9, 30);
+    const tagged = (value: string): EndpointSummary => ({
+      ...summary("short-lived"),
+      tags: [
+        { key: "ptbot_request_id", value: "r" },
+        { key: "ptbot_expires_at", value },
+      ],
+    });
+    const text = JSON.stringify(
+      listMessage(
+        { endpoints: [tagged(new Date(at).toISOString()), summary("forever"), tagged("soon")], inFlight: [] },
+        ctx.endpointUrl,
+      ).blocks,
+    );
+    expect(text.match(/ · until /g)).toHaveLength(1);
+    expect(text).toContain(`until <!date^${at / 1000}^`);
+  });
+
   it("names a scale, rollback or delete in flight by its kind and the model its endpoint serves", () => {
     const scale = {
       ...requestIn("approved"),
