@@ -48,24 +48,37 @@ try {
     ...(skew === 0 ? {} : { clock: { now: () => Date.now() + skew } }),
   });
 } catch (error) {
+  // Logged first: the receiving thread ends this one when it hears of the failure, and the log is the cause's record.
+  logger.fatal({ err: error }, "core failed to start");
   send({
     type: "failed",
     ...(error instanceof PtbotError
       ? { code: error.code, message: error.message }
       : { message: "start failed" }),
   });
-  logger.fatal({ err: error }, "core failed to start");
 }
 if (running !== undefined) {
   const core = running;
+  let stopping = false;
   port.on("message", (batch: readonly ToCore[]) => {
     for (const message of batch) {
-      if (message.type === "event") {
+      if (message.type === "event" && stopping) {
+        // The receiving thread refuses requests once it stops, so none should come; one that does is not worked on.
+        logger.warn({ type: message.body.type }, "request after the drain began not processed");
+      } else if (message.type === "event") {
         if (message.ackedIn !== undefined) core.recordAck(message.ackedIn.kind, message.ackedIn.seconds);
         void receiver.deliver(message, send);
       } else if (message.type === "ack-time") core.recordAck(message.kind, message.seconds);
-      else if (message.type === "stop") void core.stop().finally(() => send({ type: "stopped" }));
+      else if (message.type === "stop") {
+        stopping = true;
+        void core.stop().finally(() => send({ type: "stopped" }));
+      }
     }
   });
-  send({ type: "ready", routesPort: core.port ?? 0, routes: core.routes });
+  send({
+    type: "ready",
+    routesPort: core.port ?? 0,
+    routes: core.routes,
+    policyChecksum: config.policyChecksum,
+  });
 }

@@ -39,11 +39,12 @@ export class ForwardedReceiver implements Receiver {
         customProperties: {},
       });
     } catch {
-      // Bolt has logged it through the app's error handler; Slack gets a 500 if nothing was answered yet.
-      if (!answered) {
-        answered = true;
-        answer({ type: "answer", id: event.id, failed: true });
-      }
+      // Logged by Bolt through the app's error handler (which ptbot sets, so Bolt usually resolves instead).
+    }
+    // A listener that threw before acking (or none that acked): Slack gets a 500 at once, not an empty answer late.
+    if (!answered) {
+      answered = true;
+      answer({ type: "answer", id: event.id, failed: true });
     }
   }
 }

@@ -37,13 +37,16 @@ export interface ReceivingFrontOptions {
   /** The core's health routes and the loopback port they listen on. */
   readonly routes: readonly RouteShape[];
   readonly routesPort: number;
-  /** How long a modal submission waits for the core's answer before the modal is closed anyway. Default 2.5 s. */
+  /**
+   * How long a modal submission waits for the core's answer before the modal is closed anyway: Slack waits 3 s, and
+   * the core's listener answers within its own 2 s budget. Default 2.7 s.
+   */
   readonly submissionWaitMs?: number;
 }
 
 export interface ReceivingFront {
   readonly port: number;
-  /** Stops receiving; requests already answered have been handed on. */
+  /** Stops receiving (a request arriving after this is refused with 500); requests answered have been handed on. */
   stop(): Promise<void>;
 }
 
@@ -57,10 +60,14 @@ export async function startReceivingFront(options: ReceivingFrontOptions): Promi
     workspaces: { names: config.workspaces.map((w) => w.name) },
     channels: config.channels,
   };
-  const waitMs = options.submissionWaitMs ?? 2_500;
+  const waitMs = options.submissionWaitMs ?? 2_700;
   let ids = 0;
+  // Set when the stop begins: a request still arriving on an open connection is refused (Slack says so to the person,
+  // who tries again on a replica that runs), never acked and handed to a core that is draining.
+  let closing = false;
 
   const processEvent = async (event: ReceiverEvent): Promise<void> => {
+    if (closing) throw new PtbotError("shutting_down", "ptbot is shutting down");
     const begun = performance.now();
     const body = event.body as Record<string, unknown>;
     const id = ++ids;
@@ -106,6 +113,7 @@ export async function startReceivingFront(options: ReceivingFrontOptions): Promi
   return {
     port,
     async stop() {
+      closing = true;
       await receiver.stop();
     },
   };

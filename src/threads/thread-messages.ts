@@ -35,7 +35,13 @@ export interface RouteShape {
 
 /** The core's thread → the receiving thread. */
 export type FromCore =
-  | { readonly type: "ready"; readonly routesPort: number; readonly routes: readonly RouteShape[] }
+  | {
+      readonly type: "ready";
+      readonly routesPort: number;
+      readonly routes: readonly RouteShape[];
+      /** The policy the core read (it reads the environment and the policy file again): the same as the receiver's. */
+      readonly policyChecksum: string;
+    }
   /** The core did not start: the error's code (a `PtbotError`'s) and message, safe to show. */
   | { readonly type: "failed"; readonly code?: string; readonly message: string }
   /** The core's ack of a request the receiving thread did not answer; `failed`: its listener threw first. */

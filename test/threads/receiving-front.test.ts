@@ -5,8 +5,11 @@
  * late; a 500 when its listener failed); the health routes are passed on, and a core that does not answer them is
  * neither alive nor ready.
  */
+import { createHmac } from "node:crypto";
+import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   defaultCredentials,
@@ -22,6 +25,7 @@ import {
   startReceivingFront,
 } from "../../src/threads/receiving-front.js";
 import type { FromCore, ToCore } from "../../src/threads/thread-messages.js";
+import { waitUntil } from "../chaos/wait-until.js";
 
 type Answer = Extract<FromCore, { type: "answer" }>;
 
@@ -134,6 +138,39 @@ describe("the receiving thread", () => {
     expect(
       core.sent.filter((m) => m.type === "ack-time").map((m) => m.type === "ack-time" && m.kind),
     ).toEqual(["view_submission", "view_submission"]);
+  });
+
+  it("refuses a request that finishes arriving after the stop began: not acked, not handed to a draining core", async () => {
+    const core = new FakeCore();
+    await start(core);
+    const port = front?.port ?? 0;
+    const body = "command=%2Fpt&text=help&user_id=U0REQUESTER&channel_id=C0MLDEPLOY";
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = `v0=${createHmac("sha256", defaultCredentials.signingSecret).update(`v0:${ts}:${body}`).digest("hex")}`;
+    const socket = connect(port, "127.0.0.1");
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString();
+    });
+    // Headers in, the body not yet: the request is open when the stop begins. Node answers `Expect: 100-continue`
+    // once it has parsed the headers, which tells the test when that is.
+    socket.write(
+      `POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+        `Content-Length: ${body.length}\r\nExpect: 100-continue\r\nX-Slack-Request-Timestamp: ${ts}\r\n` +
+        `X-Slack-Signature: ${signature}\r\n\r\n`,
+    );
+    await waitUntil(() => answer.startsWith("HTTP/1.1 100 Continue"), {
+      timeoutMs: 5_000,
+      description: "the server to read the headers",
+    });
+    const stopping = front?.stop();
+    front = undefined;
+    socket.end(body);
+    await once(socket, "close");
+    await stopping;
+    expect(answer.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, "")).toMatch(/^HTTP\/1\.1 500/);
+    expect(core.events()).toEqual([]);
   });
 
   it("passes the health routes on to the core, and answers 503 when the core does not", async () => {

@@ -60,7 +60,12 @@ export function commandAck(command: CommandFields, ctx: CommandAckContext): Comm
   // Every other command is for one workspace (issue 14): named with `--in`, or the channel's.
   const choice = commandWorkspace(ctx, command.channel_id, parsed.workspace);
   if (!choice.ok)
-    return { goesOn: false, parsed, answer: ephemeral(workspaceChoiceText(choice, parsed.workspace)) };
+    return {
+      goesOn: false,
+      parsed,
+      answer: ephemeral(workspaceChoiceText(choice, parsed.workspace)),
+      workspaceRefused: choice.code,
+    };
   const goOn = (answer: RespondArguments | undefined): CommandAck => ({
     goesOn: true,
     parsed,
