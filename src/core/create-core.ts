@@ -141,15 +141,19 @@ export function createCore(o: CoreOptions): Core {
   // One outage, whichever worker notices it first: logged once when the database goes away, once when it is back.
   const outage = new StoreOutage({ logger, clock });
   const checksum = o.policyChecksum === undefined ? {} : { policyChecksum: o.policyChecksum };
-  const smokeTester = new SmokeTester({
+  // What the smoke tester and the lifetimes both write requests with (the same CAS loop, the same audit).
+  const writes = {
     store,
     databricks,
-    clientOf: (workspace) => workspaces.clientOf(workspace),
+    clientOf: (workspace: string) => workspaces.clientOf(workspace),
     clock,
     policy,
     approvalOf,
     logger,
     ...checksum,
+  };
+  const smokeTester = new SmokeTester({
+    ...writes,
     // On for the core (`PTBOT_SMOKE_TEST`) and for the request's workspace (its policy's `smoke_test`).
     enabled: (workspace) => (o.smokeTest?.enabled ?? false) && policyOf(workspace).smokeTest,
     ...(o.smokeTest?.timeoutMs === undefined ? {} : { timeoutMs: o.smokeTest.timeoutMs }),
@@ -157,14 +161,7 @@ export function createCore(o: CoreOptions): Core {
   const lifetimeOf = (workspace: string) => policyOf(workspace).lifetime;
   // Built before the dispatcher, which it wakes; it opens requests only once the dispatcher runs (the workflow exists).
   const lifetimes = new Lifetimes({
-    store,
-    databricks,
-    clientOf: (workspace) => workspaces.clientOf(workspace),
-    clock,
-    policy,
-    approvalOf,
-    logger,
-    ...checksum,
+    ...writes,
     lifetimeOf,
     onWork: (work) => {
       if (work.notices) dispatcher.kick();
