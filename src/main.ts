@@ -27,7 +27,7 @@ import { startThreadedPtbot } from "./threads/threaded-ptbot.js";
 import type { Tracker } from "./tracker/tracker.js";
 import type { DeployWorkflow } from "./workflow/deploy-workflow.js";
 import type { NoticeDispatcher } from "./workflow/notice-dispatcher.js";
-import { type Clock, systemClock } from "./workflow/ports.js";
+import { type Clock, skewedClock, systemClock } from "./workflow/ports.js";
 import type { Wakeups } from "./workflow/wakeups.js";
 import { type WorkspaceEntry, type Workspaces, workspacesOf } from "./workflow/workspaces.js";
 
@@ -269,7 +269,7 @@ async function startService(
       config,
       logger,
       owner,
-      ...(skew === 0 ? {} : { clock: { now: () => Date.now() + skew } }),
+      clock: skewedClock(skew),
     });
   }
   const threaded = await startThreadedPtbot({

@@ -10,6 +10,7 @@ import { loadConfig } from "../config.js";
 import { PtbotError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { type RunningPtbot, startPtbot } from "../main.js";
+import { skewedClock } from "../workflow/ports.js";
 import { ForwardedReceiver } from "./forwarded-receiver.js";
 import type { FromCore, ToCore } from "./thread-messages.js";
 
@@ -37,7 +38,6 @@ process.on("unhandledRejection", (reason) => {
   logger.error({ err: reason }, "unhandled rejection");
 });
 const receiver = new ForwardedReceiver();
-const skew = data.clockSkewMs ?? 0;
 let running: RunningPtbot | undefined;
 try {
   running = await startPtbot({
@@ -45,7 +45,7 @@ try {
     logger,
     receiver,
     ...(data.owner === undefined ? {} : { owner: data.owner }),
-    ...(skew === 0 ? {} : { clock: { now: () => Date.now() + skew } }),
+    clock: skewedClock(data.clockSkewMs ?? 0),
   });
 } catch (error) {
   // Logged first: the receiving thread ends this one when it hears of the failure, and the log is the cause's record.

@@ -57,3 +57,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** The system clock run `skewMs` ahead (the chaos tests' stand-in for waiting out a killed process's leases). */
+export function skewedClock(skewMs: number): Clock {
+  return skewMs === 0 ? systemClock : { now: () => Date.now() + skewMs };
+}

@@ -5,7 +5,6 @@
  * late; a 500 when its listener failed); the health routes are passed on, and a core that does not answer them is
  * neither alive nor ready.
  */
-import { createHmac } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,6 +14,7 @@ import {
   defaultCredentials,
   defaultWorkspace,
   type SlackEmulator,
+  signSlackRequest,
   startSlackEmulator,
 } from "../../emulators/slack/index.js";
 import { loadConfig } from "../../src/config.js";
@@ -145,8 +145,12 @@ describe("the receiving thread", () => {
     await start(core);
     const port = front?.port ?? 0;
     const body = "command=%2Fpt&text=help&user_id=U0REQUESTER&channel_id=C0MLDEPLOY";
-    const ts = String(Math.floor(Date.now() / 1000));
-    const signature = `v0=${createHmac("sha256", defaultCredentials.signingSecret).update(`v0:${ts}:${body}`).digest("hex")}`;
+    const ts = Math.floor(Date.now() / 1000);
+    const signature = signSlackRequest({
+      signingSecret: defaultCredentials.signingSecret,
+      timestamp: ts,
+      body,
+    });
     const socket = connect(port, "127.0.0.1");
     await once(socket, "connect");
     let answer = "";
